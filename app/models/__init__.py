@@ -1,0 +1,61 @@
+"""All ORM models, imported here so Alembic and the app see one metadata."""
+
+from app.models.base import Base
+from app.models.formulation import Ingredient, ProductIngredient
+from app.models.identity import AuthToken, Invitation, Organization, PlanLimit, RefreshToken, User
+from app.models.platform import AuditChainHead, AuditLog, Task
+from app.models.products import Outsourcing, PifDocument, PifVersion, Product, UploadedFile
+from app.models.regulatory import ChemicalSyncRun, RegulatedSubstance, RegulatedSubstanceLimit
+from app.models.review import SaReview
+from app.models.toxicology import IngredientVerdict, ToxicologyCache
+
+# Tenant tables: org_id NOT NULL (or the tenant root itself) and RLS enabled + forced.
+TENANT_TABLES: tuple[str, ...] = (
+    "users",
+    "invitations",
+    "products",
+    "pif_documents",
+    "product_ingredients",
+    "uploaded_files",
+    "sa_reviews",
+    "pif_versions",
+    "outsourcings",
+    "tasks",
+    "ingredient_verdicts",
+)
+SHARED_TABLES: tuple[str, ...] = (
+    "ingredients",
+    "toxicology_cache",
+    "regulated_substances",
+    "regulated_substance_limits",
+    "chemical_sync_runs",
+    "plan_limits",
+)
+
+__all__ = [
+    "SHARED_TABLES",
+    "TENANT_TABLES",
+    "AuditChainHead",
+    "AuditLog",
+    "AuthToken",
+    "Base",
+    "ChemicalSyncRun",
+    "Ingredient",
+    "IngredientVerdict",
+    "Invitation",
+    "Organization",
+    "Outsourcing",
+    "PifDocument",
+    "PifVersion",
+    "PlanLimit",
+    "Product",
+    "ProductIngredient",
+    "RefreshToken",
+    "RegulatedSubstance",
+    "RegulatedSubstanceLimit",
+    "SaReview",
+    "Task",
+    "ToxicologyCache",
+    "UploadedFile",
+    "User",
+]

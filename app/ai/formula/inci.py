@@ -1,0 +1,208 @@
+"""INCI name normalisation and dictionary matching.
+
+Match order (first hit wins), with the score each method reports:
+
+1. curated synonym / misspelling table or a row's own synonyms or zh name -> ``synonym``, 0.97
+2. normalised key equal to a dictionary INCI name -> ``exact``, 1.0
+3. punctuation-free "compact" key equal (``BUTYLENE-GLYCOL``) -> ``exact``, 0.98
+4. dual names (``AQUA/WATER``, ``Water (Aqua)``): each part through steps 1-3, score x 0.98
+5. rapidfuzz ratio on the normalised key above a length-dependent cutoff -> ``fuzzy``, ratio/100
+6. otherwise ``none``, 0.0.
+
+Synonyms win over exact names on purpose: the curated table maps e.g. ``AQUA`` (itself a CosIng
+entry) to the preferred ``WATER`` so the same substance is not listed under two names.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+MatchMethod = Literal["exact", "synonym", "fuzzy", "none"]
+
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d", "-"))
+_QUOTES = str.maketrans(dict.fromkeys("\"'`\u2018\u2019\u201c\u201d\u00b4", ""))
+# Footnote markers and trailing annotations that are not part of an INCI name.
+_TRAILING_JUNK = re.compile(r"[\s*†‡§#¹²³⁴⁵⁶⁷⁸⁹:;,.]+$")
+_MIXTURE_SPLIT = re.compile(r"\s*(?:\(\s*(?:and|und|et|y|&)\s*\)|\n|;|＆|、)\s*", re.IGNORECASE)
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_PAREN = re.compile(r"^(?P<outer>[^()]+?)\s*\((?P<inner>[^()]+)\)$")
+
+
+@dataclass(frozen=True)
+class IngredientEntry:
+    """One dictionary row: an INCI name with its identifiers and provenance."""
+
+    inci_name: str
+    cas_numbers: tuple[str, ...] = ()
+    synonyms: tuple[str, ...] = ()
+    zh_name: str | None = None
+    functions: tuple[str, ...] = ()
+    source: str = ""
+    source_ref: str = ""
+
+
+@dataclass(frozen=True)
+class Match:
+    """Result of matching a raw name against the dictionary."""
+
+    inci_name: str | None
+    method: MatchMethod
+    score: float
+    entry: IngredientEntry | None = field(default=None, compare=False)
+
+
+NO_MATCH = Match(None, "none", 0.0, None)
+
+
+def normalize_key(raw: str) -> str:
+    """Canonical lookup key: NFKC, upper case, unified dashes, no quotes, single spaces."""
+    text = unicodedata.normalize("NFKC", raw).translate(_DASHES).translate(_QUOTES)
+    text = re.sub(r"\s+", " ", text).strip().upper()
+    text = _TRAILING_JUNK.sub("", text)
+    # INCI never has spaces around '-' or '/', but typed lists often do ("C12 - 15").
+    text = re.sub(r"\s*([-/])\s*", r"\1", text)
+    text = re.sub(r"\(\s+", "(", text)
+    text = re.sub(r"\s+\)", ")", text)
+    return re.sub(r"\s*,\s*", ", ", text)
+
+
+def compact_key(raw: str) -> str:
+    """Key without any punctuation or spaces, for near-exact matches."""
+    return re.sub(r"[^0-9A-Z]", "", normalize_key(raw))
+
+
+def split_mixture(raw: str) -> list[str]:
+    """Split a trade-name mixture ``A (and) B (and) C`` (or one-per-line) into its parts."""
+    parts = [p.strip(" -•·*") for p in _MIXTURE_SPLIT.split(raw)]
+    return [p for p in parts if p]
+
+
+def split_zh(raw: str) -> tuple[str, str | None]:
+    """Split ``甘油 Glycerin`` into (latin part, Chinese part); Chinese part is None if absent."""
+    if not _CJK.search(raw):
+        return raw, None
+    latin = re.sub(r"[\u3400-\u9fff\uf900-\ufaff（）()【】]+", " ", raw)
+    latin = re.sub(r"\s+", " ", latin).strip(" /-")
+    zh = "".join(_CJK.findall(raw)) or None
+    return (latin if re.search(r"[A-Za-z]", latin) else raw), zh
+
+
+def dual_name_parts(raw: str) -> list[str]:
+    """Alternative names in ``AQUA/WATER`` or ``Water (Aqua)`` forms, outer name first."""
+    key = normalize_key(raw)
+    m = _PAREN.match(key)
+    if m:
+        return [m.group("outer"), m.group("inner")]
+    if "/" in key:
+        return [p for p in key.split("/") if p]
+    return []
+
+
+class IngredientDictionary:
+    """In-memory INCI dictionary with synonym, exact, compact and fuzzy lookup."""
+
+    def __init__(
+        self, entries: Iterable[IngredientEntry], synonyms: Mapping[str, str] | None = None
+    ) -> None:
+        """Index ``entries``; ``synonyms`` maps alias -> INCI name (applied only if INCI exists)."""
+        self._by_key: dict[str, IngredientEntry] = {}
+        self._by_compact: dict[str, IngredientEntry] = {}
+        self._by_alias: dict[str, IngredientEntry] = {}
+        self._by_cas: dict[str, list[IngredientEntry]] = {}
+        for entry in entries:
+            key = normalize_key(entry.inci_name)
+            if key in self._by_key:
+                entry = _merge(self._by_key[key], entry)
+            self._by_key[key] = entry
+        for entry in self._by_key.values():
+            self._by_compact.setdefault(compact_key(entry.inci_name), entry)
+            for cas in entry.cas_numbers:
+                self._by_cas.setdefault(cas, []).append(entry)
+            for alias in (*entry.synonyms, entry.zh_name or ""):
+                if alias.strip():
+                    self._by_alias.setdefault(normalize_key(alias), entry)
+        for alias, target in (synonyms or {}).items():
+            hit = self._by_key.get(normalize_key(target))
+            if hit is not None:
+                self._by_alias[normalize_key(alias)] = hit
+        # Fuzzy candidates: INCI keys plus aliases, so common misspellings of synonyms also hit.
+        self._choices = list(self._by_key) + [a for a in self._by_alias if a not in self._by_key]
+        self._cached = lru_cache(maxsize=4096)(self._match_key)
+
+    def __len__(self) -> int:
+        """Number of distinct INCI entries."""
+        return len(self._by_key)
+
+    def get(self, inci_name: str) -> IngredientEntry | None:
+        """Entry whose INCI name normalises to the same key, if any."""
+        return self._by_key.get(normalize_key(inci_name))
+
+    def by_cas(self, cas: str) -> list[IngredientEntry]:
+        """Entries listing ``cas`` among their CAS numbers."""
+        return list(self._by_cas.get(cas, ()))
+
+    def match(self, raw: str) -> Match:
+        """Match a raw (possibly misspelt, dual or bilingual) name; never raises."""
+        if not raw or not raw.strip():
+            return NO_MATCH
+        latin, zh = split_zh(raw)
+        result = self._cached(normalize_key(latin))
+        if result.method == "none" and zh:
+            alias = self._by_alias.get(normalize_key(zh))
+            if alias is not None:
+                return Match(alias.inci_name, "synonym", 0.97, alias)
+        return result
+
+    def _lookup(self, key: str) -> Match | None:
+        alias = self._by_alias.get(key)
+        if alias is not None:
+            return Match(alias.inci_name, "synonym", 0.97, alias)
+        exact = self._by_key.get(key)
+        if exact is not None:
+            return Match(exact.inci_name, "exact", 1.0, exact)
+        compact = self._by_compact.get(re.sub(r"[^0-9A-Z]", "", key))
+        if compact is not None:
+            return Match(compact.inci_name, "exact", 0.98, compact)
+        return None
+
+    def _match_key(self, key: str) -> Match:
+        if not key:
+            return NO_MATCH
+        hit = self._lookup(key)
+        if hit is not None:
+            return hit
+        for part in dual_name_parts(key):
+            sub = self._lookup(normalize_key(part))
+            if sub is not None:
+                return Match(sub.inci_name, sub.method, round(sub.score * 0.98, 4), sub.entry)
+        return self._fuzzy(key)
+
+    def _fuzzy(self, key: str) -> Match:
+        # Short names need a stricter cutoff: one letter in "TEA" vs "PEA" is a different substance.
+        cutoff = 92.0 if len(key) < 8 else 85.0
+        best = process.extractOne(key, self._choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+        if best is None:
+            return NO_MATCH
+        choice, score, _ = best
+        entry = self._by_key.get(choice) or self._by_alias[choice]
+        return Match(entry.inci_name, "fuzzy", round(score / 100.0, 4), entry)
+
+
+def _merge(a: IngredientEntry, b: IngredientEntry) -> IngredientEntry:
+    """Union of two rows for the same INCI name (CosIng lists a few names twice)."""
+    return IngredientEntry(
+        inci_name=a.inci_name,
+        cas_numbers=tuple(dict.fromkeys((*a.cas_numbers, *b.cas_numbers))),
+        synonyms=tuple(dict.fromkeys((*a.synonyms, *b.synonyms))),
+        zh_name=a.zh_name or b.zh_name,
+        functions=tuple(dict.fromkeys((*a.functions, *b.functions))),
+        source=a.source or b.source,
+        source_ref=a.source_ref or b.source_ref,
+    )

