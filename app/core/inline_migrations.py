@@ -40,9 +40,10 @@ def _sqlstate(exc: DBAPIError) -> str | None:
 
 
 async def run_inline_migrations(
-    engine: AsyncEngine, statements: Sequence[str] = STATEMENTS
+    engine: AsyncEngine, statements: Sequence[str] | None = None
 ) -> int:
     """Apply each statement in its own savepoint; return how many ran without error."""
+    statements = STATEMENTS if statements is None else statements
     applied = 0
     async with engine.begin() as conn:
         for stmt in statements:

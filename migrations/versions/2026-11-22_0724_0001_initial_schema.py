@@ -635,7 +635,10 @@ def _tenant_policy(table: str, column: str = "org_id") -> list[str]:
 
 
 def security_statements() -> list[str]:
-    stmts: list[str] = ["GRANT USAGE ON SCHEMA public TO pifai, pifai_sync"]
+    stmts: list[str] = [
+        "GRANT USAGE ON SCHEMA public TO pifai, pifai_sync",
+        "GRANT SELECT ON alembic_version TO pifai",  # /readyz compares it with the head
+    ]
     # tenant root: an org sees only itself
     stmts += _tenant_policy("organizations", "id")
     stmts.append("GRANT SELECT, INSERT, UPDATE, DELETE ON organizations TO pifai")

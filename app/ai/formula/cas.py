@@ -59,6 +59,8 @@ def split_cas_cell(raw: str | None) -> list[str]:
     """Split a multi-valued CAS cell (``/``, ``,``, ``;``, newlines) into normalised numbers."""
     if raw is None:
         return []
+    if _CAS_RE.match(raw):
+        return [raw]  # fast path: already a single well-formed number
     text = unicodedata.normalize("NFKC", str(raw)).translate(_DASH_TABLE)
     found = [normalize_cas(m.group(0)) for m in _CAS_IN_TEXT.finditer(text)]
     out: list[str] = []

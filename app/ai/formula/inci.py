@@ -61,21 +61,31 @@ class Match:
 NO_MATCH = Match(None, "none", 0.0, None)
 
 
+_WS = re.compile(r"\s+")
+_AROUND_SEP = re.compile(r"\s*([-/])\s*")
+_PAREN_SPACES = re.compile(r"\(\s+|\s+\)")
+_COMMA = re.compile(r"\s*,\s*")
+_NON_ALNUM = re.compile(r"[^0-9A-Z]")
+_INNER_PAREN = re.compile(r"\s*\([^()]*\)\s*")
+
+
 def normalize_key(raw: str) -> str:
     """Canonical lookup key: NFKC, upper case, unified dashes, no quotes, single spaces."""
-    text = unicodedata.normalize("NFKC", raw).translate(_DASHES).translate(_QUOTES)
-    text = re.sub(r"\s+", " ", text).strip().upper()
+    text = raw if raw.isascii() else unicodedata.normalize("NFKC", raw).translate(_DASHES)
+    text = _WS.sub(" ", text.translate(_QUOTES)).strip().upper()
     text = _TRAILING_JUNK.sub("", text)
     # INCI never has spaces around '-' or '/', but typed lists often do ("C12 - 15").
-    text = re.sub(r"\s*([-/])\s*", r"\1", text)
-    text = re.sub(r"\(\s+", "(", text)
-    text = re.sub(r"\s+\)", ")", text)
-    return re.sub(r"\s*,\s*", ", ", text)
+    if " " in text:
+        text = _AROUND_SEP.sub(r"\1", text)
+        text = _PAREN_SPACES.sub(lambda m: m.group(0).strip(), text)
+    if "," in text:
+        text = _COMMA.sub(", ", text)
+    return text
 
 
 def compact_key(raw: str) -> str:
     """Key without any punctuation or spaces, for near-exact matches."""
-    return re.sub(r"[^0-9A-Z]", "", normalize_key(raw))
+    return _NON_ALNUM.sub("", normalize_key(raw))
 
 
 def split_mixture(raw: str) -> list[str]:
@@ -100,9 +110,13 @@ def dual_name_parts(raw: str) -> list[str]:
     m = _PAREN.match(key)
     if m:
         return [m.group("outer"), m.group("inner")]
+    parts: list[str] = []
+    if "(" in key:
+        # US-style INCI with a common name inside: "BUTYROSPERMUM PARKII (SHEA) BUTTER".
+        parts.append(_INNER_PAREN.sub(" ", key).strip())
     if "/" in key:
-        return [p for p in key.split("/") if p]
-    return []
+        parts.extend(p for p in key.split("/") if p)
+    return parts
 
 
 class IngredientDictionary:
@@ -122,7 +136,7 @@ class IngredientDictionary:
                 entry = _merge(self._by_key[key], entry)
             self._by_key[key] = entry
         for entry in self._by_key.values():
-            self._by_compact.setdefault(compact_key(entry.inci_name), entry)
+            self._by_compact.setdefault(_NON_ALNUM.sub("", normalize_key(entry.inci_name)), entry)
             for cas in entry.cas_numbers:
                 self._by_cas.setdefault(cas, []).append(entry)
             for alias in (*entry.synonyms, entry.zh_name or ""):
@@ -167,7 +181,7 @@ class IngredientDictionary:
         exact = self._by_key.get(key)
         if exact is not None:
             return Match(exact.inci_name, "exact", 1.0, exact)
-        compact = self._by_compact.get(re.sub(r"[^0-9A-Z]", "", key))
+        compact = self._by_compact.get(_NON_ALNUM.sub("", key))
         if compact is not None:
             return Match(compact.inci_name, "exact", 0.98, compact)
         return None

@@ -23,6 +23,8 @@ from app.ai.formula.inci import IngredientDictionary, IngredientEntry
 Layout = Literal["simplified", "official"]
 
 _EC_RE = re.compile(r"\d{3}\s*-\s*\d{3}\s*-\s*\d")
+_WS = re.compile(r"\s+")
+_EC_SIMPLE = re.compile(r"\d{3}-\d{3}-\d")
 _SIMPLIFIED = ("inci_name", "cas_number", "einecs_number", "function")
 _OFFICIAL_FIRST = "cosing ref no"
 # How far into the file the header may appear (the official metadata block is ~8 lines).
@@ -54,13 +56,20 @@ def _clean(cell: str | None) -> str | None:
     """Strip stray whitespace; the CosIng ``-`` placeholder and blanks become None."""
     if cell is None:
         return None
-    text = re.sub(r"\s+", " ", cell).strip()
+    text = cell.strip()
+    if "  " in text or "\n" in text or "\t" in text:
+        text = _WS.sub(" ", text)
     return None if text in {"", "-", "--", "/"} else text
 
 
 def split_ec_cell(raw: str | None) -> tuple[str, ...]:
     """All EC/EINECS numbers in a cell, normalised to ``NNN-NNN-N``."""
-    found = (re.sub(r"\s+", "", m.group(0)) for m in _EC_RE.finditer(raw or ""))
+    text = (raw or "").strip()
+    if not text or text == "-":
+        return ()
+    if _EC_SIMPLE.fullmatch(text):
+        return (text,)
+    found = (_WS.sub("", m.group(0)) for m in _EC_RE.finditer(text))
     return tuple(dict.fromkeys(found))
 
 
@@ -114,8 +123,15 @@ def _row(row: list[str], columns: dict[str, int], layout: Layout) -> InventoryRo
         return row[i] if i is not None and i < len(row) else None
 
     if layout == "simplified":
-        name, cas, ec, func = cell("inci_name"), cell("cas_number"), cell("einecs_number"), None
-        func = cell("function")
+        inci = _clean(cell("inci_name"))
+        if inci is None:
+            return None
+        return InventoryRow(
+            inci_name=inci,
+            cas_numbers=tuple(split_cas_cell(cell("cas_number"))),
+            ec_numbers=split_ec_cell(cell("einecs_number")),
+            functions=split_functions(cell("function")),
+        )
     else:
         name, cas, ec, func = cell("inci name"), cell("cas no"), cell("ec no"), cell("function")
     inci = _clean(name)
@@ -146,7 +162,9 @@ def inventory_entries(rows: Iterator[InventoryRow], source_ref: str) -> Iterator
         )
 
 
-def load_inventory_dictionary(path: Path, synonyms: dict[str, str] | None = None) -> IngredientDictionary:
+def load_inventory_dictionary(
+    path: Path, synonyms: dict[str, str] | None = None
+) -> IngredientDictionary:
     """Build an IngredientDictionary from an inventory file (either layout)."""
     entries = inventory_entries(parse_inventory(path), source_ref=path.name)
     return IngredientDictionary(entries, synonyms=synonyms)

@@ -57,7 +57,9 @@ def _split(cell: str) -> tuple[str, ...]:
 def read_starter_rows(path: Path = STARTER_CSV) -> list[StarterRow]:
     """Read the starter CSV as typed rows."""
     with path.open(encoding="utf-8", newline="") as fh:
-        return [StarterRow(**{c: (r.get(c) or "").strip() for c in COLUMNS}) for r in csv.DictReader(fh)]
+        return [
+            StarterRow(**{c: (r.get(c) or "").strip() for c in COLUMNS}) for r in csv.DictReader(fh)
+        ]
 
 
 def starter_entries(path: Path = STARTER_CSV) -> list[IngredientEntry]:

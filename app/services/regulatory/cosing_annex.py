@@ -57,7 +57,11 @@ def parse_annex_file(path: str | Path) -> list[RegulatedEntry]:
 def parse_annex_rows(rows: Sequence[Sequence[str]], source_name: str = "") -> list[RegulatedEntry]:
     """Parse already-split CSV rows (title block, header, data) of one annex export."""
     header_idx = next(
-        (i for i, r in enumerate(rows[:20]) if r and clean_text(r[0]).lower() == "reference number"),
+        (
+            i
+            for i, r in enumerate(rows[:20])
+            if r and clean_text(r[0]).lower() == "reference number"
+        ),
         None,
     )
     if header_idx is None:

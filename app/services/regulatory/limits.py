@@ -35,6 +35,12 @@ def _is_professional(*texts: str) -> bool:
     return bool(_PROFESSIONAL.search(joined)) and not _GENERAL.search(joined)
 
 
+def _meaningful(text: str) -> str:
+    """Text unless it holds nothing but category labels ("(a) (b)" left before a clause)."""
+    residue = re.sub(r"\(?\b[a-n]\)|\((?:i{1,3}|iv|vi{0,3})\)|[\s,;:.]|\band\b|\bfor\b", "", text)
+    return text.strip() if residue else ""
+
+
 def build_limits(product_type_text: str, max_text: str, other_text: str) -> ParsedLimits:
     """Parse the restriction cells of one entry (spec 06 §5 rules 1-5).
 
@@ -113,5 +119,5 @@ def build_limits(product_type_text: str, max_text: str, other_text: str) -> Pars
         max_concentration_pct=single,
         disclosure_leave_on_pct=leave_on,
         disclosure_rinse_off_pct=rinse_off,
-        conditions_text=other_before.strip(),
+        conditions_text=_meaningful(other_before),
     )

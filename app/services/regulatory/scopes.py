@@ -75,7 +75,9 @@ def product_scopes(product_type: str | None, body_area: str | None) -> frozenset
 def _without_other(category: UseCategory) -> UseCategory:
     """The category with its "other products" marker removed, for plain scope tests."""
     return UseCategory(
-        category.label, category.product_type_text, category.scopes - {"other"},
+        category.label,
+        category.product_type_text,
+        category.scopes - {"other"},
         category.excluded_scopes,
     )
 

@@ -1,0 +1,107 @@
+"""Header-row detection for formula tables (English and Chinese vocabulary).
+
+A header row may sit anywhere in the first rows (title blocks above it are common). Each cell is
+classified into a field; the row with the most distinct fields that include a name column wins.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+Field = Literal["name", "trade", "cas", "conc", "part", "function", "zh"]
+
+HEADER_SCAN_ROWS = 40
+_MAX_HEADER_LEN = 48
+
+# Ordered: the first rule that matches wins, so specific phrases precede generic ones
+# ("成分比例" is a part-in-mixture column, not a name column; "INCI 中文名" is the zh column).
+_RULES: list[tuple[Field, re.Pattern[str]]] = [
+    ("zh", re.compile(r"中文|chinese")),
+    (
+        "part",
+        re.compile(
+            r"in\s*(raw\s*)?material|in\s*trade|in\s*mixture|in\s*rm\b|rm\s*%|原料中|組成比例|"
+            r"成分比例|原料含量比例|composition\s*of\s*(raw|trade)"
+        ),
+    ),
+    ("cas", re.compile(r"\bcas\b|cas\s*(no|number|#)|cas號")),
+    (
+        "conc",
+        re.compile(
+            r"%|％|含量|百分比|濃度|用量|配方量|添加量|w\s*/\s*w|\bconc\b|concentration|"
+            r"percent|amount|\bqty\b|quantity|content|dosage"
+        ),
+    ),
+    ("function", re.compile(r"function|功能|用途|作用|使用目的|purpose|role")),
+    ("trade", re.compile(r"trade|商品名|原料名|raw\s*material|supplier|product\s*name")),
+    (
+        "name",
+        re.compile(
+            r"\binci\b|inci名|ingredient|成分|全成分|component|chemical\s*name|英文名|"
+            r"^name$|^names?\s*\(|名稱"
+        ),
+    ),
+]
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    """Detected header: its row index and the column of each recognised field."""
+
+    row: int
+    columns: dict[Field, int]
+
+    @property
+    def score(self) -> int:
+        """Number of recognised fields."""
+        return len(self.columns)
+
+
+def _norm(cell: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", cell)).strip().lower()
+
+
+def classify_header_cell(cell: str) -> Field | None:
+    """Field a header cell names, or None."""
+    text = _norm(cell)
+    if not text or len(text) > _MAX_HEADER_LEN:
+        return None
+    for field, pattern in _RULES:
+        if pattern.search(text):
+            return field
+    return None
+
+
+def header_columns(row: list[str]) -> dict[Field, int]:
+    """Map fields to column indexes for one candidate header row (first column wins)."""
+    columns: dict[Field, int] = {}
+    for i, cell in enumerate(row):
+        field = classify_header_cell(cell)
+        if field is not None and field not in columns:
+            columns[field] = i
+    if "name" not in columns and "trade" in columns:
+        # Only a trade-name column: it is the best name we have.
+        columns["name"] = columns.pop("trade")
+    return columns
+
+
+def find_header(rows: list[list[str]], start: int = 0) -> HeaderMatch | None:
+    """Best header row in ``rows[start:start+40]``: needs a name column and one other field."""
+    best: HeaderMatch | None = None
+    for index in range(start, min(len(rows), start + HEADER_SCAN_ROWS)):
+        columns = header_columns(rows[index])
+        if "name" not in columns or len(columns) < 2:
+            continue
+        candidate = HeaderMatch(index, columns)
+        if best is None or candidate.score > best.score:
+            best = candidate
+    return best
+
+
+def is_header_like(row: list[str]) -> bool:
+    """True when a row looks like a (repeated) header rather than data."""
+    columns = header_columns(row)
+    return "name" in columns and len(columns) >= 2

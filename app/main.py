@@ -1,0 +1,65 @@
+"""Application factory: settings, lifespan resources on app.state, routers, error handlers."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import redis.asyncio as redis
+import structlog
+from fastapi import FastAPI
+
+from app.api.v1 import health
+from app.api.v1.router import api_router
+from app.core.config import Settings
+from app.core.database import Database, owner_engine
+from app.core.errors import install_error_handlers
+from app.core.inline_migrations import run_inline_migrations
+from app.core.logging import configure_logging
+from app.core.middleware import RequestContextMiddleware
+from app.core.runtime import resolve_servers
+
+log = structlog.get_logger(__name__)
+
+
+def create_app(settings: Settings | None = None, *, run_startup_migrations: bool = True) -> FastAPI:
+    """Build the ASGI app; servers are resolved (embedded if unset) before anything connects."""
+    settings = resolve_servers(settings or Settings())
+    configure_logging(settings.log_level, settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if run_startup_migrations:
+            engine = owner_engine(settings)
+            try:
+                await run_inline_migrations(engine)
+            finally:
+                await engine.dispose()
+        app.state.db = Database.connect(settings)
+        app.state.redis = redis.from_url(str(settings.redis_url))
+        log.info("app_started", env=settings.app_env.value)
+        try:
+            yield
+        finally:
+            await app.state.redis.aclose()
+            await app.state.db.dispose()
+
+    docs = settings.docs_enabled
+    app = FastAPI(
+        title="PIF AI",
+        version="0.1.0",
+        summary="Product Information File backend (Taiwan Cosmetic Hygiene and Safety Act, Art. 8)",
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs" if docs else None,
+        redoc_url="/api/v1/redoc" if docs else None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.add_middleware(RequestContextMiddleware)
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(api_router)
+    return app
+
+
+def app_factory() -> FastAPI:
+    """Entry point for `uvicorn --factory app.main:app_factory`."""
+    return create_app()

@@ -1,0 +1,100 @@
+"""API-facing result types of the formula compliance check."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Kind = Literal[
+    "prohibited", "over_limit", "not_on_positive_list", "label_warning", "disclosure", "condition"
+]
+Severity = Literal["critical", "high", "medium", "low", "info"]
+SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low", "info")
+POSITIVE_LISTS = ("preservative", "colorant", "uv_filter")
+_FUNCTION_ALIASES = {
+    "preservative": "preservative",
+    "preservatives": "preservative",
+    "colorant": "colorant",
+    "colourant": "colorant",
+    "colorants": "colorant",
+    "colourants": "colorant",
+    "uv_filter": "uv_filter",
+    "uv filter": "uv_filter",
+    "uv-filter": "uv_filter",
+    "uv absorber": "uv_filter",
+}
+
+
+class Finding(BaseModel):
+    """One regulatory finding for one ingredient (API contract, spec 04 §5)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    ingredient: str
+    cas: str | None
+    kind: Kind
+    severity: Severity
+    actual: float | None
+    allowed: float | None
+    jurisdiction: str
+    binding: bool
+    reference: str
+    citation: str
+    message: str
+
+
+class Summary(BaseModel):
+    """Counts of findings by severity and the overall regulatory verdict."""
+
+    model_config = ConfigDict(frozen=True)
+
+    counts: dict[str, int]
+    total: int
+    compliant: bool
+
+
+class CheckReport(BaseModel):
+    """Findings of one formula check plus their summary."""
+
+    model_config = ConfigDict(frozen=True)
+
+    findings: list[Finding]
+    summary: Summary
+
+
+@dataclass(frozen=True, slots=True)
+class FormulaLine:
+    """One formula ingredient; function is optional (e.g. "preservative")."""
+
+    inci: str
+    cas: str | None = None
+    concentration_pct: float | None = None
+    function: str | None = None
+
+    @property
+    def safe_concentration(self) -> float | None:
+        """Concentration usable for comparisons; NaN, infinite or negative count as unknown."""
+        value = self.concentration_pct
+        if value is None or isinstance(value, bool):
+            return None
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return None
+        return number if math.isfinite(number) and number >= 0 else None
+
+    @property
+    def positive_list(self) -> str | None:
+        """Positive list implied by the declared function, if any."""
+        key = " ".join((self.function or "").casefold().replace("_", " ").split())
+        return _FUNCTION_ALIASES.get(key) or _FUNCTION_ALIASES.get(key.replace(" ", "_"))
+
+
+def summarize(findings: list[Finding]) -> Summary:
+    """Severity counts; compliant unless a binding critical/high finding exists."""
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES}
+    blocking = any(f.binding and f.severity in ("critical", "high") for f in findings)
+    return Summary(counts=counts, total=len(findings), compliant=not blocking)

