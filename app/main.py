@@ -16,11 +16,17 @@ from app.core.inline_migrations import run_inline_migrations
 from app.core.logging import configure_logging
 from app.core.middleware import RequestContextMiddleware
 from app.core.runtime import resolve_servers
+from app.worker.embedded import start_in_process_worker
 
 log = structlog.get_logger(__name__)
 
 
-def create_app(settings: Settings | None = None, *, run_startup_migrations: bool = True) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    run_startup_migrations: bool = True,
+    with_worker: bool = False,
+) -> FastAPI:
     """Build the ASGI app; servers are resolved (embedded if unset) before anything connects."""
     settings = resolve_servers(settings or Settings())
     configure_logging(settings.log_level, settings.log_json)
@@ -36,9 +42,12 @@ def create_app(settings: Settings | None = None, *, run_startup_migrations: bool
         app.state.db = Database.connect(settings)
         app.state.redis = redis.from_url(str(settings.redis_url))
         log.info("app_started", env=settings.app_env.value)
+        worker = start_in_process_worker(settings) if with_worker else None
         try:
             yield
         finally:
+            if worker is not None:
+                await worker.stop()
             await app.state.redis.aclose()
             await app.state.db.dispose()
 

@@ -34,7 +34,8 @@ class Recorder:
         return self.respond(request)
 
     def body(self, index: int = 0) -> dict[str, object]:
-        return json.loads(self.requests[index].content)
+        body: dict[str, object] = json.loads(self.requests[index].content)
+        return body
 
 
 def _client(respond: Handler, settings: RagSettings = SETTINGS) -> tuple[RagClient, Recorder]:

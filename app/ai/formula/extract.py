@@ -158,7 +158,8 @@ def _check_order(resolved: list[Resolved], warnings: list[ExtractionWarning]) ->
                 continue
             seen.add(gid)
             members = [x for x in resolved if x.line.group_id == gid]
-            value = max(_sort_value(x) for x in members)
+            total = r.line.group_total
+            value = total if total is not None else max(_sort_value(x) for x in members)
         else:
             value = _sort_value(r)
         if value < 0:

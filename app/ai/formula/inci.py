@@ -29,7 +29,7 @@ MatchMethod = Literal["exact", "synonym", "fuzzy", "none"]
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d", "-"))
 _QUOTES = str.maketrans(dict.fromkeys("\"'`\u2018\u2019\u201c\u201d\u00b4", ""))
 # Footnote markers and trailing annotations that are not part of an INCI name.
-_TRAILING_JUNK = re.compile(r"[\s*†‡§#¹²³⁴⁵⁶⁷⁸⁹:;,.]+$")
+_JUNK_CHARS = " *†‡§#¹²³⁴⁵⁶⁷⁸⁹:;,."
 _MIXTURE_SPLIT = re.compile(r"\s*(?:\(\s*(?:and|und|et|y|&)\s*\)|\n|;|＆|、)\s*", re.IGNORECASE)
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _PAREN = re.compile(r"^(?P<outer>[^()]+?)\s*\((?P<inner>[^()]+)\)$")
@@ -61,24 +61,28 @@ class Match:
 NO_MATCH = Match(None, "none", 0.0, None)
 
 
-_WS = re.compile(r"\s+")
 _AROUND_SEP = re.compile(r"\s*([-/])\s*")
 _PAREN_SPACES = re.compile(r"\(\s+|\s+\)")
 _COMMA = re.compile(r"\s*,\s*")
+# A comma between letters ("A,B") is a typed list separator; between digits ("1,2-") it is not.
+_COMMA_FIX = re.compile(r"[A-Z],[A-Z]")
 _NON_ALNUM = re.compile(r"[^0-9A-Z]")
 _INNER_PAREN = re.compile(r"\s*\([^()]*\)\s*")
 
 
 def normalize_key(raw: str) -> str:
     """Canonical lookup key: NFKC, upper case, unified dashes, no quotes, single spaces."""
+    # Cheap string checks guard each regex: building the 28k-name inventory must stay fast.
     text = raw if raw.isascii() else unicodedata.normalize("NFKC", raw).translate(_DASHES)
-    text = _WS.sub(" ", text.translate(_QUOTES)).strip().upper()
-    text = _TRAILING_JUNK.sub("", text)
+    if not text.isascii() or '"' in text or "'" in text or "`" in text:
+        text = text.translate(_QUOTES)
+    text = " ".join(text.split()).upper().rstrip(_JUNK_CHARS)
     # INCI never has spaces around '-' or '/', but typed lists often do ("C12 - 15").
-    if " " in text:
+    if " -" in text or "- " in text or " /" in text or "/ " in text:
         text = _AROUND_SEP.sub(r"\1", text)
+    if "( " in text or " )" in text:
         text = _PAREN_SPACES.sub(lambda m: m.group(0).strip(), text)
-    if "," in text:
+    if " ," in text or (", " not in text and "," in text and _COMMA_FIX.search(text)):
         text = _COMMA.sub(", ", text)
     return text
 
@@ -135,8 +139,8 @@ class IngredientDictionary:
             if key in self._by_key:
                 entry = _merge(self._by_key[key], entry)
             self._by_key[key] = entry
-        for entry in self._by_key.values():
-            self._by_compact.setdefault(_NON_ALNUM.sub("", normalize_key(entry.inci_name)), entry)
+        for key, entry in self._by_key.items():
+            self._by_compact.setdefault(_NON_ALNUM.sub("", key), entry)
             for cas in entry.cas_numbers:
                 self._by_cas.setdefault(cas, []).append(entry)
             for alias in (*entry.synonyms, entry.zh_name or ""):

@@ -106,7 +106,8 @@ def group_rows(rows: list[RawRow], known: Callable[[str], bool]) -> list[list[Ra
 
 
 def _clean_name(text: str) -> str:
-    return re.sub(r"\s+", " ", _BULLET.sub("", text)).strip()
+    # Only layout (indent, bullets, line breaks) is removed; the name itself is kept as written.
+    return _BULLET.sub("", text).replace("\n", " ").strip()
 
 
 def _line(row: RawRow, name: str, conc: ParsedConcentration, cas: str | None = None) -> Line:
@@ -169,6 +170,7 @@ def _mark_known(
         line.conc_confidence = confidence
         line.flags.append("mixture_part")
         line.group_id = gid
+        line.group_total = total
         line.notes.append(f"part of trade-name mixture '{_clean_name(trade)}' ({total:g} % total)")
     return lines
 

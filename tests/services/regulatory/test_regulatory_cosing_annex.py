@@ -13,7 +13,6 @@ from app.services.regulatory.cosing_annex import parse_annex_rows
 from app.services.regulatory.textparse import split_disclosure
 
 
-
 def annex_path(cosing_dir: Path, annex: str) -> Path:
     return cosing_dir / f"COSING_Annex_{annex}_v2.txt"
 
@@ -22,6 +21,7 @@ def by_ref(entries: list[RegulatedEntry], ref: str) -> RegulatedEntry:
     found = [e for e in entries if e.ref_no == ref]
     assert len(found) == 1, f"expected one entry {ref}, got {len(found)}"
     return found[0]
+
 
 EXPECTED = {"II": 1744, "III": 373, "IV": 154, "V": 57, "VI": 34}
 LIST_TYPES = {
@@ -144,21 +144,30 @@ def test_annex_iv_shifted_columns(annexes: dict[str, list[RegulatedEntry]]) -> N
     assert lip.max_concentration_pct == 1.0
 
 
-def test_content_hash_is_stable(
-    cosing_dir: Path, annexes: dict[str, list[RegulatedEntry]]
-) -> None:
+def test_content_hash_is_stable(cosing_dir: Path, annexes: dict[str, list[RegulatedEntry]]) -> None:
     again = parse_annex_file(annex_path(cosing_dir, "V"))
     assert [e.content_hash() for e in again] == [e.content_hash() for e in annexes["V"]]
     assert len({e.content_hash() for e in annexes["V"]}) == len(annexes["V"])
 
 
 def _synthetic(title: str, header: list[str], rows: list[list[str]]) -> list[list[str]]:
-    return [["File creation date: 11/11/2025"], [title, "Last update: 01/02/2026"], ["X"], ["Y"], header, *rows]
+    return [
+        ["File creation date: 11/11/2025"],
+        [title, "Last update: 01/02/2026"],
+        ["X"],
+        ["Y"],
+        header,
+        *rows,
+    ]
 
 
 def test_synthetic_file_and_errors() -> None:
     header = ["Reference Number", "Chemical name / INN", "CAS Number", "EC Number", "Update Date"]
-    rows = _synthetic("ANNEX II", header, [["1", "Foo and its salts", "50-00-0\n-", "-", "bad"], ["", "", "", "", ""]])
+    rows = _synthetic(
+        "ANNEX II",
+        header,
+        [["1", "Foo and its salts", "50-00-0\n-", "-", "bad"], ["", "", "", "", ""]],
+    )
     (entry,) = parse_annex_rows(rows)
     assert entry.list_type == "prohibited" and entry.is_group and entry.updated_on is None
     assert entry.citation == "EU CosIng Annex II/1, Reg. (EC) 1223/2009, export 01/02/2026"

@@ -1,0 +1,63 @@
+"""Run the service: serve (API + worker), api, worker, migrate."""
+
+from typing import Annotated
+
+import typer
+import uvicorn
+from alembic import command
+
+from app.cli.common import DataDirOption, load_settings, run
+from app.core.config import Settings
+from app.core.database import owner_engine
+from app.core.migrations_state import alembic_config
+from app.core.roles import set_role_passwords
+
+HostOption = Annotated[str, typer.Option(help="Interface to bind.")]
+PortOption = Annotated[int, typer.Option(help="TCP port.")]
+
+
+def migrate_database(settings: Settings) -> None:
+    """Alembic upgrade to head as the owner role, then role passwords if configured."""
+    url = settings.owner_url.render_as_string(hide_password=False)
+    command.upgrade(alembic_config(url), "head")
+    run(_set_passwords(settings))
+
+
+async def _set_passwords(settings: Settings) -> None:
+    engine = owner_engine(settings)
+    try:
+        await set_role_passwords(engine, settings)
+    finally:
+        await engine.dispose()
+
+
+def _serve(settings: Settings, host: str, port: int, *, with_worker: bool) -> None:
+    from app.main import create_app
+
+    application = create_app(settings, with_worker=with_worker)
+    typer.echo(f"PIF AI API docs: http://{host}:{port}/api/v1/docs")
+    uvicorn.run(application, host=host, port=port, log_config=None, access_log=False)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def serve(
+        host: HostOption = "127.0.0.1", port: PortOption = 8000, data_dir: DataDirOption = None
+    ) -> None:
+        """Migrate, then run the API and one in-process worker (embedded servers by default)."""
+        settings = load_settings(data_dir, json_logs=True)
+        migrate_database(settings)
+        _serve(settings, host, port, with_worker=True)
+
+    @app.command()
+    def api(
+        host: HostOption = "127.0.0.1", port: PortOption = 8000, data_dir: DataDirOption = None
+    ) -> None:
+        """Run only the API process (no migration, no worker)."""
+        _serve(load_settings(data_dir, json_logs=True), host, port, with_worker=False)
+
+    @app.command()
+    def migrate(data_dir: DataDirOption = None) -> None:
+        """Upgrade the database schema to the latest Alembic revision."""
+        migrate_database(load_settings(data_dir))
+        typer.echo("database is at the latest revision")

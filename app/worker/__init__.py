@@ -1,0 +1,1 @@
+"""Background worker: consumes Redis Streams, runs task handlers, retries, recovers."""
