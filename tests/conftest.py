@@ -23,6 +23,24 @@ TEST_FILE_KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeef
 KEEP_TABLES = {"alembic_version", "plan_limits", "audit_chain_head"}
 
 
+INFRA_FIXTURES = {
+    "database_url",
+    "settings",
+    "app",
+    "client",
+    "owner_engine",
+    "app_engine",
+    "redis_url",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that touches PostgreSQL or Redis, so .ci/run can re-run them externally."""
+    for item in items:
+        if INFRA_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.infra)
+
+
 @pytest.fixture(scope="session")
 def worker_id(request: pytest.FixtureRequest) -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "gw0")
@@ -39,7 +57,9 @@ def database_url(worker_id: str) -> Iterator[URL]:
 
 
 @pytest.fixture(scope="session")
-def settings(database_url: URL, worker_id: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def settings(
+    database_url: URL, worker_id: str, tmp_path_factory: pytest.TempPathFactory
+) -> Settings:
     return Settings(
         app_env=AppEnv.TEST,
         database_url=database_url.render_as_string(hide_password=False),
@@ -51,6 +71,11 @@ def settings(database_url: URL, worker_id: str, tmp_path_factory: pytest.TempPat
         admin_bootstrap_secret=SecretStr("test-bootstrap-secret"),
         log_json=True,
     )
+
+
+@pytest.fixture(scope="session")
+def redis_url(settings: Settings) -> str:
+    return str(settings.redis_url)
 
 
 @pytest.fixture(scope="session")

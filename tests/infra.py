@@ -70,3 +70,22 @@ def recreate_database(url: URL, name: str) -> URL:
 
 def drop_database(url: URL, name: str) -> None:
     asyncio.run(_drop(url, name))
+
+
+async def _has_extension(url: str, name: str) -> bool:
+    conn = await asyncpg.connect(url)
+    try:
+        row = await conn.fetchval(
+            "SELECT count(*) FROM pg_available_extensions WHERE name = $1", name
+        )
+        return bool(row)
+    finally:
+        await conn.close()
+
+
+if __name__ == "__main__":  # `python -m tests.infra has-extension URL NAME` (used by .ci/run)
+    import sys
+
+    if len(sys.argv) == 4 and sys.argv[1] == "has-extension":
+        sys.exit(0 if asyncio.run(_has_extension(sys.argv[2], sys.argv[3])) else 1)
+    sys.exit(2)

@@ -17,15 +17,14 @@ async def test_already_applied_non_idempotent_statement_is_tolerated(
     owner_engine: AsyncEngine,
 ) -> None:
     # no IF NOT EXISTS: the second run hits duplicate_object, which means "already there"
-    stmt = (
-        "ALTER TABLE products ADD CONSTRAINT ck_products_inline_probe CHECK (true) NOT VALID"
-    )
+    stmt = "ALTER TABLE products ADD CONSTRAINT ck_products_inline_probe CHECK (true) NOT VALID"
     try:
         assert await run_inline_migrations(owner_engine, [stmt]) == 1
         assert await run_inline_migrations(owner_engine, [stmt]) == 0
     finally:
         await run_inline_migrations(
-            owner_engine, ["ALTER TABLE products DROP CONSTRAINT IF EXISTS ck_products_inline_probe"]
+            owner_engine,
+            ["ALTER TABLE products DROP CONSTRAINT IF EXISTS ck_products_inline_probe"],
         )
 
 

@@ -44,7 +44,9 @@ async def test_unfiltered_select_sees_only_current_org(
     assert names == ["product of A"]
 
 
-async def test_no_org_set_sees_nothing(owner_session: AsyncSession, app_engine: AsyncEngine) -> None:
+async def test_no_org_set_sees_nothing(
+    owner_session: AsyncSession, app_engine: AsyncEngine
+) -> None:
     await _seed_two_orgs(owner_session)
     assert await _as_app(app_engine, None, "SELECT name FROM products") == []
     assert await _as_app(app_engine, None, "SELECT name FROM organizations") == []
@@ -102,9 +104,7 @@ async def test_every_tenant_table_has_forced_rls(owner_session: AsyncSession) ->
 async def test_app_role_is_not_owner_and_cannot_bypass(owner_session: AsyncSession) -> None:
     row = (
         await owner_session.execute(
-            text(
-                "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = 'pifai'"
-            )
+            text("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = 'pifai'")
         )
     ).one()
     assert tuple(row) == (False, False)
@@ -124,10 +124,16 @@ async def test_app_role_is_not_owner_and_cannot_bypass(owner_session: AsyncSessi
     ("sql", "params"),
     [
         ("INSERT INTO pif_documents (org_id, product_id, item_number) VALUES (:o, :p, 17)", {}),
-        ("INSERT INTO pif_documents (org_id, product_id, item_number, status) "
-         "VALUES (:o, :p, 1, 'done')", {}),
-        ("INSERT INTO product_ingredients (org_id, product_id, raw_name, sort_order, "
-         "concentration_pct) VALUES (:o, :p, 'x', 1, 101)", {}),
+        (
+            "INSERT INTO pif_documents (org_id, product_id, item_number, status) "
+            "VALUES (:o, :p, 1, 'done')",
+            {},
+        ),
+        (
+            "INSERT INTO product_ingredients (org_id, product_id, raw_name, sort_order, "
+            "concentration_pct) VALUES (:o, :p, 'x', 1, 101)",
+            {},
+        ),
         ("INSERT INTO users (org_id, email, role) VALUES (:o, 'a@b.c', 'root')", {}),
         ("INSERT INTO users (org_id, email, role) VALUES (:o, 'b@b.c', 'super_admin')", {}),
         ("INSERT INTO products (org_id, name, category) VALUES (:o, 'x', 'perfume')", {}),
