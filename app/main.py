@@ -12,10 +12,13 @@ from app.api.v1.router import api_router
 from app.core.config import Settings
 from app.core.database import Database, owner_engine
 from app.core.errors import install_error_handlers
+from app.core.file_crypto import kek_for
 from app.core.inline_migrations import run_inline_migrations
 from app.core.logging import configure_logging
 from app.core.middleware import RequestContextMiddleware
 from app.core.runtime import resolve_servers
+from app.core.storage import LocalStorage
+from app.integrations.rag import RagClient, RagSettings
 from app.worker.embedded import start_in_process_worker
 
 log = structlog.get_logger(__name__)
@@ -41,6 +44,17 @@ def create_app(
                 await engine.dispose()
         app.state.db = Database.connect(settings)
         app.state.redis = redis.from_url(str(settings.redis_url))
+        app.state.storage = LocalStorage(settings.storage_dir or settings.data_dir / "files")
+        app.state.kek = kek_for(settings)
+        app.state.rag = RagClient(
+            RagSettings(
+                api_base=settings.rag_api_base,
+                api_key=settings.rag_api_key.get_secret_value(),
+                tenant_id=settings.rag_tenant_id,
+                timeout_seconds=settings.rag_timeout_seconds,
+                kb_name_prefix=settings.rag_kb_name_prefix,
+            )
+        )
         log.info("app_started", env=settings.app_env.value)
         worker = start_in_process_worker(settings) if with_worker else None
         try:
@@ -48,6 +62,7 @@ def create_app(
         finally:
             if worker is not None:
                 await worker.stop()
+            await app.state.rag.aclose()
             await app.state.redis.aclose()
             await app.state.db.dispose()
 

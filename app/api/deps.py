@@ -3,7 +3,7 @@
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Annotated, NewType
+from typing import Annotated, Any, NewType
 
 import jwt
 from fastapi import Depends, Request
@@ -14,9 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.config import Settings
 from app.core.database import Database
 from app.core.errors import Forbidden, Unauthorized
+from app.core.file_crypto import KeyEncryptionKey
 from app.core.jobs import JobBuffer
 from app.core.queue import publish
 from app.core.security import decode_access_token
+from app.core.storage import Storage
+from app.integrations.rag import RagClient
 from app.models.enums import Role
 from app.services.audit import ClientInfo
 
@@ -105,7 +108,7 @@ def client_info(request: Request) -> ClientInfo:
 Client = Annotated[ClientInfo, Depends(client_info)]
 
 
-def require_role(*roles: Role) -> object:
+def require_role(*roles: Role) -> Any:
     """Dependency factory: 403 unless the caller has one of `roles`."""
 
     async def _check(principal: CurrentPrincipal) -> Principal:
@@ -114,3 +117,23 @@ def require_role(*roles: Role) -> object:
         return principal
 
     return Depends(_check)
+
+
+def get_storage(request: Request) -> Storage:
+    storage: Storage = request.app.state.storage
+    return storage
+
+
+def get_kek(request: Request) -> KeyEncryptionKey:
+    kek: KeyEncryptionKey = request.app.state.kek
+    return kek
+
+
+def get_rag(request: Request) -> RagClient:
+    rag: RagClient = request.app.state.rag
+    return rag
+
+
+StorageDep = Annotated[Storage, Depends(get_storage)]
+KekDep = Annotated[KeyEncryptionKey, Depends(get_kek)]
+RagDep = Annotated[RagClient, Depends(get_rag)]

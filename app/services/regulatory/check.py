@@ -20,7 +20,7 @@ from app.services.regulatory.index import RuleIndex
 from app.services.regulatory.labels import category_root, segments_by_label
 from app.services.regulatory.models import RegulatedEntry
 from app.services.regulatory.scopes import applicable_categories, product_scopes
-from app.services.regulatory.textparse import normalize_cas
+from app.services.regulatory.textparse import normalize_cas, parse_amounts
 
 LineInput = FormulaLine | tuple[str, str | None, float | None]
 
@@ -73,6 +73,13 @@ def _warnings_for(entry: RegulatedEntry, labels: frozenset[str]) -> str:
         t for lab, t in by_label.items() if lab in roots or category_root(lab) in roots
     ]
     return "\n".join(p for p in parts if p).strip()
+
+
+def _unparsed_limit(entry: RegulatedEntry) -> str:
+    """Limit text the parser could not turn into a product limit ("" when there is none)."""
+    if entry.max_text:
+        return entry.max_text
+    return entry.conditions_text if parse_amounts(entry.conditions_text) else ""
 
 
 class _Emitter:
@@ -141,13 +148,14 @@ def _check_entry(out: _Emitter, entry: RegulatedEntry, product: frozenset[str]) 
             f"{conc:g} % exceeds the {app.limit:g} % limit of {ref}{basis}.",
             allowed=app.limit,
         )
-    elif app.limit is None and entry.max_text and not entry.limits:
+    elif app.limit is None and not entry.limits and (unparsed := _unparsed_limit(entry)):
+        # E.g. hair dyes: "after mixing ... must not exceed 2 %" needs the mixing ratio.
         out.add(
             entry,
             "condition",
             "medium",
             f"{ref} states a limit that cannot be compared automatically: "
-            f"{entry.max_text!r}; review required.",
+            f"{unparsed!r}; review required.",
         )
     threshold = _disclosure_threshold(entry, product)
     if threshold is not None and conc is not None and conc > threshold:

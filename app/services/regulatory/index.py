@@ -19,6 +19,7 @@ class _Group:
     stem: str
     root: str
     entry: RegulatedEntry
+    pattern: re.Pattern[str]
 
 
 def entry_names(entry: RegulatedEntry) -> set[str]:
@@ -58,7 +59,9 @@ class RuleIndex:
                 stem = normalize_name(stem)
                 root = stem[: -len("ic acid")] if stem.endswith("ic acid") else ""
                 if stem:
-                    index.groups.append(_Group(stem, root if len(root) >= _MIN_ROOT else "", entry))
+                    pattern = re.compile(rf"(?<![a-z0-9]){re.escape(stem)}(?![a-z0-9])")
+                    root = root if len(root) >= _MIN_ROOT and root.isalnum() else ""
+                    index.groups.append(_Group(stem, root, entry, pattern))
             list_key = (entry.jurisdiction, entry.list_type)
             if list_key not in index.list_citations:
                 index.list_citations[list_key] = entry.citation.replace(f"/{entry.ref_no}", "", 1)
@@ -85,15 +88,13 @@ class RuleIndex:
 
     def _group_matches(self, key: str) -> list[_Group]:
         """Group entries whose stem names the ingredient ("sodium thioglycolate")."""
-        tokens = _TOKEN.findall(key)
+        # Salt/ester names: "<root>ate" with at most one extra syllable ("thioglycollate").
+        salts = [t for t in _TOKEN.findall(key) if t.endswith("ate")]
         out: list[_Group] = []
         for group in self.groups:
-            if re.search(rf"(?<![a-z0-9]){re.escape(group.stem)}(?![a-z0-9])", key) or (
+            if (group.stem in key and group.pattern.search(key)) or (
                 group.root
-                and any(
-                    t.startswith(group.root) and t.endswith("ate") and len(t) <= len(group.root) + 4
-                    for t in tokens
-                )
+                and any(t.startswith(group.root) and len(t) <= len(group.root) + 4 for t in salts)
             ):
                 out.append(group)
         return out

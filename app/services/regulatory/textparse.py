@@ -13,7 +13,7 @@ _UNIT_TO_PCT = {"%": 1.0, "ppm": 1e-4, "mg/kg": 1e-4}
 # Values stated as lower bounds ("> 0,1 %") are not maxima.
 _LOWER_BOUND = re.compile(r"(>|≥|more than|above|at least)\s*$", re.IGNORECASE)
 # Purity/impurity specifications in the same line are not product concentration limits.
-_PURITY = re.compile(r"secondary amine|nitrosamine|impurit|purity|ratio", re.IGNORECASE)
+_PURITY = re.compile(r"secondary amine|nitrosamine|impurit|\bpurity|\bratio\b", re.IGNORECASE)
 _CORRESPONDING = re.compile(r"corresponding to\s*$", re.IGNORECASE)
 _CAS = re.compile(r"(?<![\d-])(\d{2,7})-(\d{2})-(\d)(?![\d-])")
 _EC = re.compile(r"(?<![\d-])(\d{3})-(\d{3})-(\d)(?![\d-])")

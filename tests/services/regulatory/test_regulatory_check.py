@@ -173,3 +173,10 @@ def test_every_finding_cites_its_entry(
 def test_timing_helper_runs(eu_index: RuleIndex, eu_entries: list[RegulatedEntry]) -> None:
     lines = [(e.inci_name or e.chemical_name, None, 0.5) for e in eu_entries[1700:1740]]
     assert time_check_formula(eu_index, lines, repeat=1) >= 0.0  # not a timing assertion
+
+
+def test_after_mixing_limit_needs_review(eu_index: RuleIndex) -> None:
+    # Annex III 16 states its limit only as "after mixing under oxidative conditions".
+    report = check_formula(eu_index, "hair", None, [("1-NAPHTHOL", "90-15-3", 1.0)])
+    assert any(f.kind == "condition" and f.severity == "medium" for f in report.findings)
+    assert _over(report) == []

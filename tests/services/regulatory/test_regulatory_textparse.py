@@ -34,6 +34,8 @@ def test_amounts_skip_dates_bounds_and_impurities() -> None:
     assert parse_amounts("0.68% as free base (1.0% as dihydrochloride)") == [0.68]
     assert parse_amounts("(0,3 % as base)") == [0.3]
     assert parse_amounts("100 mg/kg") == [0.01]
+    # "concentration" must not trip the "ratio" impurity guard (Annex V 7).
+    assert parse_amounts("with a maximum concentration of 0,15 % (as phenol)") == [0.15]
     # "0 15%" is garbled in the export (III 235); it is never guessed as 15 %.
     assert parse_amounts("0 15%") == []
 

@@ -1,0 +1,202 @@
+"""The PIF workspace: 16-item overview, item content, transitions, uploads, downloads."""
+
+import uuid
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+
+from app.api.deps import Client, CurrentPrincipal, KekDep, SettingsDep, StorageDep, TenantSession
+from app.core.errors import PayloadTooLarge
+from app.core.http_headers import content_disposition
+from app.models import PifDocument, UploadedFile
+from app.models.enums import DocumentStatus, FileType, PifStatus
+from app.schemas.errors import ERROR_RESPONSES
+from app.schemas.products import (
+    FileRead,
+    PifItemDetail,
+    PifItemSummary,
+    PifItemUpdate,
+    PifOverview,
+    TransitionRequest,
+)
+from app.services.pif import files as pif_files
+from app.services.pif import repository, service
+from app.services.pif.catalog import BY_NUMBER, ITEMS
+from app.services.pif.state_machine import allowed_targets
+from app.services.pif.status import completion_ratio
+from app.services.pif.uploads import inspect_upload
+
+router = APIRouter(prefix="/products/{product_id}", tags=["pif"], responses=ERROR_RESPONSES)
+_MULTIPART_OVERHEAD = 64 * 1024
+
+
+def file_read(record: UploadedFile) -> FileRead:
+    return FileRead.model_validate(record).model_copy(
+        update={"encrypted": record.enc_wrapped_key is not None}
+    )
+
+
+def _summary(doc: PifDocument, files: list[UploadedFile]) -> PifItemSummary:
+    item = BY_NUMBER[doc.item_number]
+    return PifItemSummary(
+        item_number=doc.item_number,
+        title_zh=item.title_zh,
+        title_en=item.title_en,
+        stage=item.stage.value,
+        status=DocumentStatus(doc.status),
+        ai_confidence=doc.ai_confidence,
+        updated_at=doc.updated_at,
+        files=[file_read(f) for f in files if f.pif_item_number == doc.item_number],
+    )
+
+
+async def _item_detail(
+    session: TenantSession, product_id: uuid.UUID, doc: PifDocument, principal: CurrentPrincipal
+) -> PifItemDetail:
+    files = await repository.list_files_for_org(
+        session, product_id, principal.tenant_org, doc.item_number
+    )
+    return PifItemDetail(
+        **_summary(doc, files).model_dump(),
+        status_reason=doc.status_reason,
+        data=doc.data,
+        ai_draft=doc.ai_draft,
+        reviewed_by=doc.reviewed_by,
+        reviewed_at=doc.reviewed_at,
+        approved_by=doc.approved_by,
+        approved_at=doc.approved_at,
+        allowed_transitions=allowed_targets(
+            DocumentStatus(doc.status), service.actor_for(principal.role)
+        ),
+    )
+
+
+@router.get("/pif", response_model=PifOverview)
+async def pif_overview(
+    product_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: TenantSession,
+    group: Annotated[
+        Literal["stage"] | None, Query(description="`stage`: also group by stage")
+    ] = None,
+) -> PifOverview:
+    """The 16 items with status, confidence and files, plus the derived product status."""
+    org = principal.tenant_org
+    product = await service.require_product(session, product_id, org)
+    docs = await repository.list_documents_for_org(session, product_id, org)
+    files = await repository.list_files_for_org(session, product_id, org)
+    stages: dict[str, list[int]] | None = None
+    if group == "stage":
+        stages = {}
+        for item in ITEMS:
+            stages.setdefault(item.stage.value, []).append(item.number)
+    return PifOverview(
+        product_id=product.id,
+        pif_status=PifStatus(product.pif_status),
+        completion=completion_ratio(DocumentStatus(d.status) for d in docs),
+        items=[_summary(d, files) for d in docs],
+        stages=stages,
+    )
+
+
+@router.get("/pif/{item_number}", response_model=PifItemDetail)
+async def get_item(
+    product_id: uuid.UUID, item_number: int, principal: CurrentPrincipal, session: TenantSession
+) -> PifItemDetail:
+    doc = await service.require_document(session, product_id, item_number, principal.tenant_org)
+    return await _item_detail(session, product_id, doc, principal)
+
+
+@router.put("/pif/{item_number}", response_model=PifItemDetail)
+async def update_item(
+    product_id: uuid.UUID,
+    item_number: int,
+    body: PifItemUpdate,
+    principal: CurrentPrincipal,
+    session: TenantSession,
+    client: Client,
+) -> PifItemDetail:
+    """Save the item's structured content; `confirm: true` marks it human-reviewed."""
+    doc = await service.update_item(
+        session, org_id=principal.tenant_org, user_id=principal.user_id, role=principal.role,
+        product_id=product_id, item_number=item_number, data=body.data, confirm=body.confirm,
+        client=client,
+    )  # fmt: skip
+    return await _item_detail(session, product_id, doc, principal)
+
+
+@router.post("/pif/{item_number}/status", response_model=PifItemDetail)
+async def transition_item(
+    product_id: uuid.UUID,
+    item_number: int,
+    body: TransitionRequest,
+    principal: CurrentPrincipal,
+    session: TenantSession,
+    client: Client,
+) -> PifItemDetail:
+    """Move an item through the state machine; 409 lists the legal targets, approval is SA-only."""
+    doc = await service.transition_item(
+        session, org_id=principal.tenant_org, user_id=principal.user_id, role=principal.role,
+        product_id=product_id, item_number=item_number, target=body.status, reason=body.reason,
+        client=client,
+    )  # fmt: skip
+    return await _item_detail(session, product_id, doc, principal)
+
+
+@router.post("/pif/upload", status_code=201, response_model=FileRead)
+async def upload(
+    product_id: uuid.UUID,
+    request: Request,
+    principal: CurrentPrincipal,
+    session: TenantSession,
+    storage: StorageDep,
+    kek: KekDep,
+    settings: SettingsDep,
+    client: Client,
+    item_number: Annotated[int, Form(ge=1, le=16)],
+    file: Annotated[UploadFile, File()],
+    document_type: Annotated[FileType | None, Form()] = None,
+    issue_date: Annotated[date | None, Form()] = None,
+    expiry_date: Annotated[date | None, Form()] = None,
+    test_date: Annotated[date | None, Form()] = None,
+) -> FileRead:
+    """Upload a document for one item (size/type checked; formula files encrypted)."""
+    limit = settings.max_upload_bytes
+    declared = int(request.headers.get("content-length") or 0)
+    if declared > limit + _MULTIPART_OVERHEAD:
+        raise PayloadTooLarge(f"The file exceeds the {limit // (1024 * 1024)} MB limit")
+    data = await file.read(limit + 1)
+    inspected = inspect_upload(file.filename, data, limit)
+    meta = pif_files.UploadMeta(item_number, document_type, issue_date, expiry_date, test_date)
+    record = await pif_files.upload_file(
+        session, storage, kek, org_id=principal.tenant_org, user_id=principal.user_id,
+        role=principal.role, product_id=product_id, meta=meta, upload=inspected, data=data,
+        client=client,
+    )  # fmt: skip
+    return file_read(record)
+
+
+@router.get("/files/{file_id}/content", response_class=Response)
+async def download(
+    product_id: uuid.UUID,
+    file_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: TenantSession,
+    storage: StorageDep,
+    kek: KekDep,
+) -> Response:
+    """The file as uploaded (decrypted for formula files), for members of the owning org."""
+    record, data = await pif_files.read_file(
+        session, storage, kek, org_id=principal.tenant_org, product_id=product_id,
+        file_id=file_id,
+    )  # fmt: skip
+    return Response(
+        content=data,
+        media_type=record.content_type,
+        headers={
+            "Content-Disposition": content_disposition(record.original_filename),
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
+    )

@@ -1,0 +1,119 @@
+"""Products (Item 1): create, list, read, update, delete."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from app.api.deps import (
+    Client,
+    CurrentPrincipal,
+    DatabaseDep,
+    RagDep,
+    StorageDep,
+    TenantSession,
+    require_role,
+)
+from app.core.errors import NotFound
+from app.models.enums import DocumentStatus, PifStatus, Role
+from app.schemas.errors import ERROR_RESPONSES
+from app.schemas.products import (
+    ProductCreate,
+    ProductDetail,
+    ProductPage,
+    ProductRead,
+    ProductUpdate,
+)
+from app.services import products
+from app.services.pif.repository import list_documents_for_org
+from app.services.pif.status import completion_ratio
+from app.services.products.flows import create_product_with_kb, delete_product_and_kb
+
+router = APIRouter(prefix="/products", tags=["products"], responses=ERROR_RESPONSES)
+
+
+@router.post("", status_code=201, response_model=ProductRead)
+async def create_product(
+    payload: ProductCreate,
+    principal: CurrentPrincipal,
+    db: DatabaseDep,
+    rag: RagDep,
+    client: Client,
+) -> ProductRead:
+    """Create a product with its 16 PIF items (`missing`) and V0 draft; the KB is fail-soft."""
+    product = await create_product_with_kb(
+        db, rag, org_id=principal.tenant_org, user_id=principal.user_id, payload=payload,
+        client=client,
+    )  # fmt: skip
+    return ProductRead.model_validate(product)
+
+
+@router.get("", response_model=ProductPage)
+async def list_products(
+    principal: CurrentPrincipal,
+    session: TenantSession,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    status: PifStatus | None = None,
+    q: Annotated[str | None, Query(max_length=200, description="Search by name")] = None,
+) -> ProductPage:
+    """The caller's products, newest first."""
+    items, total = await products.list_products_for_org(
+        session, principal.tenant_org, limit=limit, offset=offset, status=status, search=q
+    )
+    return ProductPage(
+        items=[ProductRead.model_validate(p) for p in items], total=total, limit=limit,
+        offset=offset,
+    )  # fmt: skip
+
+
+@router.get("/{product_id}", response_model=ProductDetail)
+async def get_product(
+    product_id: uuid.UUID, principal: CurrentPrincipal, session: TenantSession
+) -> ProductDetail:
+    product = await products.get_product_for_org(session, product_id, principal.tenant_org)
+    if product is None:
+        raise NotFound("Product not found")
+    documents = await list_documents_for_org(session, product.id, principal.tenant_org)
+    counts: dict[str, int] = {}
+    for doc in documents:
+        counts[doc.status] = counts.get(doc.status, 0) + 1
+    detail = ProductDetail.model_validate(product)
+    detail.item_status_counts = counts
+    detail.completion = completion_ratio(DocumentStatus(d.status) for d in documents)
+    return detail
+
+
+@router.put("/{product_id}", response_model=ProductRead)
+async def update_product(
+    product_id: uuid.UUID,
+    payload: ProductUpdate,
+    principal: CurrentPrincipal,
+    session: TenantSession,
+) -> ProductRead:
+    product = await products.update_product(
+        session, org_id=principal.tenant_org, product_id=product_id, payload=payload
+    )
+    return ProductRead.model_validate(product)
+
+
+@router.delete(
+    "/{product_id}",
+    status_code=204,
+    response_class=Response,
+    dependencies=[require_role(Role.OWNER, Role.ADMIN)],
+)
+async def delete_product(
+    product_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    db: DatabaseDep,
+    rag: RagDep,
+    storage: StorageDep,
+    client: Client,
+) -> Response:
+    """Admins only. Signed PIFs are retained (soft delete); drafts are removed."""
+    await delete_product_and_kb(
+        db, rag, storage, org_id=principal.tenant_org, user_id=principal.user_id,
+        product_id=product_id, client=client,
+    )  # fmt: skip
+    return Response(status_code=204)

@@ -1,0 +1,15 @@
+"""Response header helpers."""
+
+import re
+import unicodedata
+from urllib.parse import quote
+
+
+def content_disposition(filename: str, disposition: str = "attachment") -> str:
+    """RFC 6266/5987 dual form: a printable-ASCII `filename` plus a UTF-8 `filename*`."""
+    ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
+    ascii_name = re.sub(r'[^\x20-\x7e]|["\\]', "", ascii_name).strip() or "download"
+    if ascii_name.startswith(".") or ascii_name.startswith("_"):
+        ascii_name = "download" + ascii_name
+    encoded = quote(filename, safe="")
+    return f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{encoded}"

@@ -1,0 +1,188 @@
+"""Structured per-item content (`pif_documents.data`, spec 01 §2): one schema per item."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+Text = Annotated[str, Field(max_length=20_000)]
+Short = Annotated[str, Field(max_length=500)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Item1(_Strict):
+    launch_date: date | None = None
+    brand_name: Short | None = None
+    country_of_origin: Short | None = None
+    responsible_person: Short | None = None
+    responsible_person_address: Text | None = None
+    net_content: Short | None = None
+    notes: Text | None = None
+
+
+class Item2(_Strict):
+    registration_number: Short | None = None
+    registration_date: date | None = None
+    valid_until: date | None = None
+    platform_status: Short | None = None
+
+
+class FormulaLine(_Strict):
+    raw_name: Short
+    inci_name: Short | None = None
+    cas: Annotated[str, Field(max_length=64)] | None = None
+    concentration_pct: Annotated[Decimal, Field(ge=0, le=100)] | None = None
+    function: Annotated[str, Field(max_length=100)] | None = None
+    zh_name: Short | None = None
+    is_nano: bool = False
+
+
+class Item3(_Strict):
+    ingredients: Annotated[list[FormulaLine], Field(max_length=1000)] = []
+
+
+class Item4(_Strict):
+    claims: list[Text] = []
+    warnings: list[Text] = []
+    population_restrictions: list[Short] = []
+    ocr_text: Text | None = None
+    label_elements: dict[Short, bool] = {}
+
+
+class Item5(_Strict):
+    certificate_type: Literal["iso_22716", "mohw_gmp", "other"] | None = None
+    certificate_no: Short | None = None
+    holder_name: Short | None = None
+    issuer: Short | None = None
+    issue_date: date | None = None
+    expiry_date: date | None = None
+
+
+class ProcessStep(_Strict):
+    stage: Short
+    step: Text
+    temperature_c: float | None = None
+    duration_min: float | None = None
+    equipment: Short | None = None
+    qc_point: Short | None = None
+
+
+class Item6(_Strict):
+    manufacturing_stage: Short | None = None
+    steps: list[ProcessStep] = []
+
+
+class Item7(_Strict):
+    method: Text | None = None
+    amount: Short | None = None
+    frequency: Short | None = None
+    application_area: Short | None = None
+    precautions_warnings: Text | None = None
+
+
+class AdverseEvent(_Strict):
+    occurred_on: date | None = None
+    became_aware_on: date | None = None
+    category: Literal["irritation", "allergy", "other"]
+    serious: bool = False
+    risk_grade: Short | None = None
+    reported_on: date | None = None
+
+
+class Item8(_Strict):
+    declaration: Text | None = None
+    events: list[AdverseEvent] = []
+
+
+class Item9(_Strict):
+    product_ph: Annotated[float, Field(ge=0, le=14)] | None = None
+
+
+class Item10(_Strict):
+    notes: Text | None = None
+
+
+class StabilityReport(_Strict):
+    test_date: date | None = None
+    conditions: list[Short] = []
+    parameters_tested: list[Short] = []
+    container_materials_tested: list[Short] = []
+    conclusion: Text | None = None
+    shelf_life_months: Annotated[int, Field(ge=0, le=240)] | None = None
+
+
+class Item11(_Strict):
+    reports: list[StabilityReport] = []
+
+
+class MicroResult(_Strict):
+    organism: Short
+    value: float | None = None
+    unit: Short | None = None
+    limit: float | None = None
+    passed: bool | None = Field(default=None, alias="pass")
+
+
+class Item12(_Strict):
+    test_date: date | None = None
+    results: list[MicroResult] = []
+    overall_pass: bool | None = None
+
+
+class Item13(_Strict):
+    test_date: date | None = None
+    strains: list[Short] = []
+    log_reductions: dict[Short, float] = {}
+    criteria: Literal["A", "B"] | None = None
+    result: Literal["pass", "fail"] | None = None
+
+
+class ClaimEvidence(_Strict):
+    claim: Text
+    evidence_file_ids: list[str] = []
+    evidence_type: Short | None = None
+
+
+class Item14(_Strict):
+    claims: list[ClaimEvidence] = []
+
+
+class PackagingComponent(_Strict):
+    component: Short
+    material: Short
+    spec: Short | None = None
+
+
+class Migration(_Strict):
+    Pb: float | None = None
+    Hg: float | None = None
+    As: float | None = None
+    Cd: float | None = None
+
+
+class Item15(_Strict):
+    components: list[PackagingComponent] = []
+    migration: Migration | None = None
+    plasticizers: Text | None = None
+    compatibility: Text | None = None
+
+
+class Item16(_Strict):
+    notes: Text | None = None
+
+
+ITEM_SCHEMAS: dict[int, type[_Strict]] = {
+    1: Item1, 2: Item2, 3: Item3, 4: Item4, 5: Item5, 6: Item6, 7: Item7, 8: Item8,
+    9: Item9, 10: Item10, 11: Item11, 12: Item12, 13: Item13, 14: Item14, 15: Item15, 16: Item16,
+}  # fmt: skip
+
+
+def validate_item_data(item_number: int, data: object) -> dict[str, object]:
+    """Validate with the item's schema and return JSON-ready data (raises ValidationError)."""
+    model = TypeAdapter(ITEM_SCHEMAS[item_number]).validate_python(data)
+    dumped: dict[str, object] = model.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return dumped

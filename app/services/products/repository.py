@@ -1,0 +1,60 @@
+"""Org-scoped queries for products. Every read filters on org_id (RLS is the second gate)."""
+
+import uuid
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import PifVersion, Product
+from app.models.enums import PifStatus
+
+
+async def get_product_for_org(
+    session: AsyncSession, product_id: uuid.UUID, org_id: uuid.UUID, *, for_update: bool = False
+) -> Product | None:
+    stmt = select(Product).where(
+        Product.id == product_id, Product.org_id == org_id, Product.deleted_at.is_(None)
+    )
+    if for_update:
+        stmt = stmt.with_for_update()
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def list_products_for_org(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    *,
+    limit: int,
+    offset: int,
+    status: PifStatus | None = None,
+    search: str | None = None,
+) -> tuple[list[Product], int]:
+    conditions = [Product.org_id == org_id, Product.deleted_at.is_(None)]
+    if status is not None:
+        conditions.append(Product.pif_status == status.value)
+    if search:
+        pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conditions.append(Product.name.ilike(pattern) | Product.name_en.ilike(pattern))
+    total = (await session.execute(select(func.count()).where(*conditions))).scalar_one()
+    rows = await session.execute(
+        select(Product)
+        .where(*conditions)
+        .order_by(Product.created_at.desc(), Product.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(rows.scalars()), total
+
+
+async def count_active_products(session: AsyncSession, org_id: uuid.UUID) -> int:
+    stmt = select(func.count()).where(Product.org_id == org_id, Product.deleted_at.is_(None))
+    return (await session.execute(stmt)).scalar_one()
+
+
+async def has_signed_version(
+    session: AsyncSession, product_id: uuid.UUID, org_id: uuid.UUID
+) -> bool:
+    stmt = select(func.count()).where(
+        PifVersion.product_id == product_id, PifVersion.org_id == org_id, PifVersion.is_signed
+    )
+    return (await session.execute(stmt)).scalar_one() > 0

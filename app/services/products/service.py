@@ -1,0 +1,117 @@
+"""Product use cases: create (with its 16 items and V0 draft), update, delete."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import delete as sql_delete
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.errors import NotFound
+from app.models import PifDocument, PifVersion, Product
+from app.models.enums import VersionLabel
+from app.schemas.products import ProductCreate, ProductUpdate
+from app.services import audit
+from app.services.audit import ClientInfo
+from app.services.pif.catalog import ITEM_NUMBERS
+from app.services.products.quota import ensure_product_quota
+from app.services.products.repository import get_product_for_org, has_signed_version
+
+
+@dataclass(frozen=True)
+class DeletedProduct:
+    kb_id: str | None  # to retire after commit
+    retained: bool  # soft-deleted: files must be kept
+
+
+async def create_product(
+    session: AsyncSession,
+    *,
+    org_id: uuid.UUID,
+    user_id: uuid.UUID,
+    payload: ProductCreate,
+    client: ClientInfo | None = None,
+) -> Product:
+    """Insert the product, its 16 `missing` documents and the V0 draft in one transaction."""
+    await ensure_product_quota(session, org_id)
+    product = Product(org_id=org_id, created_by=user_id, **payload.model_dump())
+    session.add(product)
+    await session.flush()
+    session.add_all(
+        PifDocument(org_id=org_id, product_id=product.id, item_number=n) for n in ITEM_NUMBERS
+    )
+    session.add(
+        PifVersion(
+            org_id=org_id,
+            product_id=product.id,
+            version_label=VersionLabel.V0.value,
+            sequence=0,
+            items_snapshot={},
+            created_by=user_id,
+        )
+    )
+    await session.flush()
+    await session.refresh(product)
+    await audit.record(
+        session,
+        "product.created",
+        org_id=org_id,
+        user_id=user_id,
+        resource_type="product",
+        resource_id=product.id,
+        details={"category": product.category},
+        client=client,
+    )
+    return product
+
+
+async def update_product(
+    session: AsyncSession,
+    *,
+    org_id: uuid.UUID,
+    product_id: uuid.UUID,
+    payload: ProductUpdate,
+) -> Product:
+    product = await get_product_for_org(session, product_id, org_id, for_update=True)
+    if product is None:
+        raise NotFound("Product not found")
+    for field, value in payload.model_dump(exclude_unset=True).items():
+        if field in ("name", "category") and value is None:
+            continue  # required columns: null means "unchanged"
+        setattr(product, field, value)
+    await session.flush()
+    await session.refresh(product)
+    return product
+
+
+async def delete_product(
+    session: AsyncSession,
+    *,
+    org_id: uuid.UUID,
+    user_id: uuid.UUID,
+    product_id: uuid.UUID,
+    client: ClientInfo | None = None,
+) -> DeletedProduct:
+    """Soft-delete products with a signed version (10-year retention), hard-delete drafts."""
+    product = await get_product_for_org(session, product_id, org_id, for_update=True)
+    if product is None:
+        raise NotFound("Product not found")
+    kb_id = product.rag_kb_id
+    retained = await has_signed_version(session, product.id, org_id)
+    if retained:
+        product.deleted_at = datetime.now(UTC)
+    else:
+        await session.execute(
+            sql_delete(Product).where(Product.id == product.id, Product.org_id == org_id)
+        )
+    await audit.record(
+        session,
+        "product.deleted",
+        org_id=org_id,
+        user_id=user_id,
+        resource_type="product",
+        resource_id=product_id,
+        details={"mode": "soft" if retained else "hard"},
+        client=client,
+    )
+    return DeletedProduct(kb_id=kb_id, retained=retained)

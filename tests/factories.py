@@ -1,0 +1,94 @@
+"""Small async factories: add rows with the owner session and flush/commit; tokens for the API."""
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.config import Settings
+from app.core.security import create_access_token, hash_password
+from app.models import Organization, Product, User
+from app.models.enums import OrgType, Plan, Role
+from app.schemas.products import ProductCreate
+from app.services.products import create_product
+
+
+@dataclass
+class Actor:
+    user: User
+    org: Organization | None
+    headers: dict[str, str]
+
+    @property
+    def org_id(self) -> uuid.UUID:
+        assert self.org is not None
+        return self.org.id
+
+
+async def make_org(
+    session: AsyncSession,
+    *,
+    name: str = "Acme Cosmetics",
+    type: OrgType = OrgType.BRAND,
+    plan: Plan = Plan.ENTERPRISE,
+) -> Organization:
+    org = Organization(name=name, type=type.value, plan=plan.value)
+    session.add(org)
+    await session.flush()
+    return org
+
+
+async def make_user(
+    session: AsyncSession,
+    org: Organization | None,
+    *,
+    role: Role = Role.MEMBER,
+    email: str | None = None,
+    password: str | None = None,
+) -> User:
+    user = User(
+        org_id=org.id if org else None,
+        email=email or f"user-{uuid.uuid4().hex[:10]}@example.com",
+        role=role.value,
+        full_name="Test User",
+        password_hash=hash_password(password) if password else None,
+    )
+    session.add(user)
+    await session.flush()
+    return user
+
+
+def auth_headers(settings: Settings, user: User) -> dict[str, str]:
+    token, _ = create_access_token(
+        settings, user_id=user.id, org_id=user.org_id, role=user.role
+    )
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def make_actor(
+    session: AsyncSession,
+    settings: Settings,
+    *,
+    role: Role = Role.MEMBER,
+    org: Organization | None = None,
+    plan: Plan = Plan.ENTERPRISE,
+) -> Actor:
+    """A committed org (or the given one) with one user of `role`, plus bearer headers."""
+    org = org or await make_org(session, plan=plan)
+    user = await make_user(session, org, role=role)
+    await session.commit()
+    return Actor(user=user, org=org, headers=auth_headers(settings, user))
+
+
+async def make_product(
+    session: AsyncSession, actor: Actor, *, name: str = "保濕乳液", category: str = "general"
+) -> Product:
+    """A product created through the real service (16 items + V0), committed."""
+    product = await create_product(
+        session,
+        org_id=actor.org_id,
+        user_id=actor.user.id,
+        payload=ProductCreate(name=name, category=category, name_en="Moisturising lotion"),
+    )
+    await session.commit()
+    return product
