@@ -1,6 +1,7 @@
 """Shared fixtures: real PostgreSQL + Redis, the app under test, clean state per test."""
 
 import os
+import shutil
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -49,7 +50,7 @@ def worker_id(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(scope="session")
 def database_url(worker_id: str) -> Iterator[URL]:
     """A fresh database for this worker, built by `alembic upgrade head` (so RLS is real)."""
-    name = f"pifai_test_{worker_id}"
+    name = infra.database_name(worker_id)
     url = infra.recreate_database(infra.server_url(), name)
     command.upgrade(alembic_config(url.render_as_string(hide_password=False)), "head")
     yield url
@@ -117,6 +118,7 @@ async def clean_db(owner_engine: AsyncEngine, settings: Settings) -> AsyncIterat
     client = redis.from_url(str(settings.redis_url))
     await client.flushdb()
     await client.aclose()
+    shutil.rmtree(settings.storage_dir or settings.data_dir / "files", ignore_errors=True)
 
 
 @pytest.fixture

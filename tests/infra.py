@@ -34,11 +34,21 @@ def server_url() -> URL:
 
 
 def redis_url(worker_id: str) -> str:
-    base = os.environ.get("TEST_REDIS_URL") or embedded.start_redis(TEST_DATA_DIR)
-    db = 1 + worker_index(worker_id)  # db 0 stays free for humans poking around
+    """A Redis db per xdist worker; the pid offset keeps concurrent runs (dev) apart too.
+
+    Workers of one run differ in parity, so they can never share a db.
+    """
+    external = os.environ.get("TEST_REDIS_URL")
+    base = external or embedded.start_redis(TEST_DATA_DIR)
+    spread = 7 if external else 31  # external servers have 16 dbs, the embedded one 64
+    db = 1 + worker_index(worker_id) % 2 + 2 * (os.getpid() % spread)
     if base.startswith("unix://"):
         return f"{base.split('?')[0]}?db={db}"
-    return f"{base.rstrip('/').rsplit('/', 1)[0] if base.count('/') > 2 else base}/{db}"
+    return f"{base.rstrip('/')}/{db}" if base.count("/") == 2 else f"{base.rsplit('/', 1)[0]}/{db}"
+
+
+def database_name(worker_id: str) -> str:
+    return f"pifai_test_{worker_id}_{os.getpid()}"
 
 
 def _asyncpg_dsn(url: URL) -> str:

@@ -6,10 +6,14 @@ from urllib.parse import quote
 
 
 def content_disposition(filename: str, disposition: str = "attachment") -> str:
-    """RFC 6266/5987 dual form: a printable-ASCII `filename` plus a UTF-8 `filename*`."""
+    """RFC 6266/5987 dual form: a UTF-8 `filename*` plus a printable-ASCII `filename` fallback.
+
+    `filename*` comes first: RFC 6266 lets either order stand, and parsers that keep the first
+    value (Python's `email`) then decode the UTF-8 name exactly.
+    """
     ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
     ascii_name = re.sub(r'[^\x20-\x7e]|["\\]', "", ascii_name).strip() or "download"
     if ascii_name.startswith(".") or ascii_name.startswith("_"):
         ascii_name = "download" + ascii_name
     encoded = quote(filename, safe="")
-    return f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{encoded}"
+    return f"{disposition}; filename*=UTF-8''{encoded}; filename=\"{ascii_name}\""

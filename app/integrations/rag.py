@@ -69,8 +69,11 @@ class RagClient:
         self._http: httpx.AsyncClient | None = None
         if settings.configured:
             base = settings.api_base.strip().rstrip("/")
+            host = httpx.URL(base).host
+            if not host:
+                raise ValueError("RAG_API_BASE must be an absolute http(s) URL")
             self._http = build_client(
-                allowed_hosts=[httpx.URL(base).host],
+                allowed_hosts=[host],
                 timeout=settings.timeout_seconds,
                 user_agent=default_user_agent(contact_email),
                 transport=transport,

@@ -28,11 +28,13 @@ async def probe_client(settings: Settings) -> AsyncClient:
     async def boom() -> None:
         raise RuntimeError("secret internal detail")
 
-    async with app.router.lifespan_context(app):
-        async with AsyncClient(
+    async with (
+        app.router.lifespan_context(app),
+        AsyncClient(
             transport=ASGITransport(app=app, raise_app_exceptions=False), base_url="http://t"
-        ) as http:
-            yield http  # type: ignore[misc]
+        ) as http,
+    ):
+        yield http  # type: ignore[misc]
 
 
 async def test_healthz_and_readyz(client: AsyncClient) -> None:

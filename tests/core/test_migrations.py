@@ -1,5 +1,7 @@
 """Alembic is the source of truth: upgrade → check is clean; downgrade → upgrade works."""
 
+import os
+
 import pytest
 from alembic import command
 from sqlalchemy.engine import URL
@@ -11,7 +13,7 @@ pytestmark = pytest.mark.infra
 
 
 def test_upgrade_check_downgrade_upgrade(database_url: URL, worker_id: str) -> None:
-    name = f"pifai_migr_{worker_id}"
+    name = f"pifai_migr_{worker_id}_{os.getpid()}"
     url = infra.recreate_database(database_url, name)
     config = alembic_config(url.render_as_string(hide_password=False))
     try:

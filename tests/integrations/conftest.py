@@ -1,6 +1,5 @@
-"""Fixtures for outbound-integration tests: MockTransport clients and a real Redis."""
+"""Fixtures for outbound-integration tests: MockTransport clients; Redis is the harness's."""
 
-import os
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any
@@ -13,11 +12,6 @@ from app.integrations.http import build_client
 
 Handler = Callable[[httpx.Request], Any]
 ClientFactory = Callable[..., httpx.AsyncClient]
-
-
-@pytest.fixture
-def redis_url() -> str:
-    return os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 @pytest.fixture

@@ -1,10 +1,8 @@
 from collections.abc import Callable
 
 import httpx
-import pytest
 
 from app.integrations.toxicology import PubChemSource, SourceStatus, SubstanceRef
-from app.integrations.toxicology.pubchem_parse import parse_ld50
 
 ClientFactory = Callable[..., httpx.AsyncClient]  # the `mock_client` fixture
 HOSTS = ["pubchem.ncbi.nlm.nih.gov"]
@@ -25,13 +23,7 @@ PROPERTY_TABLE = {
         ]
     }
 }
-NOT_FOUND = {
-    "Fault": {
-        "Code": "PUGREST.NotFound",
-        "Message": "No CID found",
-        "Details": ["No CID found that matches the given name"],
-    }
-}
+NOT_FOUND = {"Fault": {"Code": "PUGREST.NotFound", "Message": "No CID found"}}
 VIEW_NOT_FOUND = {"Fault": {"Code": "PUGVIEW.NotFound", "Message": "No data found"}}
 
 
@@ -43,21 +35,28 @@ def _info(ref: int, strings: list[str], name: str | None = None) -> dict[str, ob
     return {**info, "Name": name} if name else info
 
 
+def _section(
+    heading: str, *, sections: list[object] | None = None, information: list[object] | None = None
+) -> dict[str, object]:
+    return {"TOCHeading": heading, "Section": sections or [], "Information": information or []}
+
+
+NOTIFICATIONS = "Aggregated GHS information provided per 2150 reports by companies from 42 "
 GHS_VIEW = {
     "Record": {
         "RecordType": "CID",
         "RecordNumber": 31236,
         "RecordTitle": "2-Phenoxyethanol",
         "Section": [
-            {
-                "TOCHeading": "Safety and Hazards",
-                "Section": [
-                    {
-                        "TOCHeading": "Hazards Identification",
-                        "Section": [
-                            {
-                                "TOCHeading": "GHS Classification",
-                                "Information": [
+            _section(
+                "Safety and Hazards",
+                sections=[
+                    _section(
+                        "Hazards Identification",
+                        sections=[
+                            _section(
+                                "GHS Classification",
+                                information=[
                                     _info(14, ["Warning"], "Signal"),
                                     _info(
                                         14,
@@ -74,21 +73,13 @@ GHS_VIEW = {
                                         ["P264, P270, P280, P301+P317, P305+P351+P338, and P501"],
                                         "Precautionary Statement Codes",
                                     ),
-                                    _info(
-                                        14,
-                                        [
-                                            "Aggregated GHS information provided per 2150 reports "
-                                            "by companies from 42 notifications to the ECHA C&L "
-                                            "Inventory."
-                                        ],
-                                        "ECHA C&L Notifications Summary",
-                                    ),
+                                    _info(14, [NOTIFICATIONS], "ECHA C&L Notifications Summary"),
                                 ],
-                            }
+                            )
                         ],
-                    }
+                    )
                 ],
-            }
+            )
         ],
         "Reference": [
             {
@@ -101,42 +92,35 @@ GHS_VIEW = {
         ],
     }
 }
+# ChemIDplus acute data ("Acute Effects") arrives as an external table: nothing to read there
+CHEMIDPLUS_TABLE = {
+    "ReferenceNumber": 5,
+    "Value": {"ExternalTableName": "chemidplus", "ExternalTableNumRows": 12},
+}
 TOXICITY_VIEW = {
     "Record": {
         "RecordType": "CID",
         "RecordNumber": 31236,
         "Section": [
-            {
-                "TOCHeading": "Toxicity",
-                "Section": [
-                    {
-                        "TOCHeading": "Toxicological Information",
-                        "Section": [
-                            {
-                                "TOCHeading": "Non-Human Toxicity Values",
-                                "Information": [
+            _section(
+                "Toxicity",
+                sections=[
+                    _section(
+                        "Toxicological Information",
+                        sections=[
+                            _section(
+                                "Non-Human Toxicity Values",
+                                information=[
                                     _info(20, ["LD50 Rat oral 1.26 g/kg"]),
                                     _info(20, ["LD50 Rabbit dermal 5 ml/kg"]),
                                     _info(21, ["LD50 Mouse ip 1,000-2,000 mg/kg"]),
                                 ],
-                            }
+                            )
                         ],
-                    },
-                    {
-                        # ChemIDplus acute data arrives as an external table: nothing to read
-                        "TOCHeading": "Acute Effects",
-                        "Information": [
-                            {
-                                "ReferenceNumber": 5,
-                                "Value": {
-                                    "ExternalTableName": "chemidplus",
-                                    "ExternalTableNumRows": 12,
-                                },
-                            }
-                        ],
-                    },
+                    ),
+                    _section("Acute Effects", information=[CHEMIDPLUS_TABLE]),
                 ],
-            }
+            )
         ],
         "Reference": [
             {
@@ -308,40 +292,3 @@ async def test_every_request_including_retries_takes_a_limiter_slot(
     client = mock_client(lambda r: next(answers, None) or fake(r), hosts=HOSTS)
     await PubChemSource(client, limiter=limiter, backoff=0.01).fetch(PHENOXYETHANOL)
     assert limiter.acquired == 4  # 503 + retry of the property call, then two PUG View calls
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("LD50 Rat oral 1.26 g/kg", ("acute_toxicity_oral_ld50", 1260.0, "mg/kg", None, "rat")),
-        (
-            "LD50 Rat (male) oral 2,940 mg/kg bw",
-            ("acute_toxicity_oral_ld50", 2940.0, "mg/kg", None, "rat"),
-        ),
-        ("LD50 Rat oral > 5000 mg/kg", ("acute_toxicity_oral_ld50", 5000.0, "mg/kg", ">", "rat")),
-        (
-            "LD50 Guinea pigs percutaneous 500 ug/kg",
-            ("acute_toxicity_dermal_ld50", 0.5, "mg/kg", None, "guinea pig"),
-        ),
-        (
-            "LD50 Mouse i.v. 120 mg/kg",
-            ("acute_toxicity_intravenous_ld50", 120.0, "mg/kg", None, "mouse"),
-        ),
-        ("LD50 Rat 300 mg/kg", ("acute_toxicity_ld50", 300.0, "mg/kg", None, "rat")),
-    ],
-)
-def test_parse_ld50(text: str, expected: tuple[object, ...]) -> None:
-    endpoint = parse_ld50(text, "PubChem CID 1")
-    assert endpoint is not None
-    assert (endpoint.name, endpoint.value, endpoint.unit, endpoint.qualifier, endpoint.species) == (
-        expected
-    )
-    assert endpoint.raw_text == text and endpoint.source == "PubChem CID 1"
-
-
-@pytest.mark.parametrize(
-    "text",
-    ["LD50 Rat oral: no data", "LD50 Mouse oral 0,5 g/kg", "LD50 value withheld"],
-)
-def test_parse_ld50_never_invents_a_number(text: str) -> None:
-    assert parse_ld50(text, "PubChem CID 1") is None

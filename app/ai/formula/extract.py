@@ -28,6 +28,7 @@ from app.ai.formula.models import (
 from app.ai.formula.readers import Table, read_tables
 from app.ai.formula.resolve import Resolved, resolve_line
 from app.ai.formula.rows import Line, data_rows, expand_group, group_rows
+from app.ai.formula.starter import starter_dictionary
 
 TOTAL_TARGET = 100.0
 TOTAL_TOLERANCE = 2.0
@@ -35,9 +36,14 @@ _EPS = 1e-6
 
 
 def extract_formula(
-    data: bytes, filename: str, dictionary: IngredientDictionary, content_type: str = ""
+    data: bytes,
+    filename: str,
+    dictionary: IngredientDictionary | None = None,
+    content_type: str = "",
 ) -> FormulaExtractionResult:
     """Extract the ingredient list from a formula file; raises ExtractionError if impossible."""
+    if dictionary is None:
+        dictionary = starter_dictionary()
     tables = read_tables(data, filename, content_type)
     lines, from_text = _collect_lines(tables, dictionary)
     if not lines:

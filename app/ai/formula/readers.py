@@ -11,7 +11,9 @@ import csv
 import io
 import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any, Literal
 
 from app.ai.formula.errors import ExtractionError
@@ -158,13 +160,25 @@ def _csv(data: bytes) -> list[Table]:
     text = decode_text(data)
     if not text.strip():
         raise ExtractionError("the CSV file is empty")
-    sample = text[:8192]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel_tab if sample.count("\t") > sample.count(",") else csv.excel
-    rows = [[c.rstrip() for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+    delimiter = sniff_delimiter(text)
+    rows = [[c.rstrip() for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
     return [Table(rows, "csv")]
+
+
+def sniff_delimiter(text: str) -> str:
+    """Pick the delimiter giving the most lines with the same (>0) field separator count."""
+    # csv.Sniffer is thrown off by title lines and comma decimals ("5,5") in ';' files.
+    lines = [ln for ln in text.splitlines()[:60] if ln.strip()]
+    best, best_score = ",", 0
+    for delim in (",", ";", "\t", "|"):
+        counts = Counter(ln.count(delim) for ln in lines if ln.count(delim) > 0)
+        if not counts:
+            continue
+        mode, freq = counts.most_common(1)[0]
+        score = freq * 10 + mode  # consistency first, then width
+        if score > best_score:
+            best, best_score = delim, score
+    return best
 
 
 def _docx(data: bytes) -> list[Table]:
@@ -194,13 +208,64 @@ def _pdf(data: bytes) -> list[Table]:
     import pdfplumber
 
     tables: list[Table] = []
-    text_lines: list[str] = []
+    text_rows: list[list[str]] = []
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         for page_no, page in enumerate(pdf.pages, start=1):
             for t_no, raw in enumerate(page.extract_tables(), start=1):
                 rows = [[(c or "").rstrip() for c in row] for row in raw]
                 tables.append(Table(rows, f"page {page_no} table {t_no}"))
-            text_lines.extend((page.extract_text(layout=True) or "").splitlines())
+            text_rows.extend(_pdf_text_rows(page.extract_words()))
     if not tables:
-        tables.append(Table(split_text_lines(text_lines), "pdf text", from_text=True))
+        tables.append(Table(text_rows, "pdf text", from_text=True))
     return tables
+
+
+# Two words on one line belong to different cells when the gap between them exceeds this many
+# times the line height (a normal word space is ~0.28 x the font size), with a floor in points.
+_GAP_FACTOR = 0.45
+_GAP_FLOOR_PT = 4.0
+
+
+def _pdf_text_rows(words: list[dict[str, Any]]) -> list[list[str]]:
+    """Rebuild a grid from word boxes: cells split on wide gaps, aligned to the widest row."""
+    lines: list[list[dict[str, Any]]] = []
+    for word in sorted(words, key=lambda w: (round(float(w["top"])), float(w["x0"]))):
+        if lines and abs(float(lines[-1][0]["top"]) - float(word["top"])) <= 3.0:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    rows: list[list[tuple[float, str]]] = []
+    for line in lines:
+        line.sort(key=lambda w: float(w["x0"]))
+        cells = [(float(line[0]["x0"]), str(line[0]["text"]))]
+        for prev, word in pairwise(line):
+            height = float(word["bottom"]) - float(word["top"])
+            if float(word["x0"]) - float(prev["x1"]) > max(_GAP_FLOOR_PT, _GAP_FACTOR * height):
+                cells.append((float(word["x0"]), str(word["text"])))
+            else:
+                cells[-1] = (cells[-1][0], f"{cells[-1][1]} {word['text']}")
+        rows.append(cells)
+    return _align(rows)
+
+
+def _align(rows: list[list[tuple[float, str]]]) -> list[list[str]]:
+    """Put each cell in the column whose anchor (the widest row's cell starts) is nearest."""
+    if not rows:
+        return []
+    # Empty cells leave no words, so without anchors the values would shift left.
+    anchors = [x for x, _ in max(rows, key=len)]
+    grid: list[list[str]] = []
+    for row in rows:
+        if len(row) == len(anchors):
+            grid.append([text for _, text in row])  # complete row: position is enough
+            continue
+        out = [""] * len(anchors)
+        last = -1
+        for x, text in row:
+            col = min(range(len(anchors)), key=lambda i: abs(anchors[i] - x))
+            # Keep cell order: never place a cell left of (or onto) the previous one.
+            col = min(max(col, last + 1), len(anchors) - 1)
+            out[col] = f"{out[col]} {text}".strip()
+            last = col
+        grid.append(out)
+    return grid

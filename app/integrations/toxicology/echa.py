@@ -11,6 +11,7 @@ from app.integrations.toxicology.http_source import HttpToxSource
 
 ECHA_BASE = "https://chem.echa.europa.eu"
 SUBSTANCE_URL = ECHA_BASE + "/{rml_id}"
+NO_HARMONISED = "no harmonised classification in this source"
 
 
 class EchaSource(HttpToxSource):
@@ -38,49 +39,30 @@ class EchaSource(HttpToxSource):
             return SourceResult.no_data(self.name)
         rml_id = str(substance["rmlId"])
         overview = await self._get_json(
-            f"{ECHA_BASE}/api-cnl-inventory/prominent/overview/info/{quote(rml_id)}",
+            f"{ECHA_BASE}/api-cnl-inventory/prominent/overview/info/{quote(rml_id, safe='')}",
             headers=self._headers,
         )
         classification_id = _harmonised_classification_id(overview)
         if classification_id is None:
-            return SourceResult.no_data(self.name, "no harmonised classification in this source")
+            return SourceResult.no_data(self.name, NO_HARMONISED)
         classes = await self._get_json(
             f"{ECHA_BASE}/api-cnl-inventory/prominent/overview/classifications/harmonised/"
-            f"{quote(classification_id)}",
+            f"{quote(classification_id, safe='')}",
             headers=self._headers,
         )
         citation = f"ECHA C&L Inventory, harmonised classification ({rml_id})"
         url = SUBSTANCE_URL.format(rml_id=rml_id)
-        endpoints, codes = [], []
-        for item in _items(classes):
-            category = item.get("hazardClassAndCategoryCode")
-            statements = [s for s in item.get("hazardStatements") or [] if isinstance(s, dict)]
-            item_codes = [
-                str(s["hazardStatementCode"]) for s in statements if s.get("hazardStatementCode")
-            ]
-            if not category and not item_codes:
-                continue
-            codes += item_codes
-            rating = f"{category} ({', '.join(item_codes)})" if item_codes else str(category)
-            endpoints.append(
-                Endpoint(
-                    name="ghs_classification",
-                    rating=rating,
-                    source=citation,
-                    reference_url=url,
-                    raw_text="; ".join(str(s.get("hazardStatementText", "")) for s in statements)
-                    or None,
-                )
-            )
+        items = _items(classes)
+        endpoints = [e for i in items if (e := _class_endpoint(i, citation, url)) is not None]
         if not endpoints:
-            return SourceResult.no_data(self.name, "no harmonised classification in this source")
+            return SourceResult.no_data(self.name, NO_HARMONISED)
         return SourceResult(
             source=self.name,
             status=SourceStatus.OK,
             identifiers=_identifiers(substance),
             citation=citation,
             endpoints=endpoints,
-            hazard_codes=sorted(set(codes)),
+            hazard_codes=sorted({c for i in items for c in _statement_codes(i)}),
         )
 
     async def _find_substance(self, ref: SubstanceRef) -> dict[str, Any] | None:
@@ -105,6 +87,33 @@ class EchaSource(HttpToxSource):
 def _items(payload: Any) -> list[dict[str, Any]]:
     items = payload.get("items") if isinstance(payload, dict) else None
     return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+
+
+def _statements(item: dict[str, Any]) -> list[dict[str, Any]]:
+    return [s for s in item.get("hazardStatements") or [] if isinstance(s, dict)]
+
+
+def _statement_codes(item: dict[str, Any]) -> list[str]:
+    return [
+        str(s["hazardStatementCode"]) for s in _statements(item) if s.get("hazardStatementCode")
+    ]
+
+
+def _class_endpoint(item: dict[str, Any], citation: str, url: str) -> Endpoint | None:
+    category, codes = item.get("hazardClassAndCategoryCode"), _statement_codes(item)
+    if not category and not codes:
+        return None
+    label, joined = str(category or ""), ", ".join(codes)
+    texts = [
+        str(s["hazardStatementText"]) for s in _statements(item) if s.get("hazardStatementText")
+    ]
+    return Endpoint(
+        name="ghs_classification",
+        rating=f"{label} ({joined})" if label and codes else label or joined,
+        source=citation,
+        reference_url=url,
+        raw_text="; ".join(texts) or None,
+    )
 
 
 def _as_list(value: Any) -> list[str]:

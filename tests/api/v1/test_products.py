@@ -91,9 +91,9 @@ async def test_create_product_survives_rag_outage(
     assert response.json()["rag_kb_id"] is None
     assert "product_created_without_kb" in caplog.text
     count = await owner_session.scalar(
-        select(func.count()).select_from(PifDocument).where(
-            PifDocument.product_id == response.json()["id"]
-        )
+        select(func.count())
+        .select_from(PifDocument)
+        .where(PifDocument.product_id == response.json()["id"])
     )
     assert count == 16
 

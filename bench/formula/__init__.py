@@ -1,0 +1,1 @@
+"""Benchmark for the PIF Item 3 formula extraction engine."""
