@@ -81,7 +81,7 @@ class ReviewStatus(StrEnum):
 
 
 class SignatureMethod(StrEnum):
-    PASSWORD_2FA = "password_2fa"  # noqa: S105 - a method name, not a secret
+    PASSWORD_2FA = "password_2fa"
     DIGITAL_CERT = "digital_cert"
     HSM = "hsm"
 
@@ -146,4 +146,4 @@ class RiskLevel(StrEnum):
 
 class AuthTokenPurpose(StrEnum):
     VERIFY_EMAIL = "verify_email"
-    RESET_PASSWORD = "reset_password"  # noqa: S105
+    RESET_PASSWORD = "reset_password"

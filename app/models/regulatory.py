@@ -12,6 +12,7 @@ from sqlalchemy import (
     Index,
     Integer,
     Numeric,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -50,7 +51,8 @@ class RegulatedSubstance(UUIDPrimaryKey, Timestamps, Base):
     __table_args__ = (
         enum_check("jurisdiction", Jurisdiction),
         enum_check("list_type", ListType),
-        UniqueConstraint("jurisdiction", "list_type", "ref_no"),
+        # real exports repeat reference numbers for different substances (CosIng Annex II "38")
+        UniqueConstraint("jurisdiction", "list_type", "ref_no", "occurrence"),
         Index("ix_regulated_substances_cas_numbers", "cas_numbers", postgresql_using="gin"),
     )
 
@@ -58,6 +60,7 @@ class RegulatedSubstance(UUIDPrimaryKey, Timestamps, Base):
     list_type: Mapped[str] = mapped_column(String(20))
     annex: Mapped[str | None] = mapped_column(String(16))
     ref_no: Mapped[str] = mapped_column(String(64))
+    occurrence: Mapped[int] = mapped_column(SmallInteger, server_default="1")
     chemical_name: Mapped[str | None] = mapped_column(Text)
     inci_name: Mapped[str | None] = mapped_column(Text)
     name_normalized: Mapped[str | None] = mapped_column(Text, index=True)
@@ -82,6 +85,8 @@ class RegulatedSubstance(UUIDPrimaryKey, Timestamps, Base):
     effective_date: Mapped[date | None] = mapped_column(Date)
     updated_on: Mapped[date | None] = mapped_column(Date)
     content_hash: Mapped[str] = mapped_column(String(64))
+    # the full parsed entry, so the rule index can be rebuilt from the database alone
+    entry: Mapped[dict[str, object]] = mapped_column(JSONB, server_default="{}")
     sync_run_id: Mapped[uuid.UUID | None] = mapped_column(
         UUID(as_uuid=True), ForeignKey("chemical_sync_runs.id", ondelete="SET NULL")
     )

@@ -1,0 +1,179 @@
+"""Database side of the regulatory lists: import with a stored diff, and the cached rule index."""
+
+import asyncio
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.ai.formula import normalize_key
+from app.models import ChemicalSyncRun, RegulatedSubstance, RegulatedSubstanceLimit
+from app.models.enums import SyncRunStatus, SyncSource
+from app.services.regulatory.diff import entry_keys
+from app.services.regulatory.index import RuleIndex
+from app.services.regulatory.models import RegulatedEntry
+from app.services.regulatory.serialize import entry_from_json, entry_to_json
+
+DIFF_SAMPLE = 200  # refs listed per category in the stored diff
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    run_id: uuid.UUID
+    added: int
+    changed: int
+    removed: int
+    unchanged: int
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.added or self.changed or self.removed)
+
+
+def _row_values(entry: RegulatedEntry, occurrence: int, run_id: uuid.UUID) -> dict[str, Any]:
+    return {
+        "jurisdiction": entry.jurisdiction,
+        "list_type": entry.list_type,
+        "annex": entry.annex or None,
+        "ref_no": entry.ref_no,
+        "occurrence": occurrence,
+        "chemical_name": entry.chemical_name or None,
+        "inci_name": entry.inci_name or None,
+        "name_normalized": normalize_key(entry.inci_name or entry.chemical_name) or None,
+        "cas_numbers": list(entry.cas_numbers),
+        "ec_numbers": list(entry.ec_numbers),
+        "product_type_text": entry.product_type_text or None,
+        "max_text": entry.max_text or None,
+        "other_text": entry.other_text or None,
+        "warnings_text": entry.warnings_text or None,
+        "cmr_text": entry.cmr_text or None,
+        "regulation": entry.regulation or None,
+        "sccs_opinions": entry.sccs_opinions or None,
+        "max_concentration_pct": entry.max_concentration_pct,
+        "disclosure_leave_on_pct": entry.disclosure_leave_on_pct,
+        "disclosure_rinse_off_pct": entry.disclosure_rinse_off_pct,
+        "is_group": entry.is_group,
+        "group_terms": list(entry.group_terms),
+        "citation": entry.citation,
+        "updated_on": entry.updated_on,
+        "content_hash": entry.content_hash(),
+        "entry": entry_to_json(entry),
+        "sync_run_id": run_id,
+    }
+
+
+async def _add_limits(
+    session: AsyncSession, substance_id: uuid.UUID, entry: RegulatedEntry
+) -> None:
+    session.add_all(
+        RegulatedSubstanceLimit(
+            substance_id=substance_id,
+            category_label=limit.category_label,
+            product_type_text=limit.product_type_text,
+            scopes=sorted(limit.scopes),
+            max_pct=limit.max_pct,
+        )
+        for limit in entry.limits
+    )
+
+
+async def sync_entries(
+    session: AsyncSession,
+    entries: Sequence[RegulatedEntry],
+    *,
+    source: SyncSource,
+    triggered_by: uuid.UUID | None = None,
+) -> SyncResult:
+    """Replace the lists these entries cover with them; record the diff as a sync run."""
+    scopes = {(e.jurisdiction, e.list_type) for e in entries}
+    run = ChemicalSyncRun(
+        source=source.value, status=SyncRunStatus.RUNNING.value, started_at=datetime.now(UTC),
+        triggered_by=triggered_by,
+    )  # fmt: skip
+    session.add(run)
+    await session.flush()
+    existing: dict[tuple[str, str, str, int], RegulatedSubstance] = {}
+    for jurisdiction, list_type in scopes:
+        rows = await session.execute(
+            select(RegulatedSubstance).where(
+                RegulatedSubstance.jurisdiction == jurisdiction,
+                RegulatedSubstance.list_type == list_type,
+            )
+        )
+        for row in rows.scalars():
+            existing[(row.jurisdiction, row.list_type, row.ref_no, row.occurrence)] = row
+    incoming = entry_keys(entries)
+    added, changed, unchanged = [], [], 0
+    for key, entry in incoming.items():
+        current = existing.get(key)
+        values = _row_values(entry, key[3], run.id)
+        if current is None:
+            substance = RegulatedSubstance(**values)
+            session.add(substance)
+            await session.flush()
+            await _add_limits(session, substance.id, entry)
+            added.append(entry.reference)
+        elif current.content_hash != values["content_hash"]:
+            for name, value in values.items():
+                setattr(current, name, value)
+            await session.execute(
+                delete(RegulatedSubstanceLimit).where(
+                    RegulatedSubstanceLimit.substance_id == current.id
+                )
+            )
+            await _add_limits(session, current.id, entry)
+            changed.append(entry.reference)
+        else:
+            unchanged += 1
+    removed_rows = [row for key, row in existing.items() if key not in incoming]
+    for row in removed_rows:
+        await session.delete(row)
+    run.status, run.finished_at = SyncRunStatus.DONE.value, datetime.now(UTC)
+    run.added, run.changed, run.removed, run.unchanged = (
+        len(added), len(changed), len(removed_rows), unchanged,
+    )  # fmt: skip
+    run.diff = {
+        "added": added[:DIFF_SAMPLE],
+        "changed": changed[:DIFF_SAMPLE],
+        "removed": [f"{r.jurisdiction} {r.list_type}/{r.ref_no}" for r in removed_rows][
+            :DIFF_SAMPLE
+        ],
+        "lists": sorted(f"{j}:{t}" for j, t in scopes),
+    }
+    await session.flush()
+    return SyncResult(run.id, run.added, run.changed, run.removed, unchanged)
+
+
+async def load_entries(session: AsyncSession) -> list[RegulatedEntry]:
+    rows = await session.execute(
+        select(RegulatedSubstance.entry).order_by(
+            RegulatedSubstance.jurisdiction, RegulatedSubstance.list_type,
+            RegulatedSubstance.ref_no, RegulatedSubstance.occurrence,
+        )
+    )  # fmt: skip
+    return [entry_from_json(data) for data in rows.scalars()]
+
+
+class RuleIndexCache:
+    """One RuleIndex per process, rebuilt only when the lists change."""
+
+    def __init__(self) -> None:
+        self._version: tuple[object, ...] | None = None
+        self._index: RuleIndex | None = None
+        self._lock = asyncio.Lock()
+
+    async def get(self, session: AsyncSession) -> RuleIndex:
+        version = tuple(
+            (
+                await session.execute(select(func.count(), func.max(RegulatedSubstance.updated_at)))
+            ).one()
+        )
+        async with self._lock:
+            if self._index is None or version != self._version:
+                self._index = RuleIndex.build(await load_entries(session))
+                self._version = version
+            return self._index
