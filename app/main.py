@@ -19,6 +19,7 @@ from app.core.middleware import RequestContextMiddleware
 from app.core.runtime import resolve_servers
 from app.core.storage import LocalStorage
 from app.integrations.rag import RagClient, RagSettings
+from app.services.regulatory.store import RuleIndexCache
 from app.worker.embedded import start_in_process_worker
 
 log = structlog.get_logger(__name__)
@@ -46,6 +47,7 @@ def create_app(
         app.state.redis = redis.from_url(str(settings.redis_url))
         app.state.storage = LocalStorage(settings.storage_dir or settings.data_dir / "files")
         app.state.kek = kek_for(settings)
+        app.state.rule_index = RuleIndexCache()
         app.state.rag = RagClient(
             RagSettings(
                 api_base=settings.rag_api_base,

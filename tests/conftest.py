@@ -3,6 +3,7 @@
 import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 import redis.asyncio as redis
@@ -22,6 +23,15 @@ from tests import infra
 TEST_FERNET_KEY = "x1DVKp5fcmFz7L3VqLkCX6eR2l1k0a3NR2Ozz9-bVzE="
 TEST_FILE_KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
 KEEP_TABLES = {"alembic_version", "plan_limits", "audit_chain_head"}
+# Loaded once per worker by `reference_data` and never modified by tests (import tests use a
+# database of their own).
+REFERENCE_TABLES = {
+    "ingredients",
+    "regulated_substances",
+    "regulated_substance_limits",
+    "chemical_sync_runs",
+}
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 INFRA_FIXTURES = {
@@ -110,7 +120,7 @@ async def clean_db(owner_engine: AsyncEngine, settings: Settings) -> AsyncIterat
         rows = await conn.execute(
             text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
         )
-        tables = [r[0] for r in rows if r[0] not in KEEP_TABLES]
+        tables = [r[0] for r in rows if r[0] not in KEEP_TABLES | REFERENCE_TABLES]
         await conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         await conn.execute(
             text("UPDATE audit_chain_head SET last_seq = 0, last_hash = repeat('0', 64)")
@@ -131,3 +141,20 @@ async def client(app: FastAPI, clean_db: None) -> AsyncIterator[AsyncClient]:
 async def owner_session(owner_engine: AsyncEngine, clean_db: None) -> AsyncIterator[AsyncSession]:
     async with AsyncSession(owner_engine, expire_on_commit=False) as session:
         yield session
+
+
+@pytest.fixture(scope="session")
+async def reference_data(owner_engine: AsyncEngine, app: FastAPI) -> None:
+    """The real CosIng annexes and the starter dictionary, loaded once per worker."""
+    from app.models.enums import SyncSource
+    from app.services.formulation import import_ingredients, records_from_starter
+    from app.services.regulatory import parse_annex_file
+    from app.services.regulatory.store import sync_entries
+
+    annexes = sorted((SHARED_DATA / "cosing").glob("COSING_Annex_*"))
+    if not annexes:
+        pytest.skip(f"reference data not found under {SHARED_DATA}")
+    entries = [entry for path in annexes for entry in parse_annex_file(path)]
+    async with AsyncSession(owner_engine) as session, session.begin():
+        await sync_entries(session, entries, source=SyncSource.COSING)
+        await import_ingredients(session, records_from_starter())

@@ -119,10 +119,16 @@ async def update_item(
 ) -> PifItemDetail:
     """Save the item's structured content; `confirm: true` marks it human-reviewed."""
     doc = await service.update_item(
-        session, org_id=principal.tenant_org, user_id=principal.user_id, role=principal.role,
-        product_id=product_id, item_number=item_number, data=body.data, confirm=body.confirm,
+        session,
+        org_id=principal.tenant_org,
+        user_id=principal.user_id,
+        role=principal.role,
+        product_id=product_id,
+        item_number=item_number,
+        data=body.data,
+        confirm=body.confirm,
         client=client,
-    )  # fmt: skip
+    )
     return await _item_detail(session, product_id, doc, principal)
 
 
@@ -137,10 +143,16 @@ async def transition_item(
 ) -> PifItemDetail:
     """Move an item through the state machine; 409 lists the legal targets, approval is SA-only."""
     doc = await service.transition_item(
-        session, org_id=principal.tenant_org, user_id=principal.user_id, role=principal.role,
-        product_id=product_id, item_number=item_number, target=body.status, reason=body.reason,
+        session,
+        org_id=principal.tenant_org,
+        user_id=principal.user_id,
+        role=principal.role,
+        product_id=product_id,
+        item_number=item_number,
+        target=body.status,
+        reason=body.reason,
         client=client,
-    )  # fmt: skip
+    )
     return await _item_detail(session, product_id, doc, principal)
 
 
@@ -170,10 +182,18 @@ async def upload(
     inspected = inspect_upload(file.filename, data, limit)
     meta = pif_files.UploadMeta(item_number, document_type, issue_date, expiry_date, test_date)
     record = await pif_files.upload_file(
-        session, storage, kek, org_id=principal.tenant_org, user_id=principal.user_id,
-        role=principal.role, product_id=product_id, meta=meta, upload=inspected, data=data,
+        session,
+        storage,
+        kek,
+        org_id=principal.tenant_org,
+        user_id=principal.user_id,
+        role=principal.role,
+        product_id=product_id,
+        meta=meta,
+        upload=inspected,
+        data=data,
         client=client,
-    )  # fmt: skip
+    )
     return file_read(record)
 
 
@@ -188,9 +208,13 @@ async def download(
 ) -> Response:
     """The file as uploaded (decrypted for formula files), for members of the owning org."""
     record, data = await pif_files.read_file(
-        session, storage, kek, org_id=principal.tenant_org, product_id=product_id,
+        session,
+        storage,
+        kek,
+        org_id=principal.tenant_org,
+        product_id=product_id,
         file_id=file_id,
-    )  # fmt: skip
+    )
     return Response(
         content=data,
         media_type=record.content_type,

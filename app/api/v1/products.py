@@ -42,9 +42,13 @@ async def create_product(
 ) -> ProductRead:
     """Create a product with its 16 PIF items (`missing`) and V0 draft; the KB is fail-soft."""
     product = await create_product_with_kb(
-        db, rag, org_id=principal.tenant_org, user_id=principal.user_id, payload=payload,
+        db,
+        rag,
+        org_id=principal.tenant_org,
+        user_id=principal.user_id,
+        payload=payload,
         client=client,
-    )  # fmt: skip
+    )
     return ProductRead.model_validate(product)
 
 
@@ -62,9 +66,11 @@ async def list_products(
         session, principal.tenant_org, limit=limit, offset=offset, status=status, search=q
     )
     return ProductPage(
-        items=[ProductRead.model_validate(p) for p in items], total=total, limit=limit,
+        items=[ProductRead.model_validate(p) for p in items],
+        total=total,
+        limit=limit,
         offset=offset,
-    )  # fmt: skip
+    )
 
 
 @router.get("/{product_id}", response_model=ProductDetail)
@@ -113,7 +119,12 @@ async def delete_product(
 ) -> Response:
     """Admins only. Signed PIFs are retained (soft delete); drafts are removed."""
     await delete_product_and_kb(
-        db, rag, storage, org_id=principal.tenant_org, user_id=principal.user_id,
-        product_id=product_id, client=client,
-    )  # fmt: skip
+        db,
+        rag,
+        storage,
+        org_id=principal.tenant_org,
+        user_id=principal.user_id,
+        product_id=product_id,
+        client=client,
+    )
     return Response(status_code=204)

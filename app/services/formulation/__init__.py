@@ -7,14 +7,17 @@ from app.services.formulation.importer import (
     records_from_inventory,
     records_from_starter,
 )
+from app.services.formulation.lines import confirmed_lines, replace_formula_lines
 from app.services.formulation.repository import get_ingredient, search_ingredients
 
 __all__ = [
     "ImportReport",
     "IngredientRecord",
+    "confirmed_lines",
     "get_ingredient",
     "import_ingredients",
     "records_from_inventory",
     "records_from_starter",
+    "replace_formula_lines",
     "search_ingredients",
 ]

@@ -35,8 +35,16 @@ class IngredientRecord:
         return normalize_key(self.inci_name)
 
     def content_hash(self) -> str:
-        payload = [self.inci_name, self.cas_numbers, self.ec_numbers, self.functions, self.source,
-                   self.source_ref, self.zh_name, self.synonyms]  # fmt: skip
+        payload = [
+            self.inci_name,
+            self.cas_numbers,
+            self.ec_numbers,
+            self.functions,
+            self.source,
+            self.source_ref,
+            self.zh_name,
+            self.synonyms,
+        ]
         return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -108,8 +116,13 @@ async def import_ingredients(
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Upsert by normalized INCI name; the report says what was added, changed or unchanged."""
-    columns = (Ingredient.id, Ingredient.inci_name_normalized, Ingredient.content_hash,
-               Ingredient.zh_name, Ingredient.synonyms)  # fmt: skip
+    columns = (
+        Ingredient.id,
+        Ingredient.inci_name_normalized,
+        Ingredient.content_hash,
+        Ingredient.zh_name,
+        Ingredient.synonyms,
+    )
     existing = {row.inci_name_normalized: row for row in await session.execute(select(*columns))}
     report = ImportReport()
     latest: dict[str, IngredientRecord] = {}

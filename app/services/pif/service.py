@@ -9,10 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.models import PifDocument, Product
 from app.models.enums import DocumentStatus, PifStatus, Role
-from app.schemas.pif_items import validate_item_data
-from app.services import audit
+from app.schemas.pif_items import Item3, validate_item_data
+from app.services import audit, formulation
 from app.services.audit import ClientInfo
 from app.services.pif import repository
+from app.services.pif.catalog import FORMULA_ITEM
 from app.services.pif.state_machine import (
     Actor,
     ForbiddenTransition,
@@ -181,6 +182,13 @@ async def update_item(
             user_id=user_id,
             reason="content confirmed",
             client=client,
+        )
+    if item_number == FORMULA_ITEM and document.status == DocumentStatus.HUMAN_REVIEWED.value:
+        await formulation.replace_formula_lines(
+            session,
+            org_id=org_id,
+            product_id=product_id,
+            lines=Item3.model_validate(clean).ingredients,
         )
     await refresh_product_status(session, await require_product(session, product_id, org_id))
     await session.flush()

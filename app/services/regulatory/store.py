@@ -91,9 +91,11 @@ async def sync_entries(
     """Replace the lists these entries cover with them; record the diff as a sync run."""
     scopes = {(e.jurisdiction, e.list_type) for e in entries}
     run = ChemicalSyncRun(
-        source=source.value, status=SyncRunStatus.RUNNING.value, started_at=datetime.now(UTC),
+        source=source.value,
+        status=SyncRunStatus.RUNNING.value,
+        started_at=datetime.now(UTC),
         triggered_by=triggered_by,
-    )  # fmt: skip
+    )
     session.add(run)
     await session.flush()
     existing: dict[tuple[str, str, str, int], RegulatedSubstance] = {}
@@ -112,9 +114,8 @@ async def sync_entries(
         current = existing.get(key)
         values = _row_values(entry, key[3], run.id)
         if current is None:
-            substance = RegulatedSubstance(**values)
+            substance = RegulatedSubstance(id=uuid.uuid4(), **values)  # id now: no flush per row
             session.add(substance)
-            await session.flush()
             await _add_limits(session, substance.id, entry)
             added.append(entry.reference)
         elif current.content_hash != values["content_hash"]:
@@ -134,8 +135,11 @@ async def sync_entries(
         await session.delete(row)
     run.status, run.finished_at = SyncRunStatus.DONE.value, datetime.now(UTC)
     run.added, run.changed, run.removed, run.unchanged = (
-        len(added), len(changed), len(removed_rows), unchanged,
-    )  # fmt: skip
+        len(added),
+        len(changed),
+        len(removed_rows),
+        unchanged,
+    )
     run.diff = {
         "added": added[:DIFF_SAMPLE],
         "changed": changed[:DIFF_SAMPLE],
@@ -151,10 +155,12 @@ async def sync_entries(
 async def load_entries(session: AsyncSession) -> list[RegulatedEntry]:
     rows = await session.execute(
         select(RegulatedSubstance.entry).order_by(
-            RegulatedSubstance.jurisdiction, RegulatedSubstance.list_type,
-            RegulatedSubstance.ref_no, RegulatedSubstance.occurrence,
+            RegulatedSubstance.jurisdiction,
+            RegulatedSubstance.list_type,
+            RegulatedSubstance.ref_no,
+            RegulatedSubstance.occurrence,
         )
-    )  # fmt: skip
+    )
     return [entry_from_json(data) for data in rows.scalars()]
 
 

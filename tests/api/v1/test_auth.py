@@ -194,16 +194,18 @@ async def test_five_failures_lock_the_account(
     )
     assert suspicious is not None and suspicious.user_id == user.id
     assert suspicious.ip_address is not None and suspicious.details["reasons"]
-    row = await owner_session.scalar(select(User).where(User.id == user.id))
+    user_id, email = user.id, user.email
+    owner_session.expire_all()
+    row = await owner_session.scalar(select(User).where(User.id == user_id))
     assert row is not None and row.lock_count == 1 and row.locked_until is not None
 
     # the lock expires (simulated): the right password works again
     await owner_session.execute(
         text("UPDATE users SET locked_until = now() - interval '1 second' WHERE id = :u"),
-        {"u": user.id},
+        {"u": user_id},
     )
     await owner_session.commit()
-    assert (await _login(client, user.email, TEST_PASSWORD)).status_code == 200
+    assert (await _login(client, email, TEST_PASSWORD)).status_code == 200
 
 
 async def test_forgot_and_reset_password(

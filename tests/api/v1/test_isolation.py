@@ -69,7 +69,11 @@ async def test_probe_flags_a_route_without_org_scoping(
     async with leaky.router.lifespan_context(leaky):
         transport = ASGITransport(app=leaky)
         async with AsyncClient(transport=transport, base_url="http://t") as http:
-            values = {"product_id": str(uuid.uuid4()), "item_number": "3",
-                      "file_id": str(uuid.uuid4()), "task_id": str(uuid.uuid4())}  # fmt: skip
+            values = {
+                "product_id": str(uuid.uuid4()),
+                "item_number": "3",
+                "file_id": str(uuid.uuid4()),
+                "task_id": str(uuid.uuid4()),
+            }
             problems = await isolation.probe(http, leaky.openapi(), values, outsider.headers)
     assert any("/leak: 200" in p for p in problems)

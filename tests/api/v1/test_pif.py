@@ -32,9 +32,14 @@ FORMULA = xlsx_bytes([["成分", "INCI", "含量%"], ["水", "WATER", "q.s."], [
 
 
 async def _upload(
-    client: AsyncClient, actor: Actor, product_id: uuid.UUID, item: int, name: str, data: bytes,
+    client: AsyncClient,
+    actor: Actor,
+    product_id: uuid.UUID,
+    item: int,
+    name: str,
+    data: bytes,
     **form: str,
-) -> "object":  # fmt: skip
+) -> "object":
     return await client.post(
         f"/api/v1/products/{product_id}/pif/upload",
         data={"item_number": str(item), **form},
@@ -138,9 +143,14 @@ def _zip_bomb() -> bytes:
     ],
 )
 async def test_bad_uploads_are_rejected_and_leave_nothing(
-    client: AsyncClient, owner_session: AsyncSession, settings: Settings,
-    name: str, make: "object", status: int, code: str,
-) -> None:  # fmt: skip
+    client: AsyncClient,
+    owner_session: AsyncSession,
+    settings: Settings,
+    name: str,
+    make: "object",
+    status: int,
+    code: str,
+) -> None:
     actor = await make_actor(owner_session, settings)
     product = await make_product(owner_session, actor)
     response = await _upload(client, actor, product.id, 3, name, make())  # type: ignore[operator]
@@ -171,22 +181,28 @@ async def test_transitions_illegal_409_and_approval_sa_only(
     product = await make_product(owner_session, member)
     base = f"/api/v1/products/{product.id}/pif/7"
 
-    illegal = await client.post(f"{base}/status", json={"status": "approved"},
-                                headers=member.headers)  # fmt: skip
+    illegal = await client.post(
+        f"{base}/status", json={"status": "approved"}, headers=member.headers
+    )
     assert illegal.status_code == 409
     assert illegal.json()["error"]["details"]["allowed"] == ["uploaded"]
 
-    saved = await client.put(base, json={"data": {"method": "Apply twice daily"}, "confirm": True},
-                             headers=member.headers)  # fmt: skip
+    saved = await client.put(
+        base,
+        json={"data": {"method": "Apply twice daily"}, "confirm": True},
+        headers=member.headers,
+    )
     assert saved.status_code == 200, saved.text
     assert saved.json()["status"] == "human_reviewed"
     assert saved.json()["data"] == {"method": "Apply twice daily"}
 
-    refused = await client.post(f"{base}/status", json={"status": "approved"},
-                                headers=member.headers)  # fmt: skip
+    refused = await client.post(
+        f"{base}/status", json={"status": "approved"}, headers=member.headers
+    )
     assert refused.status_code == 403
-    approved = await client.post(f"{base}/status", json={"status": "approved", "reason": "ok"},
-                                 headers=sa.headers)  # fmt: skip
+    approved = await client.post(
+        f"{base}/status", json={"status": "approved", "reason": "ok"}, headers=sa.headers
+    )
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
 
 
@@ -195,9 +211,11 @@ async def test_item_content_is_validated_per_item(
 ) -> None:
     actor = await make_actor(owner_session, settings)
     product = await make_product(owner_session, actor)
-    bad = await client.put(f"/api/v1/products/{product.id}/pif/5",
-                           json={"data": {"certificate_type": "fake", "extra": 1}},
-                           headers=actor.headers)  # fmt: skip
+    bad = await client.put(
+        f"/api/v1/products/{product.id}/pif/5",
+        json={"data": {"certificate_type": "fake", "extra": 1}},
+        headers=actor.headers,
+    )
     assert bad.status_code == 422
     locs = {tuple(d["loc"]) for d in bad.json()["error"]["details"]}
     assert ("body", "data", "certificate_type") in locs and ("body", "data", "extra") in locs

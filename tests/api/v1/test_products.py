@@ -52,9 +52,10 @@ async def test_create_product_has_16_missing_items_and_v0_without_rag(
 ) -> None:
     actor = await make_actor(owner_session, settings)
     response = await client.post(
-        "/api/v1/products", json={"name": "玻尿酸精華液", "category": "general"},
+        "/api/v1/products",
+        json={"name": "玻尿酸精華液", "category": "general"},
         headers=actor.headers,
-    )  # fmt: skip
+    )
     assert response.status_code == 201, response.text
     body = response.json()
     assert body["rag_kb_id"] is None and body["pif_status"] == "draft"

@@ -1,0 +1,117 @@
+"""Shared ingredient master: search, detail with toxicology and list status; formula check."""
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from sqlalchemy import select
+
+from app.api.deps import CurrentPrincipal, TenantSession
+from app.core.errors import NotFound
+from app.models import ToxicologyCache
+from app.schemas.errors import ERROR_RESPONSES
+from app.schemas.ingredients import (
+    CachedToxicology,
+    CheckFormulaRequest,
+    CheckFormulaResponse,
+    IngredientDetail,
+    IngredientRead,
+    RegulatoryStatus,
+    SearchPage,
+    SearchResult,
+)
+from app.services import formulation
+from app.services.regulatory import FormulaLine
+from app.services.regulatory import service as regulatory
+from app.services.regulatory.store import RuleIndexCache
+
+router = APIRouter(prefix="/ingredients", tags=["ingredients"], responses=ERROR_RESPONSES)
+
+
+def _rule_cache(request: Request) -> RuleIndexCache:
+    cache: RuleIndexCache = request.app.state.rule_index
+    return cache
+
+
+@router.get("/search", response_model=SearchPage)
+async def search(
+    principal: CurrentPrincipal,
+    session: TenantSession,
+    q: Annotated[str, Query(min_length=1, max_length=200)],
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> SearchPage:
+    """Match INCI names, synonyms, CAS, EC and Chinese names, best first."""
+    hits = await formulation.search_ingredients(session, q, limit=limit)
+    items = [
+        SearchResult(
+            **IngredientRead.model_validate(hit.ingredient).model_dump(),
+            score=hit.score,
+            matched_on=hit.matched_on,
+        )
+        for hit in hits
+    ]
+    return SearchPage(items=items, total=len(items))
+
+
+@router.post("/check-formula", response_model=CheckFormulaResponse)
+async def check_formula(
+    body: CheckFormulaRequest, principal: CurrentPrincipal, session: TenantSession, request: Request
+) -> CheckFormulaResponse:
+    """Check a formula (or a product's confirmed Item 3) against the TW and EU lists."""
+    cache = _rule_cache(request)
+    if body.product_id is not None:
+        report = await regulatory.check_product_formula(
+            session,
+            cache,
+            org_id=principal.tenant_org,
+            product_id=body.product_id,
+            product_type=body.product_type,
+            body_area=body.body_area,
+        )
+    else:
+        lines = [
+            FormulaLine(
+                inci=line.inci,
+                cas=line.cas,
+                concentration_pct=line.concentration,
+                function=line.function,
+            )
+            for line in body.ingredients or []
+        ]
+        report = await regulatory.check_lines(
+            session, cache, lines, product_type=body.product_type, body_area=body.body_area
+        )
+    return CheckFormulaResponse(findings=report.findings, summary=report.summary)
+
+
+@router.get("/{ingredient_id}", response_model=IngredientDetail)
+async def get_ingredient(
+    ingredient_id: uuid.UUID, principal: CurrentPrincipal, session: TenantSession
+) -> IngredientDetail:
+    ingredient = await formulation.get_ingredient(session, ingredient_id)
+    if ingredient is None:
+        raise NotFound("Ingredient not found")
+    now = datetime.now(UTC)
+    cached = await session.execute(
+        select(ToxicologyCache).where(ToxicologyCache.ingredient_id == ingredient.id)
+    )
+    toxicology = [
+        CachedToxicology.model_validate(row).model_copy(update={"stale": row.expires_at <= now})
+        for row in cached.scalars()
+    ]
+    entries = await regulatory.list_status(session, ingredient.inci_name, ingredient.cas_numbers)
+    statuses = [
+        RegulatoryStatus(
+            jurisdiction=e.jurisdiction,
+            list_type=e.list_type,
+            reference=f"{e.jurisdiction} Annex {e.annex}/{e.ref_no}" if e.annex else e.ref_no,
+            max_concentration_pct=float(e.max_concentration_pct)
+            if e.max_concentration_pct is not None
+            else None,
+            citation=e.citation,
+        )
+        for e in entries
+    ]
+    detail = IngredientDetail.model_validate(ingredient)
+    return detail.model_copy(update={"toxicology": toxicology, "regulatory": statuses})
