@@ -17,7 +17,7 @@ from app.core.inline_migrations import run_inline_migrations
 from app.core.logging import configure_logging
 from app.core.middleware import RequestContextMiddleware
 from app.core.runtime import resolve_servers
-from app.core.storage import LocalStorage
+from app.core.storage import storage_for
 from app.integrations.rag import RagClient, RagSettings
 from app.services.regulatory.store import RuleIndexCache
 from app.worker.embedded import start_in_process_worker
@@ -45,7 +45,7 @@ def create_app(
                 await engine.dispose()
         app.state.db = Database.connect(settings)
         app.state.redis = redis.from_url(str(settings.redis_url))
-        app.state.storage = LocalStorage(settings.storage_dir or settings.data_dir / "files")
+        app.state.storage = storage_for(settings)
         app.state.kek = kek_for(settings)
         app.state.rule_index = RuleIndexCache()
         app.state.rag = RagClient(

@@ -11,13 +11,24 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
 
-DEV_SECRET_KEY = "dev-insecure-secret-key-change-me-0123456789"  # noqa: S105 - refused in production
+DEV_SECRET_KEY = "dev-insecure-secret-key-change-me-0123456789"
 
 
 class AppEnv(StrEnum):
     DEVELOPMENT = "development"
     TEST = "test"
     PRODUCTION = "production"
+
+
+class EmailBackend(StrEnum):
+    CONSOLE = "console"
+    SMTP = "smtp"
+
+
+class CookieSameSite(StrEnum):
+    STRICT = "strict"
+    LAX = "lax"
+    NONE = "none"
 
 
 class Settings(BaseSettings):
@@ -46,6 +57,60 @@ class Settings(BaseSettings):
 
     cors_origins: Annotated[list[str], NoDecode] = []
     max_upload_bytes: int = 25 * 1024 * 1024
+    storage_dir: Path | None = None  # local file storage; default <data_dir>/files
+
+    # Central RAG service (spec 04 §4); "configured" means base, key and tenant are all set.
+    rag_api_base: str = ""
+    rag_api_key: SecretStr = SecretStr("")
+    rag_tenant_id: str = ""
+    rag_timeout_seconds: float = 20.0
+    rag_kb_name_prefix: str = "pif"
+
+    # Background worker (Redis Streams); env names are the upper-case field names.
+    worker_concurrency: int = Field(default=4, ge=1, le=256)
+    worker_block_ms: int = Field(default=1000, ge=10)  # XREADGROUP BLOCK; bounds shutdown delay
+    worker_visibility_timeout_seconds: float = Field(default=300.0, gt=0)  # then XAUTOCLAIM
+    worker_heartbeat_seconds: float = Field(default=10.0, gt=0)
+    worker_shutdown_grace_seconds: float = Field(default=30.0, ge=0)
+    worker_metrics_port: int = Field(default=0, ge=0, le=65535)  # 0: no separate /metrics port
+    task_max_attempts: int = Field(default=3, ge=1, le=50)
+    task_retry_base_seconds: float = Field(default=1.0, gt=0)  # delay(n) = base * 2^(n-1)
+    task_retry_max_seconds: float = Field(default=300.0, gt=0)
+    task_retry_jitter: float = Field(default=0.1, ge=0, le=1)  # up to +10 % of the delay
+    task_retry_poll_seconds: float = Field(default=0.5, gt=0)  # how often due retries move
+    task_sweeper_interval_seconds: float = Field(default=30.0, gt=0)
+    task_sweeper_grace_seconds: float = Field(default=60.0, ge=0)  # pending this long: republish
+
+    # identity: e-mail, sessions, sign-in providers, abuse limits
+    public_base_url: str = "http://localhost:8000"
+    email_backend: EmailBackend = EmailBackend.CONSOLE
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str = "PIF AI <no-reply@localhost>"
+    smtp_starttls: bool = False
+    smtp_use_tls: bool = False
+    smtp_timeout_seconds: float = 10.0
+    google_client_id: str | None = None
+    google_jwks_url: str = "https://www.googleapis.com/oauth2/v3/certs"
+    google_jwks_cache_seconds: int = 3600
+    auth_require_verified_email: bool = False  # forced true in production
+    refresh_token_days: int = 7
+    verify_email_token_hours: int = 24
+    reset_password_token_minutes: int = 60
+    invitation_days: int = 7
+    refresh_cookie_name: str = "pifai_refresh"
+    refresh_cookie_secure: bool = True
+    refresh_cookie_samesite: CookieSameSite = CookieSameSite.STRICT
+    refresh_cookie_path: str = "/api/v1/auth"
+    login_rate_limit_ip: str = "30/minute"
+    login_rate_limit_account: str = "10/minute"
+    forgot_password_rate_limit_ip: str = "10/hour"
+    forgot_password_rate_limit_account: str = "3/hour"
+    login_max_failures: int = 5
+    login_lock_base_seconds: int = 300  # doubled on every further lock
+    login_lock_max_seconds: int = 86400
 
     @model_validator(mode="after")
     def _refuse_insecure_production(self) -> "Settings":
@@ -62,6 +127,7 @@ class Settings(BaseSettings):
             problems.append("DATABASE_URL and REDIS_URL must be set (no embedded servers)")
         if problems:
             raise ValueError("refusing to start in production: " + "; ".join(problems))
+        self.auth_require_verified_email = True  # never bypassed in production
         return self
 
     @property

@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from app.core.config import Settings
+from app.services import audit
+from app.services.audit import ClientInfo
 
 
 @dataclass
@@ -44,14 +46,23 @@ class Database:
             yield session
 
     @asynccontextmanager
-    async def superadmin(self) -> AsyncIterator[AsyncSession]:
-        """The only BYPASSRLS session; callers must audit `admin.bypass_rls`."""
+    async def superadmin(
+        self, *, actor_id: uuid.UUID | None, reason: str, client: ClientInfo | None = None
+    ) -> AsyncIterator[AsyncSession]:
+        """The only BYPASSRLS session; writes `admin.bypass_rls` in the same transaction."""
         if self._superadmin is None:
             self._superadmin = create_async_engine(
                 self.settings.superadmin_url, pool_size=2, max_overflow=2, pool_pre_ping=True
             )
         maker = async_sessionmaker(self._superadmin, expire_on_commit=False)
         async with maker() as session, session.begin():
+            await audit.record(
+                session,
+                "admin.bypass_rls",
+                user_id=actor_id,
+                details={"reason": reason},
+                client=client,
+            )
             yield session
 
     async def dispose(self) -> None:

@@ -4,6 +4,8 @@ import asyncio
 from pathlib import Path
 from typing import Protocol
 
+from app.core.config import Settings
+
 
 class Storage(Protocol):
     async def put(self, key: str, data: bytes) -> None: ...
@@ -43,3 +45,8 @@ class LocalStorage:
 
     async def exists(self, key: str) -> bool:
         return await asyncio.to_thread(self._path(key).exists)
+
+
+def storage_for(settings: Settings) -> Storage:
+    """The configured storage backend (local filesystem under the data dir by default)."""
+    return LocalStorage(settings.storage_dir or settings.data_dir / "files")

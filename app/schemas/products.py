@@ -5,7 +5,14 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, computed_field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    computed_field,
+    model_validator,
+)
 
 from app.models.enums import DocumentStatus, FileType, PifStatus, ProductCategory
 
@@ -156,3 +163,22 @@ class TransitionRequest(BaseModel):
 
     status: DocumentStatus
     reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
+
+
+class AnalyzeRequest(BaseModel):
+    """`{item_number: 3}` or `{item_numbers: [3, 9, 10]}`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    item_number: Annotated[int, Field(ge=1, le=16)] | None = None
+    item_numbers: Annotated[list[Annotated[int, Field(ge=1, le=16)]], Field(max_length=16)] = []
+
+    @model_validator(mode="after")
+    def _some_item(self) -> "AnalyzeRequest":
+        if self.item_number is None and not self.item_numbers:
+            raise ValueError("give `item_number` or `item_numbers`")
+        return self
+
+    @property
+    def items(self) -> list[int]:
+        return ([self.item_number] if self.item_number else []) + self.item_numbers

@@ -6,13 +6,23 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 
-from app.api.deps import Client, CurrentPrincipal, KekDep, SettingsDep, StorageDep, TenantSession
+from app.api.accepted import ACCEPTED, accepted
+from app.api.deps import (
+    Client,
+    CurrentPrincipal,
+    Jobs,
+    KekDep,
+    SettingsDep,
+    StorageDep,
+    TenantSession,
+)
 from app.core.errors import PayloadTooLarge
 from app.core.http_headers import content_disposition
 from app.models import PifDocument, UploadedFile
 from app.models.enums import DocumentStatus, FileType, PifStatus
 from app.schemas.errors import ERROR_RESPONSES
 from app.schemas.products import (
+    AnalyzeRequest,
     FileRead,
     PifItemDetail,
     PifItemSummary,
@@ -20,8 +30,10 @@ from app.schemas.products import (
     PifOverview,
     TransitionRequest,
 )
+from app.schemas.tasks import TaskAccepted
 from app.services.pif import files as pif_files
 from app.services.pif import repository, service
+from app.services.pif.analysis import start_analysis
 from app.services.pif.catalog import BY_NUMBER, ITEMS
 from app.services.pif.state_machine import allowed_targets
 from app.services.pif.status import completion_ratio
@@ -154,6 +166,30 @@ async def transition_item(
         client=client,
     )
     return await _item_detail(session, product_id, doc, principal)
+
+
+@router.post("/pif/analyze", **ACCEPTED)
+async def analyze(
+    product_id: uuid.UUID,
+    body: AnalyzeRequest,
+    response: Response,
+    principal: CurrentPrincipal,
+    session: TenantSession,
+    jobs: Jobs,
+    client: Client,
+) -> TaskAccepted:
+    """Start AI analysis of items (item 3: formulation extraction; 9/10: toxicology); 202."""
+    started = await start_analysis(
+        session,
+        jobs,
+        org_id=principal.tenant_org,
+        user_id=principal.user_id,
+        role=principal.role,
+        product_id=product_id,
+        item_numbers=body.items,
+        client=client,
+    )
+    return accepted(response, started[0])
 
 
 @router.post("/pif/upload", status_code=201, response_model=FileRead)

@@ -1,0 +1,62 @@
+"""The INCI dictionary the extractor matches against: the ingredient master, cached per process."""
+
+import asyncio
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.ai.formula import IngredientDictionary, IngredientEntry, starter_dictionary
+from app.ai.formula.starter import load_synonyms
+from app.models import Ingredient
+
+
+class DictionaryCache:
+    """Rebuilt only when the ingredient master changes (row count / last update)."""
+
+    def __init__(self) -> None:
+        self._version: tuple[object, ...] | None = None
+        self._dictionary: IngredientDictionary | None = None
+        self._lock = asyncio.Lock()
+
+    async def get(self, session: AsyncSession) -> IngredientDictionary:
+        version = tuple(
+            (await session.execute(select(func.count(), func.max(Ingredient.updated_at)))).one()
+        )
+        async with self._lock:
+            if self._dictionary is None or version != self._version:
+                self._dictionary = await _build(session)
+                self._version = version
+            return self._dictionary
+
+
+async def _build(session: AsyncSession) -> IngredientDictionary:
+    rows = await session.execute(
+        select(
+            Ingredient.inci_name,
+            Ingredient.cas_numbers,
+            Ingredient.synonyms,
+            Ingredient.zh_name,
+            Ingredient.functions,
+            Ingredient.source,
+            Ingredient.source_ref,
+        )
+    )
+    entries = [
+        IngredientEntry(
+            inci_name=name,
+            cas_numbers=tuple(cas),
+            synonyms=tuple(synonyms),
+            zh_name=zh,
+            functions=tuple(functions),
+            source=source,
+            source_ref=source_ref or "",
+        )
+        for name, cas, synonyms, zh, functions, source, source_ref in rows
+    ]
+    if not entries:  # an empty master (fresh install without `pifai sync`): ship-in starter
+        return starter_dictionary()
+    return IngredientDictionary(entries, synonyms=load_synonyms())
+
+
+# One per process: the worker has no app.state; the cache holds only public reference data.
+dictionary_cache = DictionaryCache()

@@ -1,0 +1,67 @@
+"""Worker handler: formulation extraction for Item 3 (an AI draft; rows only after confirmation)."""
+
+from typing import Any
+
+from app.ai.formula import (
+    ExtractionError,
+    FormulaExtractionResult,
+    confidence_band,
+    extract_formula,
+)
+from app.core.file_crypto import decrypt_file, kek_for
+from app.core.storage import storage_for
+from app.services.formulation.dictionary import dictionary_cache
+from app.services.pif import repository as pif_repository
+from app.services.pif.analysis import finish_analysis
+from app.services.pif.catalog import FORMULA_ITEM
+from app.services.pif.jobs import reset_item
+from app.services.tasks import JobContext, PermanentError, Queue, register_handler
+
+SUM_TOLERANCE = 2.0
+
+
+def draft_of(result: FormulaExtractionResult) -> dict[str, Any]:
+    """The item's AI draft: the extraction plus a colour band for every field confidence."""
+    draft = result.model_dump(mode="json")
+    for line in draft["ingredients"]:
+        line["confidence_band"] = {k: confidence_band(v) for k, v in line["confidence"].items()}
+    draft["confidence_band"] = confidence_band(result.confidence)
+    draft["label"] = "AI reference draft: confirm or edit before it becomes the formula"
+    return draft
+
+
+@register_handler("formula.extract", queue=Queue.FORMULA_EXTRACT, on_failed=reset_item)
+async def extract_item3(ctx: JobContext) -> dict[str, Any]:
+    task = ctx.task
+    assert task.org_id is not None and task.product_id is not None
+    files = [
+        f
+        for f in await pif_repository.list_files_for_org(
+            ctx.session, task.product_id, task.org_id, FORMULA_ITEM
+        )
+        if f.superseded_by is None
+    ]
+    if not files:
+        raise PermanentError("No formula file is uploaded for item 3")
+    record = files[-1]
+    blob = await storage_for(ctx.settings).get(record.storage_key)
+    kek = kek_for(ctx.settings)
+    data = decrypt_file(blob, record.enc_wrapped_key, kek) if record.enc_wrapped_key else blob
+    await ctx.progress(20)
+    dictionary = await dictionary_cache.get(ctx.session)
+    try:
+        result = extract_formula(data, record.original_filename, dictionary, record.content_type)
+    except ExtractionError as exc:
+        raise PermanentError(str(exc)) from exc
+    await ctx.progress(80)
+    draft = draft_of(result)
+    draft["source_file_id"] = str(record.id)
+    await finish_analysis(ctx.session, task, draft, result.confidence)
+    total = result.total_pct
+    return {
+        "ingredients": draft["ingredients"],
+        "warnings": draft["warnings"],
+        "sum_pct": total,
+        "sum_ok": total is not None and abs(total - 100.0) <= SUM_TOLERANCE,
+        "confidence": result.confidence,
+    }

@@ -1,0 +1,34 @@
+"""Tasks context: enqueue background work, register handlers, read task records."""
+
+from app.services.tasks.registry import (
+    HandlerSpec,
+    JobContext,
+    PermanentError,
+    ProgressReporter,
+    Queue,
+    UnknownTaskType,
+    get_handler,
+    load_handlers,
+    register_handler,
+    registered_types,
+)
+from app.services.tasks.repository import get_task_for_org, list_tasks_for_org
+from app.services.tasks.service import enqueue, job_ref, requeue
+
+__all__ = [
+    "HandlerSpec",
+    "JobContext",
+    "PermanentError",
+    "ProgressReporter",
+    "Queue",
+    "UnknownTaskType",
+    "enqueue",
+    "get_handler",
+    "get_task_for_org",
+    "job_ref",
+    "list_tasks_for_org",
+    "load_handlers",
+    "register_handler",
+    "registered_types",
+    "requeue",
+]

@@ -1,0 +1,48 @@
+"""Task queries; every tenant read filters on org_id (RLS is the second safeguard)."""
+
+import uuid
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models.platform import Task
+
+
+async def get_task_for_org(
+    session: AsyncSession, task_id: uuid.UUID, org_id: uuid.UUID
+) -> Task | None:
+    stmt = select(Task).where(Task.id == task_id, Task.org_id == org_id)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def list_tasks_for_org(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    *,
+    product_id: uuid.UUID | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Task], int]:
+    """Newest first, with the total before paging."""
+    where = [Task.org_id == org_id]
+    if product_id is not None:
+        where.append(Task.product_id == product_id)
+    total = (
+        await session.execute(select(func.count()).select_from(Task).where(*where))
+    ).scalar_one()
+    rows = await session.execute(
+        select(Task)
+        .where(*where)
+        .order_by(Task.created_at.desc(), Task.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(rows.scalars()), int(total)
+
+
+async def get_task_by_idempotency_key(
+    session: AsyncSession, org_id: uuid.UUID | None, key: str
+) -> Task | None:
+    org_filter = Task.org_id.is_(None) if org_id is None else Task.org_id == org_id
+    stmt = select(Task).where(org_filter, Task.idempotency_key == key)
+    return (await session.execute(stmt)).scalars().first()

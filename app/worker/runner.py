@@ -1,0 +1,225 @@
+"""The worker loop: read streams, run deliveries concurrently, reclaim, retry, sweep, heartbeat."""
+
+import asyncio
+import contextlib
+import json
+import os
+import random
+import socket
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import redis.asyncio as redis_asyncio
+import structlog
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.core.config import Settings
+from app.core.database import Database
+from app.core.queue import (
+    GROUP,
+    Delivery,
+    autoclaim,
+    ensure_groups,
+    move_due_retries,
+    read,
+    stream_name,
+    touch,
+)
+from app.services.tasks import Queue, load_handlers
+from app.worker import metrics
+from app.worker.execute import Executor, WorkerDeps
+from app.worker.sweeper import sweep
+
+log = structlog.get_logger("app.worker")
+
+ALL_QUEUES = [q.value for q in Queue]
+_IDLE_CONSUMER_MS = 3_600_000  # forget consumers idle for an hour with nothing pending
+_ERROR_BACKOFF_S = 1.0
+
+
+def consumer_name() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+
+
+class Runner:
+    """One worker: `await run()` until `request_stop()`; owns nothing it was given."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        db: Database | None = None,
+        redis: Redis | None = None,
+        queues: list[str] | None = None,
+        rand: Callable[[], float] = random.random,
+    ) -> None:
+        self.settings = settings
+        self._own_db = db is None
+        self._own_redis = redis is None
+        self.db = db or Database.connect(settings)
+        self.redis = redis or redis_asyncio.from_url(str(settings.redis_url))
+        self.queues = queues or ALL_QUEUES
+        self.consumer = consumer_name()
+        self.executor = Executor(WorkerDeps(self.db, self.redis, settings, self.consumer, rand))
+        self.inflight: dict[asyncio.Task[None], Delivery] = {}
+        self._stop = asyncio.Event()
+
+    def request_stop(self) -> None:
+        self._stop.set()
+
+    @property
+    def free_slots(self) -> int:
+        return max(self.settings.worker_concurrency - len(self.inflight), 0)
+
+    async def run(self) -> None:
+        load_handlers()
+        await self._until_redis(lambda: ensure_groups(self.redis, self.queues))
+        log.info(
+            "worker_started",
+            consumer=self.consumer,
+            concurrency=self.settings.worker_concurrency,
+            queues=self.queues,
+        )
+        s = self.settings
+        loops = [
+            asyncio.create_task(self._every(s.worker_heartbeat_seconds, self._heartbeat)),
+            asyncio.create_task(
+                self._every(min(s.worker_visibility_timeout_seconds / 2, 5.0), self._reclaim)
+            ),
+            asyncio.create_task(self._every(s.task_retry_poll_seconds, self._move_retries)),
+            asyncio.create_task(
+                self._every(s.task_sweeper_interval_seconds, self._sweep, delay_first=True)
+            ),
+        ]
+        try:
+            await self._consume()
+        finally:
+            for loop in loops:
+                loop.cancel()
+            await asyncio.gather(*loops, return_exceptions=True)
+            await self._drain()
+            await self._close()
+            log.info("worker_stopped", consumer=self.consumer)
+
+    async def _consume(self) -> None:
+        block_ms = self.settings.worker_block_ms
+        while not self._stop.is_set():
+            if self.free_slots == 0:
+                await asyncio.wait(
+                    list(self.inflight), timeout=block_ms / 1000, return_when="FIRST_COMPLETED"
+                )
+                continue
+            try:
+                deliveries = await read(
+                    self.redis, self.consumer, self.queues, count=self.free_slots, block_ms=block_ms
+                )
+            except (RedisError, OSError) as exc:
+                log.warning("worker_read_failed", error=type(exc).__name__)
+                await self._pause(_ERROR_BACKOFF_S)
+                continue
+            for delivery in deliveries:
+                self._spawn(delivery)
+
+    def _spawn(self, delivery: Delivery) -> None:
+        task = asyncio.create_task(self._guarded(delivery))
+        self.inflight[task] = delivery
+        metrics.WORKER_INFLIGHT.set(len(self.inflight))
+        task.add_done_callback(self._forget)
+
+    def _forget(self, task: asyncio.Task[None]) -> None:
+        self.inflight.pop(task, None)
+        metrics.WORKER_INFLIGHT.set(len(self.inflight))
+
+    async def _guarded(self, delivery: Delivery) -> None:
+        try:
+            await self.executor.process(delivery)
+        except (RedisError, OSError, SQLAlchemyError) as exc:
+            # infrastructure trouble: the entry stays pending and is reclaimed later
+            log.warning("delivery_interrupted", error=type(exc).__name__, exc_info=exc)
+
+    async def _drain(self) -> None:
+        """Graceful stop: let in-flight work finish, then cancel (release) what remains."""
+        if not self.inflight:
+            return
+        grace = self.settings.worker_shutdown_grace_seconds
+        log.info("worker_draining", inflight=len(self.inflight), grace_s=grace)
+        _, still_running = await asyncio.wait(list(self.inflight), timeout=grace)
+        for task in still_running:
+            task.cancel()
+        await asyncio.gather(*still_running, return_exceptions=True)
+
+    async def _close(self) -> None:
+        with contextlib.suppress(RedisError, OSError):
+            await self.redis.delete(self._heartbeat_key)
+        if self._own_redis:
+            await self.redis.aclose()
+        if self._own_db:
+            await self.db.dispose()
+
+    async def _pause(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stop.wait(), timeout=seconds)
+
+    async def _until_redis(self, step: Callable[[], Awaitable[Any]]) -> None:
+        while not self._stop.is_set():
+            try:
+                await step()
+                return
+            except (RedisError, OSError) as exc:
+                log.warning("worker_waiting_for_redis", error=type(exc).__name__)
+                await self._pause(_ERROR_BACKOFF_S)
+
+    async def _every(
+        self, seconds: float, step: Callable[[], Awaitable[None]], *, delay_first: bool = False
+    ) -> None:
+        if delay_first:
+            await self._pause(seconds)
+        while not self._stop.is_set():
+            try:
+                await step()
+            except (RedisError, OSError, SQLAlchemyError) as exc:
+                log.warning("worker_loop_failed", loop=step.__name__, error=type(exc).__name__)
+            await self._pause(seconds)
+
+    @property
+    def _heartbeat_key(self) -> str:
+        return f"worker:heartbeat:{self.consumer}"
+
+    async def _heartbeat(self) -> None:
+        """Keep in-flight entries from being reclaimed, advertise liveness, refresh gauges."""
+        await touch(self.redis, self.consumer, list(self.inflight.values()))
+        beat = {"at": time.time(), "inflight": len(self.inflight)}
+        ttl = max(int(self.settings.worker_heartbeat_seconds * 3), 1)
+        await self.redis.set(self._heartbeat_key, json.dumps(beat), ex=ttl)
+        await metrics.refresh_queue_gauges(self.redis, self.queues)
+        log.debug("worker_heartbeat", inflight=len(self.inflight))
+
+    async def _reclaim(self) -> None:
+        """XAUTOCLAIM what dead consumers left pending past the visibility timeout."""
+        min_idle = int(self.settings.worker_visibility_timeout_seconds * 1000)
+        for queue in self.queues:
+            if self.free_slots == 0 or self._stop.is_set():
+                return
+            claimed = await autoclaim(
+                self.redis, self.consumer, queue, min_idle_ms=min_idle, count=self.free_slots
+            )
+            for delivery in claimed:
+                log.info("task_reclaimed", message_id=delivery.message_id, queue=queue)
+                self._spawn(delivery)
+            await self._forget_dead_consumers(queue)
+
+    async def _forget_dead_consumers(self, queue: str) -> None:
+        for info in await self.redis.xinfo_consumers(stream_name(queue), GROUP):
+            name = info["name"].decode() if isinstance(info["name"], bytes) else info["name"]
+            if name != self.consumer and info["pending"] == 0 and info["idle"] > _IDLE_CONSUMER_MS:
+                await self.redis.xgroup_delconsumer(stream_name(queue), GROUP, name)
+
+    async def _move_retries(self) -> None:
+        await move_due_retries(self.redis)
+
+    async def _sweep(self) -> None:
+        await sweep(self.db, self.redis, grace_seconds=self.settings.task_sweeper_grace_seconds)

@@ -1,0 +1,153 @@
+"""POST …/pif/analyze end to end: 202, the worker extracts Item 3, the draft, confirmation."""
+
+import asyncio
+import time
+import uuid
+from typing import Any
+
+import pytest
+from httpx import AsyncClient
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.config import Settings
+from app.models import ProductIngredient
+from tests.api.v1.test_pif import xlsx_bytes
+from tests.factories import Actor, make_actor, make_product
+from tests.worker.conftest import running_worker
+
+pytestmark = pytest.mark.usefixtures("reference_data")
+
+SHEET = xlsx_bytes(
+    [
+        ["Formula sheet — Moisturising lotion", None, None, None],
+        ["成分 INCI", "CAS No.", "含量 %", "功能"],
+        ["Aqua", "7732-18-5", "q.s.", "solvent"],
+        ["Glycerine", "56-81-5", "5,0", "humectant"],
+        ["Butylene  glycol", "107-88-0", "3", "humectant"],
+        ["Phenoxyethanol ", "122-99-6", "0.8%", "preservative"],
+        ["Tocopherol", "59-02-8", "0.5", "antioxidant"],
+    ]
+)
+
+
+async def _poll(
+    client: AsyncClient, actor: Actor, location: str
+) -> tuple[dict[str, Any], list[str]]:
+    seen: list[str] = []
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        body = (await client.get(location, headers=actor.headers)).json()
+        if not seen or seen[-1] != body["status"]:
+            seen.append(body["status"])
+        if body["status"] in ("done", "failed"):
+            return body, seen
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"task did not finish: {seen}")
+
+
+async def _upload_and_analyze(
+    client: AsyncClient, actor: Actor, product_id: uuid.UUID, name: str, data: bytes
+) -> tuple[str, dict[str, Any]]:
+    upload = await client.post(
+        f"/api/v1/products/{product_id}/pif/upload",
+        data={"item_number": "3"},
+        files={"file": (name, data, "application/octet-stream")},
+        headers=actor.headers,
+    )
+    assert upload.status_code == 201, upload.text
+    response = await client.post(
+        f"/api/v1/products/{product_id}/pif/analyze", json={"item_number": 3}, headers=actor.headers
+    )
+    assert response.status_code == 202, response.text
+    assert response.json()["status"] == "pending"
+    return response.headers["Location"], response.json()
+
+
+async def test_formula_extraction_draft_then_confirmation(
+    client: AsyncClient, owner_session: AsyncSession, settings: Settings, fast_settings: Settings
+) -> None:
+    actor = await make_actor(owner_session, settings)
+    product = await make_product(owner_session, actor)
+    location, accepted = await _upload_and_analyze(client, actor, product.id, "formula.xlsx", SHEET)
+    item = (await client.get(f"/api/v1/products/{product.id}/pif/3", headers=actor.headers)).json()
+    assert item["status"] == "ai_processing"
+    async with running_worker(fast_settings):
+        task, seen = await _poll(client, actor, location)
+    assert seen[0] == "pending" and task["status"] == "done", task
+    assert task["id"] == accepted["task_id"] and task["progress"] == 100
+
+    item = (await client.get(f"/api/v1/products/{product.id}/pif/3", headers=actor.headers)).json()
+    assert item["status"] == "ai_draft_ready"
+    draft = item["ai_draft"]
+    names = {line["inci_name"]: line for line in draft["ingredients"]}
+    assert set(names) == {"WATER", "GLYCERIN", "BUTYLENE GLYCOL", "PHENOXYETHANOL", "TOCOPHEROL"}
+    assert names["GLYCERIN"]["concentration_pct"] == 5.0
+    assert names["WATER"]["concentration_pct"] == pytest.approx(90.7)
+    assert "qs_balance" in names["WATER"]["flags"]
+    assert names["GLYCERIN"]["confidence_band"]["inci_name"] in ("high", "medium", "low")
+    assert 0 <= item["ai_confidence"] <= 1
+    # nothing becomes a formula line until a person confirms it
+    count = select(func.count()).select_from(ProductIngredient)
+    assert await owner_session.scalar(count) == 0
+
+    lines = [
+        {k: line[k] for k in ("raw_name", "inci_name", "cas", "concentration_pct", "function")}
+        for line in draft["ingredients"]
+    ]
+    confirmed = await client.put(
+        f"/api/v1/products/{product.id}/pif/3",
+        json={"data": {"ingredients": lines}, "confirm": True},
+        headers=actor.headers,
+    )
+    assert confirmed.status_code == 200 and confirmed.json()["status"] == "human_reviewed"
+    rows = (
+        await owner_session.execute(
+            select(ProductIngredient.inci_name, ProductIngredient.sort_order).order_by(
+                ProductIngredient.sort_order
+            )
+        )
+    ).all()
+    assert [name for name, _ in rows][:2] == ["WATER", "GLYCERIN"]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("broken.xlsx", b"PK\x03\x04" + b"\x00" * 64, "xlsx"),
+        ("empty.csv", b"\n\n", "empty"),
+    ],
+)
+async def test_unreadable_formula_goes_back_to_uploaded_with_reason(
+    client: AsyncClient,
+    owner_session: AsyncSession,
+    settings: Settings,
+    fast_settings: Settings,
+    name: str,
+    data: bytes,
+    reason: str,
+) -> None:
+    actor = await make_actor(owner_session, settings)
+    product = await make_product(owner_session, actor)
+    upload = await client.post(
+        f"/api/v1/products/{product.id}/pif/upload",
+        data={"item_number": "3", "document_type": "formula"},
+        files={"file": (name, data, "application/octet-stream")},
+        headers=actor.headers,
+    )
+    if upload.status_code != 201:  # rejected at the door is also "nothing half-written"
+        assert upload.status_code in (415, 422)
+        return
+    response = await client.post(
+        f"/api/v1/products/{product.id}/pif/analyze", json={"item_number": 3}, headers=actor.headers
+    )
+    async with running_worker(fast_settings):
+        task, _ = await _poll(client, actor, response.headers["Location"])
+    assert task["status"] == "failed" and task["attempts"] == 1
+    item = (await client.get(f"/api/v1/products/{product.id}/pif/3", headers=actor.headers)).json()
+    assert item["status"] == "uploaded"
+    assert item["status_reason"].startswith("Analysis failed:")
+    assert reason in item["status_reason"].lower()
+    assert item["ai_draft"] is None
+    count = select(func.count()).select_from(ProductIngredient)
+    assert await owner_session.scalar(count) == 0
