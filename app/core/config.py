@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import platformdirs
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
 
@@ -65,6 +65,26 @@ class Settings(BaseSettings):
     rag_tenant_id: str = ""
     rag_timeout_seconds: float = 20.0
     rag_kb_name_prefix: str = "pif"
+
+    # Toxicology sources (spec 04 §5); PubChem needs no key, CompTox does.
+    toxicology_sources: Annotated[list[str], NoDecode] = [
+        "pubchem",
+        "echa",
+        "echemportal",
+        "comptox",
+    ]
+    pubchem_requests_per_second: int = 5
+    contact_email: str | None = None  # sent in the outbound User-Agent (polite use)
+    echa_api_key: SecretStr | None = None
+    comptox_api_key: SecretStr | None = None
+    toxicology_cache_days: int = 30
+
+    @field_validator("toxicology_sources", mode="before")
+    @classmethod
+    def _split_sources(cls, value: object) -> object:
+        return (
+            [v.strip() for v in value.split(",") if v.strip()] if isinstance(value, str) else value
+        )
 
     # Background worker (Redis Streams); env names are the upper-case field names.
     worker_concurrency: int = Field(default=4, ge=1, le=256)

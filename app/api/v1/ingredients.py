@@ -4,10 +4,11 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import select
 
-from app.api.deps import CurrentPrincipal, TenantSession
+from app.api.accepted import ACCEPTED, accepted
+from app.api.deps import CurrentPrincipal, Jobs, TenantSession
 from app.core.errors import NotFound
 from app.models import ToxicologyCache
 from app.schemas.errors import ERROR_RESPONSES
@@ -21,7 +22,8 @@ from app.schemas.ingredients import (
     SearchPage,
     SearchResult,
 )
-from app.services import formulation
+from app.schemas.tasks import TaskAccepted
+from app.services import formulation, tasks
 from app.services.regulatory import FormulaLine
 from app.services.regulatory import service as regulatory
 from app.services.regulatory.store import RuleIndexCache
@@ -83,6 +85,28 @@ async def check_formula(
             session, cache, lines, product_type=body.product_type, body_area=body.body_area
         )
     return CheckFormulaResponse(findings=report.findings, summary=report.summary)
+
+
+@router.post("/{ingredient_id}/toxicology", **ACCEPTED)
+async def refresh_toxicology(
+    ingredient_id: uuid.UUID,
+    response: Response,
+    principal: CurrentPrincipal,
+    session: TenantSession,
+    jobs: Jobs,
+) -> TaskAccepted:
+    """Query every toxicology source again for this ingredient (202; poll the task)."""
+    if await formulation.get_ingredient(session, ingredient_id) is None:
+        raise NotFound("Ingredient not found")
+    task = await tasks.enqueue(
+        session,
+        jobs,
+        org_id=principal.tenant_org,
+        type="toxicology.refresh",
+        payload={"ingredient_id": str(ingredient_id)},
+        created_by=principal.user_id,
+    )
+    return accepted(response, task)
 
 
 @router.get("/{ingredient_id}", response_model=IngredientDetail)

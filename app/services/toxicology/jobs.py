@@ -1,0 +1,101 @@
+"""Worker handlers: the toxicology batch behind Items 9/10, and one ingredient's refresh."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from app.core.jobs import JobBuffer
+from app.integrations.toxicology import SubstanceRef
+from app.models import Ingredient
+from app.services import formulation, tasks
+from app.services.pif.analysis import finish_analysis
+from app.services.pif.jobs import reset_item
+from app.services.tasks import JobContext, PermanentError, Queue, register_handler
+from app.services.toxicology import drafts
+from app.services.toxicology.pipeline import IngredientToxicology, Lookup, lookup_many
+from app.services.toxicology.sources import build_sources
+
+
+def _ttl(ctx: JobContext) -> timedelta:
+    return timedelta(days=ctx.settings.toxicology_cache_days)
+
+
+async def _schedule_refreshes(ctx: JobContext, found: list[IngredientToxicology]) -> int:
+    """Stale-while-revalidate: queue one refresh per stale ingredient (published by the sweeper,
+    because this transaction is not committed yet)."""
+    day = datetime.now(UTC).date().isoformat()
+    scheduled = 0
+    for item in found:
+        ingredient_id = item.lookup.ingredient_id
+        if not item.stale or ingredient_id is None:
+            continue
+        await tasks.enqueue(
+            ctx.session,
+            JobBuffer(),
+            org_id=ctx.task.org_id,
+            type="toxicology.refresh",
+            payload={"ingredient_id": str(ingredient_id)},
+            idempotency_key=f"tox-refresh:{ingredient_id}:{day}",
+        )
+        scheduled += 1
+    return scheduled
+
+
+@register_handler("toxicology.batch", queue=Queue.TOXICOLOGY, on_failed=reset_item)
+async def toxicology_batch(ctx: JobContext) -> dict[str, Any]:
+    """Every confirmed Item 3 ingredient through all sources; drafts Item 9 or Item 10."""
+    task = ctx.task
+    assert task.org_id is not None and task.product_id is not None
+    lines = await formulation.confirmed_lines(ctx.session, task.product_id, task.org_id)
+    if not lines:
+        raise PermanentError("Confirm the Item 3 formula first: toxicology starts from it")
+    lookups = [
+        Lookup(
+            SubstanceRef(inci_name=line.inci_name or line.raw_name, cas=line.cas_number),
+            line.ingredient_id,
+        )
+        for line in lines
+    ]
+    sources, clients = build_sources(ctx.settings, ctx.redis)
+    try:
+        found = await lookup_many(ctx.session, lookups, sources, ttl=_ttl(ctx))
+    finally:
+        for client in clients:
+            await client.aclose()
+    await ctx.progress(80)
+    item_number = int(task.payload["item_number"])  # type: ignore[call-overload]
+    draft, confidence = drafts.item_draft(item_number, found)
+    await finish_analysis(ctx.session, task, draft, confidence)
+    refreshes = await _schedule_refreshes(ctx, found)
+    return {
+        "item_number": item_number,
+        "ingredients": len(found),
+        "sources_unavailable": sorted({s for f in found for s in f.unavailable}),
+        "refreshes_scheduled": refreshes,
+    }
+
+
+@register_handler("toxicology.refresh", queue=Queue.TOXICOLOGY)
+async def toxicology_refresh(ctx: JobContext) -> dict[str, Any]:
+    """Query every source again for one ingredient and replace its cache rows."""
+    ingredient_id = uuid.UUID(str(ctx.task.payload["ingredient_id"]))
+    ingredient = (
+        await ctx.session.execute(select(Ingredient).where(Ingredient.id == ingredient_id))
+    ).scalar_one_or_none()
+    if ingredient is None:
+        raise PermanentError("Ingredient not found")
+    ref = SubstanceRef(inci_name=ingredient.inci_name, cas=ingredient.cas_number)
+    sources, clients = build_sources(ctx.settings, ctx.redis)
+    try:
+        [found] = await lookup_many(
+            ctx.session, [Lookup(ref, ingredient.id)], sources, ttl=_ttl(ctx), force=True
+        )
+    finally:
+        for client in clients:
+            await client.aclose()
+    return {
+        "ingredient_id": str(ingredient_id),
+        "sources": {r.source: r.status.value for r in found.results},
+    }
