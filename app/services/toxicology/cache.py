@@ -1,7 +1,7 @@
 """The shared per-(ingredient, source) cache: 30-day TTL, only real answers are ever stored."""
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -39,16 +39,21 @@ def risk_of(result: SourceResult) -> RiskLevel:
     return RiskLevel.LOW if codes else RiskLevel.UNKNOWN
 
 
-async def load(session: AsyncSession, ingredient_id: uuid.UUID) -> dict[str, CachedResult]:
+async def load_many(
+    session: AsyncSession, ingredient_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, dict[str, CachedResult]]:
+    """Every cached answer of these ingredients, in one query."""
+    ids = list(set(ingredient_ids))
+    found: dict[uuid.UUID, dict[str, CachedResult]] = {i: {} for i in ids}
+    if not ids:
+        return found
     rows = await session.execute(
-        select(ToxicologyCache).where(ToxicologyCache.ingredient_id == ingredient_id)
+        select(ToxicologyCache).where(ToxicologyCache.ingredient_id.in_(ids))
     )
-    return {
-        row.source: CachedResult(
-            SourceResult.model_validate(row.data_json), row.fetched_at, row.expires_at
-        )
-        for row in rows.scalars()
-    }
+    for row in rows.scalars():
+        result = SourceResult.model_validate(row.data_json)
+        found[row.ingredient_id][row.source] = CachedResult(result, row.fetched_at, row.expires_at)
+    return found
 
 
 async def store(

@@ -48,18 +48,17 @@ async def lookup_many(
     """Ingredients run concurrently; the shared PubChem limiter paces the outbound calls.
 
     Fresh cache hits are used as they are; stale ones are served and reported in `stale`.
-    The cache reads and writes share the caller's session, so a lock serialises them.
+    The cache is read in one query; writes share the caller's session, so a lock serialises them.
     """
     gate = asyncio.Semaphore(concurrency)
     db_lock = asyncio.Lock()
     now = datetime.now(UTC)
+    known = [item.ingredient_id for item in lookups if item.ingredient_id is not None]
+    cached = {} if force else await cache.load_many(session, known)
 
     async def one(item: Lookup) -> IngredientToxicology:
         async with gate:
-            hits: dict[str, cache.CachedResult] = {}
-            if item.ingredient_id is not None and not force:
-                async with db_lock:
-                    hits = await cache.load(session, item.ingredient_id)
+            hits = cached.get(item.ingredient_id, {}) if item.ingredient_id else {}
             missing = [s for s in sources if s.name not in hits]
             fetched = (
                 {r.source: r for r in await gather_sources(missing, item.ref)} if missing else {}

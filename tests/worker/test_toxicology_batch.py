@@ -1,0 +1,112 @@
+"""Item 10 analysis end to end: confirmed formula → toxicology batch → cited draft, fail-soft."""
+
+import httpx
+import pytest
+from httpx import AsyncClient
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.config import Settings
+from app.integrations.http import build_client
+from app.integrations.toxicology import EchaSource, PubChemSource, ToxSource
+from app.models import ToxicologyCache
+from app.services.toxicology import jobs as tox_jobs
+from tests.factories import make_actor, make_product
+from tests.worker.conftest import running_worker
+from tests.worker.test_pif_analysis import _poll
+
+pytestmark = pytest.mark.usefixtures("reference_data")
+
+PROPERTIES = {
+    "CID": 31236,
+    "MolecularFormula": "C8H10O2",
+    "MolecularWeight": "138.16",
+    "XLogP": 1.2,
+}
+
+
+def _sources(
+    settings: Settings, redis: object, **_: object
+) -> tuple[list[ToxSource], list[httpx.AsyncClient]]:
+    def pubchem(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"PropertyTable": {"Properties": [PROPERTIES]}})
+
+    clients = [
+        build_client(
+            allowed_hosts=[host],
+            timeout=5.0,
+            user_agent="pifai-test",
+            transport=httpx.MockTransport(handler),
+        )
+        for host, handler in (
+            ("pubchem.ncbi.nlm.nih.gov", pubchem),
+            ("chem.echa.europa.eu", lambda request: httpx.Response(503)),
+        )
+    ]
+    sources: list[ToxSource] = [
+        PubChemSource(clients[0], include_safety=False),
+        EchaSource(clients[1], backoff=0.01),
+    ]
+    return sources, clients
+
+
+async def test_item10_draft_cites_every_value_and_marks_outages(
+    client: AsyncClient,
+    owner_session: AsyncSession,
+    settings: Settings,
+    fast_settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(tox_jobs, "build_sources", _sources)
+    actor = await make_actor(owner_session, settings)
+    product = await make_product(owner_session, actor)
+    line = {
+        "raw_name": "Phenoxyethanol",
+        "inci_name": "PHENOXYETHANOL",
+        "cas": "122-99-6",
+        "concentration_pct": "0.8",
+    }
+    await client.put(
+        f"/api/v1/products/{product.id}/pif/3",
+        json={"data": {"ingredients": [line]}, "confirm": True},
+        headers=actor.headers,
+    )
+    response = await client.post(
+        f"/api/v1/products/{product.id}/pif/analyze",
+        json={"item_number": 10},
+        headers=actor.headers,
+    )
+    assert response.status_code == 202, response.text
+    async with running_worker(fast_settings):
+        task, _ = await _poll(client, actor, response.headers["Location"])
+    assert task["status"] == "done", task
+    assert task["result"]["sources_unavailable"] == ["echa"]
+    item = (await client.get(f"/api/v1/products/{product.id}/pif/10", headers=actor.headers)).json()
+    assert item["status"] == "ai_draft_ready"
+    row = item["ai_draft"]["ingredients"][0]
+    assert row["sources"]["echa"] == {
+        "status": "unavailable",
+        "note": "[source temporarily unavailable]",
+    }
+    assert row["sources"]["pubchem"]["citation"].startswith("PubChem")
+    assert item["ai_confidence"] == 0.5
+    cached = select(ToxicologyCache.source)
+    assert (await owner_session.execute(cached)).scalars().all() == ["pubchem"]
+
+
+async def test_item10_needs_a_confirmed_formula(
+    client: AsyncClient, owner_session: AsyncSession, settings: Settings, fast_settings: Settings
+) -> None:
+    actor = await make_actor(owner_session, settings)
+    product = await make_product(owner_session, actor)
+    response = await client.post(
+        f"/api/v1/products/{product.id}/pif/analyze",
+        json={"item_number": 10},
+        headers=actor.headers,
+    )
+    async with running_worker(fast_settings):
+        task, _ = await _poll(client, actor, response.headers["Location"])
+    assert task["status"] == "failed" and "Confirm the Item 3 formula" in task["error"]
+    item = (await client.get(f"/api/v1/products/{product.id}/pif/10", headers=actor.headers)).json()
+    assert item["status"] == "uploaded" and "Item 3" in item["status_reason"]
+    assert await owner_session.scalar(select(func.count()).select_from(ToxicologyCache)) == 0
