@@ -5,28 +5,36 @@ from typing import Annotated
 import typer
 import uvicorn
 from alembic import command
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.cli.common import DataDirOption, load_settings, run
 from app.core.config import Settings
 from app.core.database import owner_engine
 from app.core.migrations_state import alembic_config
 from app.core.roles import set_role_passwords
+from app.models import Ingredient
+from app.services.formulation import import_ingredients, records_from_starter
 
 HostOption = Annotated[str, typer.Option(help="Interface to bind.")]
 PortOption = Annotated[int, typer.Option(help="TCP port.")]
 
 
 def migrate_database(settings: Settings) -> None:
-    """Alembic upgrade to head as the owner role, then role passwords if configured."""
+    """Alembic upgrade to head as the owner role, role passwords, and the starter dictionary."""
     url = settings.owner_url.render_as_string(hide_password=False)
     command.upgrade(alembic_config(url), "head")
-    run(_set_passwords(settings))
+    run(_after_upgrade(settings))
 
 
-async def _set_passwords(settings: Settings) -> None:
+async def _after_upgrade(settings: Settings) -> None:
     engine = owner_engine(settings)
     try:
         await set_role_passwords(engine, settings)
+        async with AsyncSession(engine) as session, session.begin():
+            # a fresh install gets the shipped starter dictionary, so the demo works offline
+            if not await session.scalar(select(Ingredient.id).limit(1)):
+                await import_ingredients(session, records_from_starter())
     finally:
         await engine.dispose()
 

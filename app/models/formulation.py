@@ -14,6 +14,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
@@ -34,6 +35,9 @@ class Ingredient(UUIDPrimaryKey, Timestamps, Base):
         ),
         Index("ix_ingredients_cas_numbers", "cas_numbers", postgresql_using="gin"),
         Index("ix_ingredients_synonyms", "synonyms", postgresql_using="gin"),
+        Index("ix_ingredients_ec_numbers", "ec_numbers", postgresql_using="gin"),
+        # few rows carry a Chinese name: a partial index keeps zh-name prefix search tiny
+        Index("ix_ingredients_zh_name", "zh_name", postgresql_where=text("zh_name IS NOT NULL")),
     )
 
     inci_name: Mapped[str] = mapped_column(Text)

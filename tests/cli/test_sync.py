@@ -1,21 +1,15 @@
 """`pifai sync …` against a database of its own: counts, idempotency, stored diffs."""
 
 import asyncio
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from alembic import command
 from sqlalchemy import text
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import create_async_engine
-from typer.testing import CliRunner
 
-from app.cli import app as cli
-from app.core.migrations_state import alembic_config
-from tests import infra
+from tests.cli.conftest import invoke
 from tests.conftest import SHARED_DATA
 
 pytestmark = pytest.mark.infra
@@ -23,21 +17,14 @@ ANNEX_COUNTS = {"II": 1744, "III": 373, "IV": 154, "V": 57, "VI": 34}
 
 
 @pytest.fixture(scope="module")
-def sync_db(database_url: URL, worker_id: str) -> Iterator[URL]:
+def sync_db(cli_db: URL) -> URL:
     if not (SHARED_DATA / "cosing").exists():
         pytest.skip("reference data not found")
-    name = f"pifai_sync_{worker_id}_{os.getpid()}"
-    url = infra.recreate_database(database_url, name)
-    command.upgrade(alembic_config(url.render_as_string(hide_password=False)), "head")
-    yield url
-    infra.drop_database(database_url, name)
+    return cli_db
 
 
 def _invoke(url: URL, *args: str) -> str:
-    env = {"DATABASE_URL": url.render_as_string(hide_password=False), "REDIS_URL": "redis://x"}
-    result = CliRunner().invoke(cli, ["sync", *args], env=env)
-    assert result.exit_code == 0, result.output
-    return " ".join(result.output.split())
+    return invoke(url, "sync", *args)
 
 
 def _scalar(url: URL, sql: str) -> object:

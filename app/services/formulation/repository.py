@@ -4,7 +4,7 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import Float, case, cast, func, literal, or_, select
+from sqlalchemy import ColumnElement, Float, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.ai.formula import normalize_key
@@ -12,7 +12,6 @@ from app.models import Ingredient
 
 _CAS_LIKE = re.compile(r"^\d{2,7}-\d{2}-\d$")
 _EC_LIKE = re.compile(r"^\d{3}-\d{3}-\d$")
-FUZZY_THRESHOLD = 0.3
 
 
 @dataclass(frozen=True)
@@ -25,45 +24,52 @@ class SearchHit:
 async def search_ingredients(
     session: AsyncSession, query: str, *, limit: int = 20
 ) -> list[SearchHit]:
-    """INCI (exact, synonym, trigram), CAS, EC or Chinese name; best first."""
+    """INCI (exact, synonym, prefix, trigram), CAS, EC or Chinese name; best first.
+
+    Each kind is its own index-backed query (an OR across them defeats the indexes).
+    """
     raw = query.strip()
     key = normalize_key(raw)
     if not key:
         return []
     if _CAS_LIKE.match(raw):
-        stmt = select(Ingredient, literal(1.0), literal("cas")).where(
-            Ingredient.cas_numbers.contains([raw])
+        return await _hits(session, Ingredient.cas_numbers.contains([raw]), 1.0, "cas", limit)
+    if _EC_LIKE.match(raw):
+        return await _hits(session, Ingredient.ec_numbers.contains([raw]), 1.0, "ec", limit)
+    found: dict[uuid.UUID, SearchHit] = {}
+
+    def keep(hits: list[SearchHit]) -> None:
+        for hit in hits:
+            if hit.ingredient.id not in found or found[hit.ingredient.id].score < hit.score:
+                found[hit.ingredient.id] = hit
+
+    keep(await _hits(session, Ingredient.inci_name_normalized == key, 1.0, "inci", limit))
+    keep(await _hits(session, Ingredient.synonyms.contains([key]), 0.95, "synonym", limit))
+    if not raw.isascii():
+        zh = Ingredient.zh_name.is_not(None) & Ingredient.zh_name.startswith(raw, autoescape=True)
+        keep(await _hits(session, zh, 0.9, "zh_name", limit))
+    similarity = cast(func.similarity(Ingredient.inci_name_normalized, key), Float)
+    fuzzy = (
+        select(Ingredient, similarity)
+        .where(
+            Ingredient.inci_name_normalized.op("%")(key)  # trigram GIN index
+            | Ingredient.inci_name_normalized.startswith(key, autoescape=True)
         )
-    elif _EC_LIKE.match(raw):
-        stmt = select(Ingredient, literal(1.0), literal("ec")).where(
-            Ingredient.ec_numbers.contains([raw])
-        )
-    else:
-        similarity = cast(func.similarity(Ingredient.inci_name_normalized, key), Float)
-        score = case(
-            (Ingredient.inci_name_normalized == key, 1.0),
-            (Ingredient.synonyms.contains([key]), 0.95),
-            (Ingredient.zh_name == raw, 0.95),
-            (Ingredient.zh_name.startswith(raw), 0.9),
-            else_=similarity,
-        )
-        matched = case(
-            (Ingredient.inci_name_normalized == key, "inci"),
-            (Ingredient.synonyms.contains([key]), "synonym"),
-            (Ingredient.zh_name.startswith(raw), "zh_name"),
-            else_="fuzzy",
-        )
-        stmt = select(Ingredient, score, matched).where(
-            or_(
-                Ingredient.inci_name_normalized.op("%")(key),  # trigram index
-                Ingredient.inci_name_normalized.startswith(key),
-                Ingredient.synonyms.contains([key]),
-                Ingredient.zh_name.startswith(raw),
-            )
-        )
-        stmt = stmt.order_by(score.desc(), Ingredient.inci_name_normalized)
-    rows = await session.execute(stmt.limit(limit))
-    return [SearchHit(ingredient=i, score=round(float(s), 4), matched_on=m) for i, s, m in rows]
+        .order_by(similarity.desc())
+        .limit(limit)
+    )
+    for ingredient, score in await session.execute(fuzzy):
+        matched = "prefix" if ingredient.inci_name_normalized.startswith(key) else "fuzzy"
+        keep([SearchHit(ingredient, round(float(score), 4), matched)])
+    ranked = sorted(found.values(), key=lambda h: (-h.score, h.ingredient.inci_name_normalized))
+    return ranked[:limit]
+
+
+async def _hits(
+    session: AsyncSession, condition: ColumnElement[bool], score: float, kind: str, limit: int
+) -> list[SearchHit]:
+    rows = await session.execute(select(Ingredient).where(condition).limit(limit))
+    return [SearchHit(ingredient, score, kind) for ingredient in rows.scalars()]
 
 
 async def get_ingredient(session: AsyncSession, ingredient_id: uuid.UUID) -> Ingredient | None:
