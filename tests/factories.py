@@ -1,11 +1,16 @@
 """Small async factories: add rows with the owner session and flush/commit; tokens for the API."""
 
+import functools
+import time
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
+import pyotp
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
+from app.core.crypto import encrypt_str
 from app.core.security import create_access_token, hash_password
 from app.models import Organization, Product, User
 from app.models.enums import OrgType, Plan, Role
@@ -59,9 +64,7 @@ async def make_user(
 
 
 def auth_headers(settings: Settings, user: User) -> dict[str, str]:
-    token, _ = create_access_token(
-        settings, user_id=user.id, org_id=user.org_id, role=user.role
-    )
+    token, _ = create_access_token(settings, user_id=user.id, org_id=user.org_id, role=user.role)
     return {"Authorization": f"Bearer {token}"}
 
 
@@ -92,3 +95,45 @@ async def make_product(
     )
     await session.commit()
     return product
+
+
+# --- identity helpers (issue 3) ------------------------------------------------------------------
+
+TEST_PASSWORD = "correct horse battery staple"
+
+
+@functools.cache
+def cached_password_hash(password: str = TEST_PASSWORD) -> str:
+    """bcrypt cost 12 takes ~0.25 s: hash each test password once per run."""
+    return hash_password(password)
+
+
+async def make_login_user(
+    session: AsyncSession,
+    org: Organization | None,
+    *,
+    role: Role = Role.MEMBER,
+    email: str | None = None,
+    password: str = TEST_PASSWORD,
+    verified: bool = True,
+) -> User:
+    """A committed user who can sign in with `password` (hash computed once per password)."""
+    user = await make_user(session, org, role=role, email=email)
+    user.password_hash = cached_password_hash(password)
+    user.email_verified_at = datetime.now(UTC) if verified else None
+    await session.commit()
+    return user
+
+
+async def enable_totp(session: AsyncSession, settings: Settings, user: User) -> pyotp.TOTP:
+    """Turn TOTP on for `user` (Fernet-encrypted secret); returns the generator for codes."""
+    secret = pyotp.random_base32()
+    user.totp_secret = encrypt_str(settings, secret)
+    user.totp_enabled = True
+    await session.commit()
+    return pyotp.TOTP(secret)
+
+
+def totp_code(totp: pyotp.TOTP, steps_ahead: int = 0) -> str:
+    """The code of the current step (+/- `steps_ahead`); each step may be used once."""
+    return str(totp.at(time.time() + 30 * steps_ahead))

@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     app_db_password: SecretStr | None = None
     superadmin_db_role: str = "pifai_superadmin"
     superadmin_db_password: SecretStr | None = None
+    sync_db_role: str = "pifai_sync"  # writes the shared reference tables (chemical sync tasks)
+    sync_db_password: SecretStr | None = None
     db_pool_size: int = 10
 
     secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
@@ -178,6 +180,10 @@ class Settings(BaseSettings):
     @property
     def superadmin_url(self) -> URL:
         return self.role_url(self.superadmin_db_role, self.superadmin_db_password)
+
+    @property
+    def sync_url(self) -> URL:
+        return self.role_url(self.sync_db_role, self.sync_db_password)
 
 
 def to_async_url(url: str) -> URL:

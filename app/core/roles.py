@@ -11,6 +11,7 @@ async def set_role_passwords(engine: AsyncEngine, settings: Settings) -> None:
     pairs = (
         (settings.app_db_role, settings.app_db_password),
         (settings.superadmin_db_role, settings.superadmin_db_password),
+        (settings.sync_db_role, settings.sync_db_password),
     )
     async with engine.begin() as conn:
         for role, password in pairs:

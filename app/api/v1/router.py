@@ -2,4 +2,14 @@
 
 from fastapi import APIRouter
 
+from app.api.v1 import admin, auth, chemical_sync, ingredients, pif, products, settings, tasks
+
 api_router = APIRouter(prefix="/api/v1")
+api_router.include_router(products.router)
+api_router.include_router(ingredients.router)
+api_router.include_router(pif.router)
+api_router.include_router(tasks.router)
+api_router.include_router(auth.router)
+api_router.include_router(settings.router)
+api_router.include_router(admin.router)
+api_router.include_router(chemical_sync.router)

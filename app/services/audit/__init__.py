@@ -1,13 +1,18 @@
-"""Audit context: append events to the hash-chained, append-only audit log."""
+"""Audit context: append events to the hash-chained, append-only audit log; query; verify."""
 
+import hashlib
+import hmac
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.expression import bindparam
+
+from app.models.platform import AuditLog
 
 
 @dataclass(frozen=True)
@@ -52,3 +57,78 @@ async def record(
     )
     seq: int = result.scalar_one()
     return seq
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """Filters for the audit-log query; all optional, combined with AND."""
+
+    org_id: uuid.UUID | None = None
+    user_id: uuid.UUID | None = None
+    action: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+async def query(
+    session: AsyncSession, filters: AuditFilter, *, limit: int = 20, offset: int = 0
+) -> tuple[list[AuditLog], int]:
+    """Newest first. RLS limits a tenant session to its own org; the superadmin session sees all."""
+    conditions: list[ColumnElement[bool]] = []
+    if filters.org_id is not None:
+        conditions.append(AuditLog.org_id == filters.org_id)
+    if filters.user_id is not None:
+        conditions.append(AuditLog.user_id == filters.user_id)
+    if filters.action:
+        conditions.append(AuditLog.action == filters.action)
+    if filters.since is not None:
+        conditions.append(AuditLog.created_at >= filters.since)
+    if filters.until is not None:
+        conditions.append(AuditLog.created_at < filters.until)
+    total = await session.scalar(select(func.count()).select_from(AuditLog).where(*conditions))
+    rows = await session.scalars(
+        select(AuditLog)
+        .where(*conditions)
+        .order_by(AuditLog.seq.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(rows), int(total or 0)
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """Result of walking the chain: rows checked and the first broken row, if any."""
+
+    checked: int
+    first_bad_seq: int | None = None
+    first_bad_id: uuid.UUID | None = None
+    reason: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.first_bad_seq is None
+
+
+GENESIS_HASH = "0" * 64
+_CHAIN = text(
+    "SELECT a.seq, a.id, a.prev_hash, a.row_hash, audit_canonical(a) AS canonical "
+    "FROM audit_logs a WHERE a.seq > :after ORDER BY a.seq LIMIT :batch"
+)
+
+
+async def verify_chain(session: AsyncSession, *, batch: int = 1000) -> ChainReport:
+    """Recompute sha256(prev_hash || canonical(row)) in seq order; needs a session that sees all
+    rows (owner or superadmin). Reports the first row whose link or hash does not match."""
+    expected_prev, after, checked = GENESIS_HASH, 0, 0
+    while True:
+        rows = (await session.execute(_CHAIN, {"after": after, "batch": batch})).all()
+        if not rows:
+            return ChainReport(checked=checked)
+        for seq, row_id, prev_hash, row_hash, canonical in rows:
+            if prev_hash != expected_prev:
+                return ChainReport(checked, seq, row_id, "prev_hash does not match previous row")
+            digest = hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
+            if not hmac.compare_digest(digest, row_hash):
+                return ChainReport(checked, seq, row_id, "row_hash does not match row content")
+            expected_prev, after, checked = row_hash, seq, checked + 1

@@ -13,6 +13,10 @@ from httpx import AsyncClient
 # Routes only platform staff may call: a tenant gets 403 before any lookup happens.
 STAFF_ONLY = re.compile(r"^/api/v1/(admin|chemical-sync)/")
 _PARAM = re.compile(r"{([^}]+)}")
+# Shared reference data (public substance records) is readable by every tenant on purpose.
+SHARED_PARAMS = frozenset({"ingredient_id"})
+# Bodies whose schema has no required field but needs one in practice.
+BODY_EXAMPLES: dict[str, dict[str, Any]] = {"AnalyzeRequest": {"item_number": 3}}
 
 
 def _resolve(ref: str, spec: dict[str, Any]) -> dict[str, Any]:
@@ -25,6 +29,9 @@ def _resolve(ref: str, spec: dict[str, Any]) -> dict[str, Any]:
 def example(schema: dict[str, Any], spec: dict[str, Any], depth: int = 0) -> Any:
     """A small valid instance of a JSON schema (enough to get past request validation)."""
     if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        if name in BODY_EXAMPLES:
+            return BODY_EXAMPLES[name]
         return example(_resolve(schema["$ref"], spec), spec, depth)
     if "example" in schema:
         return schema["example"]
@@ -68,6 +75,8 @@ def id_routes(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
     for path, operations in spec["paths"].items():
         for method, operation in operations.items():
             params = [p for p in operation.get("parameters", []) if p["in"] == "path"]
+            if any(p["name"] in SHARED_PARAMS for p in params):
+                continue
             if any(p["schema"].get("format") == "uuid" for p in params):
                 found.append((method.upper(), path, operation))
     return found

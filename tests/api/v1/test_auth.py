@@ -27,7 +27,8 @@ from tests.factories import (
     make_org,
     totp_code,
 )
-from tests.identity_support import inbox, probe_routes, smtp_server  # noqa: F401
+
+pytest_plugins = ["tests.identity_support"]
 
 pytestmark = pytest.mark.infra
 

@@ -1,0 +1,67 @@
+"""Deterministic local provider: parsers, dictionary and rules; no key, no network, no cost."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from app.ai.formula.errors import ExtractionError
+from app.ai.formula.extract import extract_formula
+from app.ai.formula.inci import IngredientDictionary
+from app.ai.formula.models import FormulaExtractionResult
+from app.ai.formula.resolve import _name_confidence
+from app.ai.formula.starter import starter_dictionary
+from app.ai.providers.base import NormalizedName, ProviderResult
+from app.ai.providers.finalize import finalize_extraction
+from app.ai.providers.media import image_media_type
+from app.ai.toxicology.summary import ToxicologySummary, local_summary
+from app.ai.toxicology.validate import validate_summary
+from app.integrations.toxicology import SourceResult
+
+
+class LocalProvider:
+    """The default provider; every feature works offline through it."""
+
+    name = "local"
+
+    def __init__(self, dictionary: IngredientDictionary | None = None) -> None:
+        """Use ``dictionary`` (the ingredient master) or the shipped starter dictionary."""
+        self.dictionary = dictionary if dictionary is not None else starter_dictionary()
+
+    async def extract_formulation(
+        self, file_bytes: bytes, filename: str, content_type: str = ""
+    ) -> ProviderResult[FormulaExtractionResult]:
+        """Parse the formula file with the formula engine; raises ExtractionError."""
+        if image_media_type(file_bytes, filename, content_type) is not None:
+            raise ExtractionError(
+                "images need a vision-capable AI provider (set ANTHROPIC_API_KEY) "
+                "or an XLSX/CSV/DOCX/PDF with a text table"
+            )
+        # Parsing is CPU-bound (openpyxl, pdfplumber): keep the event loop free.
+        result = await asyncio.to_thread(
+            extract_formula, file_bytes, filename, self.dictionary, content_type
+        )
+        return ProviderResult(finalize_extraction(result, self.dictionary), [], self.name)
+
+    async def normalize_inci(self, raw: str) -> ProviderResult[NormalizedName]:
+        """Dictionary match (synonym, exact, fuzzy) with the formula engine's confidence."""
+        match = self.dictionary.match(raw)
+        confidence = 0.0 if match.method == "none" else _name_confidence(match)
+        value = NormalizedName(
+            inci_name=match.inci_name, confidence=confidence, method=match.method
+        )
+        return ProviderResult(value, [], self.name)
+
+    async def summarize_toxicology(
+        self,
+        ingredient: str,
+        cas: str | None,
+        results: list[SourceResult],
+        regulatory: dict[str, Any],
+    ) -> ProviderResult[ToxicologySummary]:
+        """Local engine summary, checked by the same validator as model output."""
+        entry = self.dictionary.match(ingredient)
+        inci = entry.inci_name if entry.method in ("exact", "synonym") else None
+        summary = local_summary(ingredient, cas, results, regulatory, inci=inci)
+        validate_summary(summary, results, [regulatory])
+        return ProviderResult(summary, [], self.name)

@@ -1,0 +1,146 @@
+"""Identity dependencies for any router: TOTP step-up, SA and super-admin gates, plan access.
+
+Kept out of app/api/deps.py (owned by the lead); import from here:
+`RequireTotp`, `SaPrincipal`, `SaTotpPrincipal`, `SuperAdminPrincipal`, `require_plan_access`.
+"""
+
+from typing import Annotated, Any
+
+import httpx
+from fastapi import Depends, Header, Request
+
+from app.api.deps import (
+    Client,
+    CurrentPrincipal,
+    DatabaseDep,
+    Principal,
+    SettingsDep,
+    TenantSession,
+)
+from app.core.errors import Forbidden
+from app.models.enums import Role
+from app.services.identity import repository
+from app.services.identity.google import GoogleVerifier
+from app.services.identity.limits import RateLimiter
+from app.services.identity.mailer import Mailer, mailer_for
+from app.services.identity.plans import PlanAccess, plan_access_for_org
+from app.services.identity.totp import require_code
+
+TotpHeader = Annotated[
+    str | None,
+    Header(alias="X-TOTP-Code", description="Current 6-digit TOTP code", max_length=10),
+]
+
+
+def _state(request: Request, name: str, factory: Any) -> Any:
+    """Lazily created per-app collaborators (tests may pre-set them on app.state)."""
+    value = getattr(request.app.state, name, None)
+    if value is None:
+        value = factory()
+        setattr(request.app.state, name, value)
+    return value
+
+
+def get_mailer(request: Request, settings: SettingsDep) -> Mailer:
+    mailer: Mailer = _state(request, "mailer", lambda: mailer_for(settings))
+    return mailer
+
+
+def get_rate_limiter(request: Request, settings: SettingsDep) -> RateLimiter:
+    limiter: RateLimiter = _state(
+        request, "rate_limiter", lambda: RateLimiter(str(settings.redis_url))
+    )
+    return limiter
+
+
+def get_google_verifier(request: Request, settings: SettingsDep) -> GoogleVerifier:
+    verifier: GoogleVerifier = _state(
+        request, "google_verifier", lambda: GoogleVerifier.from_settings(settings)
+    )
+    return verifier
+
+
+def get_outbound_transport(request: Request) -> httpx.AsyncBaseTransport | None:
+    """Tests inject an httpx.MockTransport here; production uses the real network."""
+    transport: httpx.AsyncBaseTransport | None = getattr(
+        request.app.state, "outbound_transport", None
+    )
+    return transport
+
+
+MailerDep = Annotated[Mailer, Depends(get_mailer)]
+LimiterDep = Annotated[RateLimiter, Depends(get_rate_limiter)]
+GoogleDep = Annotated[GoogleVerifier, Depends(get_google_verifier)]
+OutboundTransport = Annotated[httpx.AsyncBaseTransport | None, Depends(get_outbound_transport)]
+
+
+async def require_totp(
+    principal: CurrentPrincipal,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    client: Client,
+    code: TotpHeader = None,
+) -> Principal:
+    """401 totp_required / totp_invalid (audited `auth.totp_failed`) unless X-TOTP-Code is a
+    fresh valid code of the caller; 403 totp_setup_required if TOTP is not enabled."""
+    await require_code(
+        db, settings, user_id=principal.user_id, org_id=principal.org_id, code=code, client=client
+    )
+    return principal
+
+
+RequireTotp = Annotated[Principal, Depends(require_totp)]
+
+
+async def require_sa(principal: CurrentPrincipal, db: DatabaseDep) -> Principal:
+    """Role `sa` with TOTP enabled on the account (for SA reads, no per-call code)."""
+    if principal.role is not Role.SA:
+        raise Forbidden("Only safety assessors may do this")
+    async with db.tenant(None) as session:
+        state = await repository.totp_state(session, principal.user_id)
+    if state is None or not state.enabled:
+        raise Forbidden(
+            "Safety assessors must enable two-factor authentication first",
+            code="totp_setup_required",
+        )
+    return principal
+
+
+SaPrincipal = Annotated[Principal, Depends(require_sa)]
+
+
+async def require_sa_totp(sa: SaPrincipal, checked: RequireTotp) -> Principal:
+    """Role `sa` and a fresh TOTP code on this call (state-changing SA actions)."""
+    return checked
+
+
+SaTotpPrincipal = Annotated[Principal, Depends(require_sa_totp)]
+
+
+async def _super_admin_role(principal: CurrentPrincipal) -> Principal:
+    if principal.role is not Role.SUPER_ADMIN or principal.org_id is not None:
+        raise Forbidden("Super admins only")
+    return principal
+
+
+async def require_super_admin(
+    principal: Annotated[Principal, Depends(_super_admin_role)], checked: RequireTotp
+) -> Principal:
+    """Super admin with a fresh TOTP code on every call."""
+    return checked
+
+
+SuperAdminPrincipal = Annotated[Principal, Depends(require_super_admin)]
+
+
+def require_plan_access(feature: str | None = None) -> Any:
+    """Dependency factory: the caller's effective plan (beta exemption = pro); 403
+    plan_upgrade_required if `feature` (e.g. "compliance_engine") is not in it."""
+
+    async def _check(principal: CurrentPrincipal, session: TenantSession) -> PlanAccess:
+        access = await plan_access_for_org(session, principal.tenant_org)
+        if feature is not None:
+            access.require_feature(feature)
+        return access
+
+    return Depends(_check)

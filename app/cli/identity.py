@@ -1,0 +1,80 @@
+"""Identity operations: `pifai bootstrap-admin` and `pifai audit verify`."""
+
+from typing import Annotated
+
+import typer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.cli.common import DataDirOption, load_settings, run
+from app.core.config import Settings
+from app.core.database import Database, owner_engine
+from app.core.errors import DomainError
+from app.services import audit
+from app.services.audit import ChainReport, ClientInfo
+from app.services.identity import admin
+
+CLI_CLIENT = ClientInfo(ip=None, user_agent="pifai-cli")
+
+
+async def _bootstrap(settings: Settings, email: str, password: str, full_name: str) -> str:
+    db = Database.connect(settings)
+    try:
+        created = await admin.create_super_admin(
+            db, settings, email=email, password=password, full_name=full_name, client=CLI_CLIENT
+        )
+    finally:
+        await db.dispose()
+    codes = "\n".join(f"  {c}" for c in created.recovery_codes)
+    return (
+        f"super admin {created.user.email} created (id {created.user.id})\n"
+        f"Add this to an authenticator app (shown once):\n  {created.otpauth_uri}\n"
+        f"Recovery codes (shown once):\n{codes}"
+    )
+
+
+async def _verify(settings: Settings) -> ChainReport:
+    # the owner login sees every row (the app role sees only its own org's)
+    engine = owner_engine(settings)
+    try:
+        async with AsyncSession(engine) as session, session.begin():
+            return await audit.verify_chain(session)
+    finally:
+        await engine.dispose()
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("bootstrap-admin")
+    def bootstrap_admin(
+        email: Annotated[str, typer.Option(prompt=True, help="Super admin e-mail.")],
+        password: Annotated[
+            str,
+            typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="Password."),
+        ],
+        full_name: Annotated[str, typer.Option(help="Display name.")] = "",
+        data_dir: DataDirOption = None,
+    ) -> None:
+        """Create the first super admin (refused once one exists); prints the TOTP URI once."""
+        settings = load_settings(data_dir)
+        try:
+            typer.echo(run(_bootstrap(settings, email, password, full_name)))
+        except DomainError as exc:
+            typer.echo(f"error: {exc.message}", err=True)
+            raise typer.Exit(1) from exc
+
+    audit_app = typer.Typer(help="Audit log operations.", no_args_is_help=True)
+
+    @audit_app.command("verify")
+    def verify(data_dir: DataDirOption = None) -> None:
+        """Walk the hash chain; exit 1 naming the first tampered row."""
+        report = run(_verify(load_settings(data_dir)))
+        if report.ok:
+            typer.echo(f"audit chain OK ({report.checked} rows)")
+            return
+        typer.echo(
+            f"audit chain BROKEN at seq {report.first_bad_seq} (id {report.first_bad_id}): "
+            f"{report.reason}; {report.checked} rows verified before it",
+            err=True,
+        )
+        raise typer.Exit(1)
+
+    app.add_typer(audit_app, name="audit")

@@ -1,0 +1,1 @@
+"""Chemical-sync context: super-admin list syncs run as system tasks, and their status."""

@@ -1,0 +1,62 @@
+"""Start list syncs (system tasks) and report the last run per source."""
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.jobs import JobBuffer
+from app.core.storage import Storage
+from app.models import ChemicalSyncRun, Task
+from app.services import tasks
+
+
+@dataclass(frozen=True)
+class SourceStatus:
+    source: str
+    last_run: ChemicalSyncRun | None
+
+
+async def start_tfda_sync(
+    session: AsyncSession,
+    jobs: JobBuffer,
+    storage: Storage,
+    *,
+    user_id: uuid.UUID,
+    filename: str,
+    data: bytes,
+) -> Task:
+    """Keep the uploaded TW template, then queue its import (a system task: org_id NULL)."""
+    key = f"system/chemical-sync/{uuid.uuid4()}-{filename}"
+    task = await tasks.enqueue(
+        session,
+        jobs,
+        org_id=None,
+        type="chemical_sync.tfda",
+        created_by=user_id,
+        payload={"storage_key": key, "filename": filename},
+    )
+    await storage.put(key, data)
+    return task
+
+
+async def start_echa_sync(session: AsyncSession, jobs: JobBuffer, *, user_id: uuid.UUID) -> Task:
+    return await tasks.enqueue(
+        session, jobs, org_id=None, type="chemical_sync.echa", created_by=user_id, payload={}
+    )
+
+
+async def last_runs(session: AsyncSession, sources: list[str]) -> list[SourceStatus]:
+    out = []
+    for source in sources:
+        run = (
+            await session.execute(
+                select(ChemicalSyncRun)
+                .where(ChemicalSyncRun.source == source)
+                .order_by(ChemicalSyncRun.started_at.desc())
+                .limit(1)
+            )
+        ).scalar_one_or_none()
+        out.append(SourceStatus(source, run))
+    return out
