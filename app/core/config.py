@@ -81,6 +81,14 @@ class Settings(BaseSettings):
     comptox_api_key: SecretStr | None = None
     toxicology_cache_days: int = 30
 
+    # AI provider: the deterministic local engine unless an Anthropic key is set (spec 04 §6).
+    anthropic_api_key: SecretStr | None = None
+    anthropic_base_url: str | None = None
+    ai_complex_model: str = "claude-sonnet-5"
+    ai_light_model: str = "claude-haiku-4-5"
+    ai_max_tool_iterations: int = Field(default=8, ge=1, le=50)
+    ai_fallback_to_local: bool = True  # an invalid model answer falls back to the local engine
+
     @field_validator("toxicology_sources", mode="before")
     @classmethod
     def _split_sources(cls, value: object) -> object:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.api.accepted import ACCEPTED, accepted
 from app.api.deps import CurrentPrincipal, Jobs, TenantSession
+from app.api.identity_deps import require_plan_access
 from app.core.errors import NotFound
 from app.models import ToxicologyCache
 from app.schemas.errors import ERROR_RESPONSES
@@ -56,7 +57,11 @@ async def search(
     return SearchPage(items=items, total=len(items))
 
 
-@router.post("/check-formula", response_model=CheckFormulaResponse)
+@router.post(
+    "/check-formula",
+    response_model=CheckFormulaResponse,
+    dependencies=[require_plan_access("compliance_engine")],
+)
 async def check_formula(
     body: CheckFormulaRequest, principal: CurrentPrincipal, session: TenantSession, request: Request
 ) -> CheckFormulaResponse:

@@ -16,6 +16,7 @@ from app.api.deps import (
     StorageDep,
     TenantSession,
 )
+from app.api.identity_deps import require_plan_access
 from app.core.errors import PayloadTooLarge
 from app.core.http_headers import content_disposition
 from app.models import PifDocument, UploadedFile
@@ -39,7 +40,12 @@ from app.services.pif.state_machine import allowed_targets
 from app.services.pif.status import completion_ratio
 from app.services.pif.uploads import inspect_upload
 
-router = APIRouter(prefix="/products/{product_id}", tags=["pif"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    prefix="/products/{product_id}",
+    tags=["pif"],
+    responses=ERROR_RESPONSES,
+    dependencies=[require_plan_access()],
+)
 _MULTIPART_OVERHEAD = 64 * 1024
 
 

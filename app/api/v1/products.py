@@ -14,6 +14,7 @@ from app.api.deps import (
     TenantSession,
     require_role,
 )
+from app.api.identity_deps import require_plan_access
 from app.core.errors import NotFound
 from app.models.enums import DocumentStatus, PifStatus, Role
 from app.schemas.errors import ERROR_RESPONSES
@@ -29,7 +30,12 @@ from app.services.pif.repository import list_documents_for_org
 from app.services.pif.status import completion_ratio
 from app.services.products.flows import create_product_with_kb, delete_product_and_kb
 
-router = APIRouter(prefix="/products", tags=["products"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    prefix="/products",
+    tags=["products"],
+    responses=ERROR_RESPONSES,
+    dependencies=[require_plan_access()],
+)
 
 
 @router.post("", status_code=201, response_model=ProductRead)

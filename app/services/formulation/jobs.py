@@ -6,8 +6,9 @@ from app.ai.formula import (
     ExtractionError,
     FormulaExtractionResult,
     confidence_band,
-    extract_formula,
 )
+from app.ai.providers import total_cost
+from app.ai.providers.from_settings import provider_for
 from app.core.file_crypto import decrypt_file, kek_for
 from app.core.storage import storage_for
 from app.services.formulation.dictionary import dictionary_cache
@@ -49,10 +50,14 @@ async def extract_item3(ctx: JobContext) -> dict[str, Any]:
     data = decrypt_file(blob, record.enc_wrapped_key, kek) if record.enc_wrapped_key else blob
     await ctx.progress(20)
     dictionary = await dictionary_cache.get(ctx.session)
+    provider = provider_for(ctx.settings, dictionary)
     try:
-        result = extract_formula(data, record.original_filename, dictionary, record.content_type)
+        answer = await provider.extract_formulation(
+            data, record.original_filename, record.content_type
+        )
     except ExtractionError as exc:
         raise PermanentError(str(exc)) from exc
+    result = answer.value
     await ctx.progress(80)
     draft = draft_of(result)
     draft["source_file_id"] = str(record.id)
@@ -64,4 +69,8 @@ async def extract_item3(ctx: JobContext) -> dict[str, Any]:
         "sum_pct": total,
         "sum_ok": total is not None and abs(total - 100.0) <= SUM_TOLERANCE,
         "confidence": result.confidence,
+        "provider": answer.provider,
+        # token and cost accounting per call (zero for the local engine)
+        "usage": [u.model_dump(mode="json") for u in answer.usage],
+        "cost_usd": total_cost(answer.usage),
     }

@@ -6,6 +6,7 @@ Every value is copied from a source result together with its citation; an absent
 
 from typing import Any
 
+from app.ai.toxicology import ToxicologySummary
 from app.integrations.toxicology import SourceResult, SourceStatus
 from app.integrations.toxicology.base import NO_DATA_NOTE
 from app.services.toxicology.cache import risk_of
@@ -42,7 +43,7 @@ def _characterisation(found: IngredientToxicology) -> dict[str, Any]:
     }
 
 
-def _toxicology(found: IngredientToxicology) -> dict[str, Any]:
+def _toxicology(found: IngredientToxicology, summary: ToxicologySummary | None) -> dict[str, Any]:
     risks = [risk_of(r) for r in found.results if r.status is SourceStatus.OK]
     order = ["high", "medium", "low"]
     risk = next((level for level in order if level in risks), "unknown")
@@ -51,6 +52,7 @@ def _toxicology(found: IngredientToxicology) -> dict[str, Any]:
         "cas": found.lookup.ref.cas,
         "risk_level": risk,
         "sources": {r.source: _source_view(r) for r in found.results},
+        "summary": summary.model_dump(mode="json") if summary else None,
     }
 
 
@@ -63,8 +65,18 @@ def _confidence(found: list[IngredientToxicology]) -> float:
     return round(answered / len(answers), 3)
 
 
-def item_draft(item_number: int, found: list[IngredientToxicology]) -> tuple[dict[str, Any], float]:
-    rows = [_characterisation(f) if item_number == 9 else _toxicology(f) for f in found]
+def item_draft(
+    item_number: int,
+    found: list[IngredientToxicology],
+    summaries: list[ToxicologySummary] | None = None,
+) -> tuple[dict[str, Any], float]:
+    if item_number == 9:
+        rows = [_characterisation(f) for f in found]
+    else:
+        paired: list[ToxicologySummary | None] = (
+            list(summaries) if summaries else [None] * len(found)
+        )
+        rows = [_toxicology(f, s) for f, s in zip(found, paired, strict=True)]
     draft = {
         "kind": "characterisation" if item_number == 9 else "toxicology",
         "ingredients": rows,

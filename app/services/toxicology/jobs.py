@@ -6,10 +6,14 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.ai.providers import Usage, total_cost
+from app.ai.providers.from_settings import provider_for
+from app.ai.toxicology import ToxicologySummary
 from app.core.jobs import JobBuffer
 from app.integrations.toxicology import SubstanceRef
 from app.models import Ingredient
 from app.services import formulation, tasks
+from app.services.formulation.dictionary import dictionary_cache
 from app.services.pif.analysis import finish_analysis
 from app.services.pif.jobs import reset_item
 from app.services.tasks import JobContext, PermanentError, Queue, register_handler
@@ -66,7 +70,17 @@ async def toxicology_batch(ctx: JobContext) -> dict[str, Any]:
             await client.aclose()
     await ctx.progress(80)
     item_number = int(task.payload["item_number"])  # type: ignore[call-overload]
-    draft, confidence = drafts.item_draft(item_number, found)
+    summaries: list[ToxicologySummary] = []
+    usage: list[Usage] = []
+    if item_number == 10:
+        provider = provider_for(ctx.settings, await dictionary_cache.get(ctx.session))
+        for item in found:
+            answer = await provider.summarize_toxicology(
+                item.lookup.ref.inci_name, item.lookup.ref.cas, item.results, {}
+            )
+            summaries.append(answer.value)
+            usage.extend(answer.usage)
+    draft, confidence = drafts.item_draft(item_number, found, summaries or None)
     await finish_analysis(ctx.session, task, draft, confidence)
     refreshes = await _schedule_refreshes(ctx, found)
     return {
@@ -74,6 +88,8 @@ async def toxicology_batch(ctx: JobContext) -> dict[str, Any]:
         "ingredients": len(found),
         "sources_unavailable": sorted({s for f in found for s in f.unavailable}),
         "refreshes_scheduled": refreshes,
+        "usage": [u.model_dump(mode="json") for u in usage],
+        "cost_usd": total_cost(usage),
     }
 
 

@@ -1,0 +1,29 @@
+"""The provider the settings ask for: local by default, Anthropic when a key is configured."""
+
+from app.ai.formula import IngredientDictionary
+from app.ai.providers.base import AIProvider
+from app.ai.providers.router import build_provider
+from app.ai.providers.tools import local_tools
+from app.core.config import Settings
+from app.integrations.toxicology import ToxSource
+from app.services.regulatory import RuleIndex
+
+
+def provider_for(
+    settings: Settings,
+    dictionary: IngredientDictionary,
+    *,
+    rule_index: RuleIndex | None = None,
+    pubchem: ToxSource | None = None,
+) -> AIProvider:
+    key = settings.anthropic_api_key.get_secret_value() if settings.anthropic_api_key else None
+    return build_provider(
+        key,
+        tools=local_tools(dictionary, rule_index=rule_index, pubchem=pubchem),
+        dictionary=dictionary,
+        complex_model=settings.ai_complex_model,
+        light_model=settings.ai_light_model,
+        max_iterations=settings.ai_max_tool_iterations,
+        base_url=settings.anthropic_base_url,
+        fallback=settings.ai_fallback_to_local,
+    )
