@@ -27,7 +27,9 @@ def _url() -> str:
     return settings.database_url
 
 
-def _include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+def _include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
     # alembic_version is Alembic's own bookkeeping
     return not (type_ == "table" and name == "alembic_version")
 
@@ -56,7 +58,9 @@ async def _run_async() -> None:
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=str(to_async_url(_url())), target_metadata=target_metadata, literal_binds=True)
+    context.configure(
+        url=str(to_async_url(_url())), target_metadata=target_metadata, literal_binds=True
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -91,7 +91,10 @@ async def test_item10_draft_cites_every_value_and_marks_outages(
     assert row["sources"]["pubchem"]["citation"].startswith("PubChem")
     summary = row["summary"]  # the local engine's structured summary (no API key configured)
     assert summary["sources_unavailable"] == ["echa"] and summary["risk_level"] in (
-        "low", "medium", "high", "unknown"
+        "low",
+        "medium",
+        "high",
+        "unknown",
     )
     assert task["result"]["cost_usd"] == 0
     assert item["ai_confidence"] == 0.5
