@@ -1,32 +1,19 @@
 """The INCI dictionary the extractor matches against: the ingredient master, cached per process."""
 
-import asyncio
-
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.ai.formula import IngredientDictionary, IngredientEntry, starter_dictionary
 from app.ai.formula.starter import load_synonyms
+from app.core.versioned_cache import VersionedCache
 from app.models import Ingredient
 
 
-class DictionaryCache:
+class DictionaryCache(VersionedCache[IngredientDictionary]):
     """Rebuilt only when the ingredient master changes (row count / last update)."""
 
     def __init__(self) -> None:
-        self._version: tuple[object, ...] | None = None
-        self._dictionary: IngredientDictionary | None = None
-        self._lock = asyncio.Lock()
-
-    async def get(self, session: AsyncSession) -> IngredientDictionary:
-        version = tuple(
-            (await session.execute(select(func.count(), func.max(Ingredient.updated_at)))).one()
-        )
-        async with self._lock:
-            if self._dictionary is None or version != self._version:
-                self._dictionary = await _build(session)
-                self._version = version
-            return self._dictionary
+        super().__init__(select(func.count(), func.max(Ingredient.updated_at)), _build)
 
 
 async def _build(session: AsyncSession) -> IngredientDictionary:

@@ -1,6 +1,5 @@
 """Database side of the regulatory lists: import with a stored diff, and the cached rule index."""
 
-import asyncio
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.ai.formula import normalize_key
+from app.core.versioned_cache import VersionedCache
 from app.models import ChemicalSyncRun, RegulatedSubstance, RegulatedSubstanceLimit
 from app.models.enums import SyncRunStatus, SyncSource
 from app.services.regulatory.diff import entry_keys
@@ -164,22 +164,13 @@ async def load_entries(session: AsyncSession) -> list[RegulatedEntry]:
     return [entry_from_json(data) for data in rows.scalars()]
 
 
-class RuleIndexCache:
+class RuleIndexCache(VersionedCache[RuleIndex]):
     """One RuleIndex per process, rebuilt only when the lists change."""
 
     def __init__(self) -> None:
-        self._version: tuple[object, ...] | None = None
-        self._index: RuleIndex | None = None
-        self._lock = asyncio.Lock()
+        version = select(func.count(), func.max(RegulatedSubstance.updated_at))
+        super().__init__(version, _build_index)
 
-    async def get(self, session: AsyncSession) -> RuleIndex:
-        version = tuple(
-            (
-                await session.execute(select(func.count(), func.max(RegulatedSubstance.updated_at)))
-            ).one()
-        )
-        async with self._lock:
-            if self._index is None or version != self._version:
-                self._index = RuleIndex.build(await load_entries(session))
-                self._version = version
-            return self._index
+
+async def _build_index(session: AsyncSession) -> RuleIndex:
+    return RuleIndex.build(await load_entries(session))
