@@ -18,7 +18,7 @@ from app.core.logging import configure_logging
 from app.core.middleware import RequestContextMiddleware
 from app.core.runtime import resolve_servers
 from app.core.storage import storage_for
-from app.integrations.rag import RagClient, RagSettings
+from app.services.knowledge import rag_client
 from app.services.regulatory.store import RuleIndexCache
 from app.worker.embedded import start_in_process_worker
 
@@ -48,15 +48,7 @@ def create_app(
         app.state.storage = storage_for(settings)
         app.state.kek = kek_for(settings)
         app.state.rule_index = RuleIndexCache()
-        app.state.rag = RagClient(
-            RagSettings(
-                api_base=settings.rag_api_base,
-                api_key=settings.rag_api_key.get_secret_value(),
-                tenant_id=settings.rag_tenant_id,
-                timeout_seconds=settings.rag_timeout_seconds,
-                kb_name_prefix=settings.rag_kb_name_prefix,
-            )
-        )
+        app.state.rag = rag_client(settings)
         log.info("app_started", env=settings.app_env.value)
         worker = start_in_process_worker(settings) if with_worker else None
         try:

@@ -1,9 +1,10 @@
 """Products (Item 1): create, list, read, update, delete."""
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, StringConstraints
 
 from app.api.deps import (
     Client,
@@ -25,7 +26,7 @@ from app.schemas.products import (
     ProductRead,
     ProductUpdate,
 )
-from app.services import products
+from app.services import knowledge, products
 from app.services.pif.repository import list_documents_for_org
 from app.services.pif.status import completion_ratio
 from app.services.products.flows import create_product_with_kb, delete_product_and_kb
@@ -134,3 +135,31 @@ async def delete_product(
         client=client,
     )
     return Response(status_code=204)
+
+
+class AskRequest(BaseModel):
+    question: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)
+    ]
+
+
+class AskAnswer(BaseModel):
+    answer: str
+    sources: list[Any]
+    from_wiki: bool
+    response_time: float | None
+
+
+@router.post("/{product_id}/ask", response_model=AskAnswer)
+async def ask(
+    product_id: uuid.UUID,
+    body: AskRequest,
+    principal: CurrentPrincipal,
+    session: TenantSession,
+    rag: RagDep,
+) -> AskAnswer:
+    """Ask the product's knowledge base (central RAG; `from_wiki` = compiled wiki tier)."""
+    answer = await knowledge.ask_product(
+        session, rag, org_id=principal.tenant_org, product_id=product_id, question=body.question
+    )
+    return AskAnswer(**vars(answer))

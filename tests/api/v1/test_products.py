@@ -217,3 +217,52 @@ async def test_requires_authentication(client: AsyncClient) -> None:
     response = await client.get("/api/v1/products")
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "not_authenticated"
+
+
+async def test_ask_uses_the_products_own_kb_and_fails_soft(
+    client: AsyncClient,
+    owner_session: AsyncSession,
+    settings: Settings,
+    use_rag: Callable[[RagHandler], list[httpx.Request]],
+) -> None:
+    actor = await make_actor(owner_session, settings)
+    outsider = await make_actor(owner_session, settings)
+    product = await make_product(owner_session, actor)
+    url = f"/api/v1/products/{product.id}/ask"
+    unconfigured = await client.post(url, json={"question": "pH?"}, headers=actor.headers)
+    assert unconfigured.status_code == 503
+    assert unconfigured.json()["error"]["code"] == "rag_unavailable"
+
+    answer = {"answer": "pH 5.5", "from_wiki": True, "sources": [{"doc": "stability.pdf"}]}
+    seen = use_rag(lambda r: httpx.Response(200, json={"status": "success", "data": answer}))
+    pending = await client.post(url, json={"question": "pH?"}, headers=actor.headers)
+    assert pending.status_code == 409  # no KB yet: created in the background
+    product.rag_kb_id = "kb_own"
+    await owner_session.commit()
+    response = await client.post(url, json={"question": " pH? "}, headers=actor.headers)
+    assert response.status_code == 200 and response.json()["from_wiki"] is True
+    assert json.loads(seen[-1].content) == {"question": "pH?", "knowledge_base_id": "kb_own"}
+    hidden = await client.post(url, json={"question": "pH?"}, headers=outsider.headers)
+    assert hidden.status_code == 404
+
+
+async def test_backfill_creates_missing_kbs(
+    owner_session: AsyncSession,
+    settings: Settings,
+    use_rag: Callable[[RagHandler], list[httpx.Request]],
+    app: FastAPI,
+) -> None:
+    from app.services.knowledge import backfill_knowledge_bases
+
+    actor = await make_actor(owner_session, settings)
+    first, second = (
+        await make_product(owner_session, actor),
+        await make_product(owner_session, actor),
+    )
+    calls = iter([httpx.Response(503), httpx.Response(201, json={"data": {"id": "kb_2"}})])
+    use_rag(lambda request: next(calls))
+    created, missing = await backfill_knowledge_bases(owner_session, app.state.rag, limit=10)
+    assert (created, missing) == (1, 1)
+    await owner_session.refresh(first)
+    await owner_session.refresh(second)
+    assert {first.rag_kb_id, second.rag_kb_id} == {None, "kb_2"}
