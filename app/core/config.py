@@ -14,6 +14,11 @@ from sqlalchemy.engine import URL, make_url
 DEV_SECRET_KEY = "dev-insecure-secret-key-change-me-0123456789"
 
 
+class StorageBackend(StrEnum):
+    LOCAL = "local"
+    S3 = "s3"
+
+
 class AppEnv(StrEnum):
     DEVELOPMENT = "development"
     TEST = "test"
@@ -60,6 +65,15 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = []
     max_upload_bytes: int = 25 * 1024 * 1024
     storage_dir: Path | None = None  # local file storage; default <data_dir>/files
+    storage_backend: StorageBackend = StorageBackend.LOCAL
+    s3_bucket: str = ""
+    s3_endpoint_url: str | None = None  # any S3-compatible API (MinIO, Ceph, …); None = AWS
+    s3_region: str | None = None
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: SecretStr | None = None
+    s3_prefix: str = ""
+    s3_server_side_encryption: str | None = None  # e.g. "aws:kms" (SSE-KMS, spec 08 E6)
+    s3_kms_key_id: str | None = None
 
     # Central RAG service (spec 04 §4); "configured" means base, key and tenant are all set.
     rag_api_base: str = ""

@@ -2,9 +2,17 @@
 
 import asyncio
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from app.core.config import Settings
+import boto3
+from botocore.exceptions import ClientError
+
+from app.core.config import Settings, StorageBackend
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+else:
+    S3Client = object
 
 
 class Storage(Protocol):
@@ -47,6 +55,79 @@ class LocalStorage:
         return await asyncio.to_thread(self._path(key).exists)
 
 
+class S3Storage:
+    """Any S3-compatible object store (AWS S3, MinIO, Ceph…) through boto3, off the event loop."""
+
+    def __init__(
+        self,
+        client: "S3Client",
+        bucket: str,
+        *,
+        prefix: str = "",
+        server_side_encryption: str | None = None,
+        kms_key_id: str | None = None,
+    ) -> None:
+        self.client, self.bucket, self.prefix = client, bucket, prefix.strip("/")
+        self._put_extra: dict[str, Any] = {}  # typed loosely: boto3 wants literal values
+        if server_side_encryption:
+            self._put_extra["ServerSideEncryption"] = server_side_encryption
+        if kms_key_id:
+            self._put_extra["SSEKMSKeyId"] = kms_key_id
+
+    def _key(self, key: str) -> str:
+        return f"{self.prefix}/{key}" if self.prefix else key
+
+    async def put(self, key: str, data: bytes) -> None:
+        await asyncio.to_thread(
+            self.client.put_object,
+            Bucket=self.bucket,
+            Key=self._key(key),
+            Body=data,
+            **self._put_extra,
+        )
+
+    async def get(self, key: str) -> bytes:
+        response = await asyncio.to_thread(
+            self.client.get_object, Bucket=self.bucket, Key=self._key(key)
+        )
+        body: bytes = await asyncio.to_thread(response["Body"].read)
+        return body
+
+    async def delete(self, key: str) -> None:
+        await asyncio.to_thread(self.client.delete_object, Bucket=self.bucket, Key=self._key(key))
+
+    async def exists(self, key: str) -> bool:
+        try:
+            await asyncio.to_thread(self.client.head_object, Bucket=self.bucket, Key=self._key(key))
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return False
+            raise
+        return True
+
+
+def s3_client(settings: Settings) -> "S3Client":
+    secret = settings.s3_secret_access_key
+    client: S3Client = boto3.client(
+        "s3",
+        endpoint_url=settings.s3_endpoint_url,
+        region_name=settings.s3_region,
+        aws_access_key_id=settings.s3_access_key_id,
+        aws_secret_access_key=secret.get_secret_value() if secret else None,
+    )
+    return client
+
+
 def storage_for(settings: Settings) -> Storage:
     """The configured storage backend (local filesystem under the data dir by default)."""
+    if settings.storage_backend is StorageBackend.S3:
+        if not settings.s3_bucket:
+            raise RuntimeError("STORAGE_BACKEND=s3 needs S3_BUCKET")
+        return S3Storage(
+            s3_client(settings),
+            settings.s3_bucket,
+            prefix=settings.s3_prefix,
+            server_side_encryption=settings.s3_server_side_encryption,
+            kms_key_id=settings.s3_kms_key_id,
+        )
     return LocalStorage(settings.storage_dir or settings.data_dir / "files")
