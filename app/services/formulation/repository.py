@@ -52,7 +52,7 @@ async def search_ingredients(
     fuzzy = (
         select(Ingredient, similarity)
         .where(
-            Ingredient.inci_name_normalized.op("%")(key)  # trigram GIN index
+            Ingredient.inci_name_normalized.bool_op("%")(key)  # trigram GIN index
             | Ingredient.inci_name_normalized.startswith(key, autoescape=True)
         )
         .order_by(similarity.desc())
