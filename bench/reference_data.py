@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.cli.server import migrate_database
 from app.core.config import Settings
-from app.core.database import Database, owner_engine
+from app.core.database import Database, analyze_reference_tables, owner_engine
 from app.core.logging import configure_logging
 from app.core.runtime import resolve_servers
 from app.models.enums import SyncSource
@@ -74,6 +74,7 @@ async def _load(settings: Settings, shared: Path) -> tuple[int, RuleIndex]:
             await sync_entries(session, entries, source=SyncSource.COSING)
             inventory = shared / "cosing" / "cosing_inventory_simplified.csv"
             report = await import_ingredients(session, records_from_inventory(inventory))
+            await analyze_reference_tables(session)
     finally:
         await engine.dispose()
     return report.total, RuleIndex.build(entries)

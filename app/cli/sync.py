@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.cli.common import DataDirOption, load_settings, run
-from app.core.database import owner_engine
+from app.core.database import analyze_reference_tables, owner_engine
 from app.models.enums import SyncSource
 from app.services.formulation import (
     ImportReport,
@@ -35,7 +35,9 @@ def _with_owner_session(data_dir: Path | None, work: Callable[[AsyncSession], Aw
         engine = owner_engine(settings)
         try:
             async with AsyncSession(engine, expire_on_commit=False) as session, session.begin():
-                return await work(session)
+                result = await work(session)
+                await analyze_reference_tables(session)
+                return result
         finally:
             await engine.dispose()
 

@@ -81,3 +81,8 @@ async def set_current_org(session: AsyncSession, org_id: uuid.UUID) -> None:
 def owner_engine(settings: Settings) -> AsyncEngine:
     """Short-lived engine for DDL as the owner/migration role."""
     return create_async_engine(settings.owner_url, pool_size=1, max_overflow=0)
+
+
+async def analyze_reference_tables(session: AsyncSession) -> None:
+    """Fresh planner statistics after a bulk import (owner only): else the new rows look absent."""
+    await session.execute(text("ANALYZE ingredients, regulated_substances"))

@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import Base, ProductScoped, Timestamps, UUIDPrimaryKey
+from app.models.base import NO_PENDING_LIST, Base, ProductScoped, Timestamps, UUIDPrimaryKey
 
 
 class Ingredient(UUIDPrimaryKey, Timestamps, Base):
@@ -32,10 +32,26 @@ class Ingredient(UUIDPrimaryKey, Timestamps, Base):
             "inci_name_normalized",
             postgresql_using="gin",
             postgresql_ops={"inci_name_normalized": "gin_trgm_ops"},
+            postgresql_with=NO_PENDING_LIST,
         ),
-        Index("ix_ingredients_cas_numbers", "cas_numbers", postgresql_using="gin"),
-        Index("ix_ingredients_synonyms", "synonyms", postgresql_using="gin"),
-        Index("ix_ingredients_ec_numbers", "ec_numbers", postgresql_using="gin"),
+        Index(
+            "ix_ingredients_cas_numbers",
+            "cas_numbers",
+            postgresql_using="gin",
+            postgresql_with=NO_PENDING_LIST,
+        ),
+        Index(
+            "ix_ingredients_synonyms",
+            "synonyms",
+            postgresql_using="gin",
+            postgresql_with=NO_PENDING_LIST,
+        ),
+        Index(
+            "ix_ingredients_ec_numbers",
+            "ec_numbers",
+            postgresql_using="gin",
+            postgresql_with=NO_PENDING_LIST,
+        ),
         # few rows carry a Chinese name: a partial index keeps zh-name prefix search tiny
         Index("ix_ingredients_zh_name", "zh_name", postgresql_where=text("zh_name IS NOT NULL")),
     )
