@@ -38,7 +38,8 @@ CHECK_FORMULA = (
     "disclosure | condition; severity: critical | high | medium | low | info - with the actual "
     "vs allowed concentration (%), jurisdiction, whether it is binding or advisory, the list "
     "reference and its citation, plus a summary (counts by severity; compliant = no binding "
-    "critical/high finding). Prohibited substances are critical at any concentration; a "
+    "critical/high finding, null when no list is loaded; lists_checked / lists_missing name the "
+    "lists the check ran against). Prohibited substances are critical at any concentration; a "
     "disclosure finding is a labelling duty, not a concentration violation. An empty finding "
     "list means nothing on the loaded lists applies, not a safety conclusion."
 )

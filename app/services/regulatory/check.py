@@ -250,7 +250,7 @@ def check_formula(
         findings.extend(out.findings)
     order = {s: i for i, s in enumerate(SEVERITIES)}
     findings.sort(key=lambda f: (order[f.severity], f.ingredient.casefold(), f.reference))
-    return CheckReport(findings=findings, summary=summarize(findings))
+    return CheckReport(findings=findings, summary=summarize(findings, index.list_citations))
 
 
 def time_check_formula(

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
+
+from app.models.enums import Jurisdiction, ListType
 
 Kind = Literal[
     "prohibited", "over_limit", "not_on_positive_list", "label_warning", "disclosure", "condition"
@@ -47,13 +50,18 @@ class Finding(BaseModel):
 
 
 class Summary(BaseModel):
-    """Counts of findings by severity and the overall regulatory verdict."""
+    """Counts of findings by severity and the overall regulatory verdict.
+
+    `compliant` is null when no list at all is loaded: no findings then means nothing was checked.
+    """
 
     model_config = ConfigDict(frozen=True)
 
     counts: dict[str, int]
     total: int
-    compliant: bool
+    compliant: bool | None
+    lists_checked: list[str]
+    lists_missing: list[str]
 
 
 class CheckReport(BaseModel):
@@ -93,8 +101,19 @@ class FormulaLine:
         return _FUNCTION_ALIASES.get(key) or _FUNCTION_ALIASES.get(key.replace(" ", "_"))
 
 
-def summarize(findings: list[Finding]) -> Summary:
-    """Severity counts; compliant unless a binding critical/high finding exists."""
+def summarize(findings: list[Finding], loaded_lists: Iterable[tuple[str, str]]) -> Summary:
+    """Severity counts; compliant unless a binding critical/high finding exists.
+
+    `loaded_lists` are the (jurisdiction, list type) pairs the check ran against.
+    """
     counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES}
     blocking = any(f.binding and f.severity in ("critical", "high") for f in findings)
-    return Summary(counts=counts, total=len(findings), compliant=not blocking)
+    loaded = set(loaded_lists)
+    expected = {(j.value, t.value) for j in Jurisdiction for t in ListType}
+    return Summary(
+        counts=counts,
+        total=len(findings),
+        compliant=None if not loaded else not blocking,
+        lists_checked=sorted(f"{j} {t}" for j, t in loaded),
+        lists_missing=sorted(f"{j} {t}" for j, t in expected - loaded),
+    )

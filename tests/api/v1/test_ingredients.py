@@ -72,7 +72,9 @@ async def test_check_formula_findings(
     assert prohibited["severity"] == "critical" and prohibited["citation"]
     over = next(f for f in findings if f["kind"] == "over_limit")
     assert over["actual"] == 1.2 and over["allowed"] == 1.0 and over["binding"] is True
-    assert response.json()["summary"]["compliant"] is False
+    summary = response.json()["summary"]
+    assert summary["compliant"] is False
+    assert "EU prohibited" in summary["lists_checked"]
 
 
 @pytest.mark.parametrize(

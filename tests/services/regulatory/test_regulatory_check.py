@@ -180,3 +180,17 @@ def test_after_mixing_limit_needs_review(eu_index: RuleIndex) -> None:
     report = check_formula(eu_index, "hair", None, [("1-NAPHTHOL", "90-15-3", 1.0)])
     assert any(f.kind == "condition" and f.severity == "medium" for f in report.findings)
     assert _over(report) == []
+
+
+def test_no_list_loaded_is_unknown_not_compliant() -> None:
+    report = check_formula(RuleIndex.build([]), "leave_on", "face", [("PHENOXYETHANOL", None, 5.0)])
+    assert report.findings == [] and report.summary.compliant is None
+    assert "EU preservative" in report.summary.lists_missing
+    assert report.summary.lists_checked == []
+
+
+def test_summary_names_the_lists_checked(eu_index: RuleIndex) -> None:
+    report = check_formula(eu_index, "leave_on", "face", [("GLYCERIN", "56-81-5", 5.0)])
+    assert report.summary.compliant is True
+    assert "EU prohibited" in report.summary.lists_checked
+    assert "TW prohibited" in report.summary.lists_missing  # only the EU exports are loaded here
