@@ -7,7 +7,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.ai.formula import normalize_key
-from app.core.errors import NotFound
+from app.core.errors import Conflict, NotFound
 from app.models import RegulatedSubstance
 from app.services import formulation
 from app.services.regulatory.check import check_formula
@@ -46,6 +46,8 @@ async def check_product_formula(
     if product is None:
         raise NotFound("Product not found")
     rows = await formulation.confirmed_lines(session, product_id, org_id)
+    if not rows:  # checking nothing must not read as a clean formula
+        raise Conflict("The product has no confirmed Item 3 formula yet; confirm the draft first")
     lines = [
         FormulaLine(
             inci=row.inci_name or row.raw_name,

@@ -101,6 +101,13 @@ async def test_confirmed_item3_is_checked_by_product_id(
 ) -> None:
     actor = await make_actor(owner_session, settings)
     product = await make_product(owner_session, actor)
+    unconfirmed = await client.post(
+        "/api/v1/ingredients/check-formula",
+        json={"product_id": str(product.id)},
+        headers=actor.headers,
+    )
+    assert unconfirmed.status_code == 409  # nothing to check is not a clean result
+    assert "Item 3" in unconfirmed.json()["error"]["message"]
     lines = [
         {
             "raw_name": "Phenoxyethanol",
