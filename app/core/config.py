@@ -94,6 +94,7 @@ class Settings(BaseSettings):
     echa_api_key: SecretStr | None = None
     comptox_api_key: SecretStr | None = None
     toxicology_cache_days: int = 30
+    toxicology_retry_minutes: int = 15  # an unavailable source is asked again after this
 
     # AI provider: the deterministic local engine unless an Anthropic key is set (spec 04 §6).
     anthropic_api_key: SecretStr | None = None

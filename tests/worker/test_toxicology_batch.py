@@ -1,5 +1,7 @@
 """Item 10 analysis end to end: confirmed formula → toxicology batch → cited draft, fail-soft."""
 
+from datetime import UTC, datetime, timedelta
+
 import httpx
 import pytest
 from httpx import AsyncClient
@@ -9,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.config import Settings
 from app.integrations.http import build_client
 from app.integrations.toxicology import EchaSource, PubChemSource, ToxSource
-from app.models import ToxicologyCache
+from app.models import Task, ToxicologyCache
 from app.services.toxicology import jobs as tox_jobs
 from tests.factories import make_actor, make_product
 from tests.worker.conftest import running_worker
@@ -100,6 +102,14 @@ async def test_item10_draft_cites_every_value_and_marks_outages(
     assert item["ai_confidence"] == 0.5
     cached = select(ToxicologyCache.source)
     assert (await owner_session.execute(cached)).scalars().all() == ["pubchem"]
+    # the outage degrades to a pending retry of that ingredient, due later, not a failure
+    assert task["result"]["retries_scheduled"] == 1
+    retry = (
+        await owner_session.execute(select(Task).where(Task.type == "toxicology.refresh"))
+    ).scalar_one()
+    assert retry.status == "pending" and retry.next_attempt_at is not None
+    wait = retry.next_attempt_at - datetime.now(UTC)
+    assert timedelta(minutes=10) < wait <= timedelta(minutes=settings.toxicology_retry_minutes)
 
 
 async def test_item10_needs_a_confirmed_formula(

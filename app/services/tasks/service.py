@@ -30,8 +30,13 @@ async def enqueue(
     created_by: uuid.UUID | None = None,
     idempotency_key: str | None = None,
     request_id: str | None = None,
+    not_before: datetime | None = None,
 ) -> Task:
-    """Insert a pending task row and buffer its message (published after the caller commits)."""
+    """Insert a pending task row and buffer its message (published after the caller commits).
+
+    With `not_before` the task waits until then (the worker parks an early message, the sweeper
+    publishes it when due).
+    """
     spec = get_handler(type)  # unknown types fail here, inside the request, not in the worker
     if idempotency_key is not None:
         existing = await repository.get_task_by_idempotency_key(session, org_id, idempotency_key)
@@ -53,6 +58,7 @@ async def enqueue(
         idempotency_key=idempotency_key,
         request_id=request_id,
         created_by=created_by,
+        next_attempt_at=not_before,
     )
     try:
         async with session.begin_nested():

@@ -26,14 +26,23 @@ def _ttl(ctx: JobContext) -> timedelta:
     return timedelta(days=ctx.settings.toxicology_cache_days)
 
 
-async def _schedule_refreshes(ctx: JobContext, found: list[IngredientToxicology]) -> int:
-    """Stale-while-revalidate: queue one refresh per stale ingredient (published by the sweeper,
-    because this transaction is not committed yet)."""
-    day = datetime.now(UTC).date().isoformat()
-    scheduled = 0
+async def _schedule_refreshes(ctx: JobContext, found: list[IngredientToxicology]) -> dict[str, int]:
+    """Queue one refresh per ingredient served stale (stale-while-revalidate, now) or with a
+    source unavailable (pending retry, after `toxicology_retry_minutes`). The sweeper publishes
+    them: this transaction is not committed yet."""
+    now = datetime.now(UTC)
+    retry_at = now + timedelta(minutes=ctx.settings.toxicology_retry_minutes)
+    counts = {"stale": 0, "unavailable": 0}
     for item in found:
         ingredient_id = item.lookup.ingredient_id
-        if not item.stale or ingredient_id is None:
+        if ingredient_id is None:
+            continue
+        if item.stale:
+            reason, key, not_before = "stale", f"tox-refresh:{ingredient_id}:{now.date()}", None
+        elif item.unavailable:
+            slot = now.strftime("%Y-%m-%dT%H")  # at most one pending retry per ingredient an hour
+            reason, key, not_before = "unavailable", f"tox-retry:{ingredient_id}:{slot}", retry_at
+        else:
             continue
         await tasks.enqueue(
             ctx.session,
@@ -41,10 +50,11 @@ async def _schedule_refreshes(ctx: JobContext, found: list[IngredientToxicology]
             org_id=ctx.task.org_id,
             type="toxicology.refresh",
             payload={"ingredient_id": str(ingredient_id)},
-            idempotency_key=f"tox-refresh:{ingredient_id}:{day}",
+            idempotency_key=key,
+            not_before=not_before,
         )
-        scheduled += 1
-    return scheduled
+        counts[reason] += 1
+    return counts
 
 
 @register_handler("toxicology.batch", queue=Queue.TOXICOLOGY, on_failed=reset_item)
@@ -87,7 +97,8 @@ async def toxicology_batch(ctx: JobContext) -> dict[str, Any]:
         "item_number": item_number,
         "ingredients": len(found),
         "sources_unavailable": sorted({s for f in found for s in f.unavailable}),
-        "refreshes_scheduled": refreshes,
+        "refreshes_scheduled": refreshes["stale"],
+        "retries_scheduled": refreshes["unavailable"],
         "usage": [u.model_dump(mode="json") for u in usage],
         "cost_usd": total_cost(usage),
     }
