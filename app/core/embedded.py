@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import time
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,7 +38,10 @@ def _file_lock(path: Path) -> Iterator[None]:
 
 def start_postgres(data_dir: Path, database: str = EMBEDDED_DB_NAME) -> str:
     """Start (or join) the embedded server and return a libpq URL for `database`."""
-    import pgserver
+    with warnings.catch_warnings():
+        # without XDG_RUNTIME_DIR pgserver's lock falls back to /tmp/runtime-<uid>, which is fine
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+        import pgserver
 
     if not _DB_NAME.match(database):
         raise ValueError(f"invalid embedded database name: {database!r}")
