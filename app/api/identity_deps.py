@@ -20,6 +20,7 @@ from app.api.deps import (
 from app.core.errors import Forbidden
 from app.models.enums import Role
 from app.services.identity import repository
+from app.services.identity.antibot import AntibotVerifier
 from app.services.identity.google import GoogleVerifier
 from app.services.identity.limits import RateLimiter
 from app.services.identity.mailer import Mailer, mailer_for
@@ -60,6 +61,13 @@ def get_google_verifier(request: Request, settings: SettingsDep) -> GoogleVerifi
     return verifier
 
 
+def get_antibot_verifier(request: Request, settings: SettingsDep) -> AntibotVerifier:
+    verifier: AntibotVerifier = _state(
+        request, "antibot_verifier", lambda: AntibotVerifier.from_settings(settings)
+    )
+    return verifier
+
+
 def get_outbound_transport(request: Request) -> httpx.AsyncBaseTransport | None:
     """Tests inject an httpx.MockTransport here; production uses the real network."""
     transport: httpx.AsyncBaseTransport | None = getattr(
@@ -71,6 +79,7 @@ def get_outbound_transport(request: Request) -> httpx.AsyncBaseTransport | None:
 MailerDep = Annotated[Mailer, Depends(get_mailer)]
 LimiterDep = Annotated[RateLimiter, Depends(get_rate_limiter)]
 GoogleDep = Annotated[GoogleVerifier, Depends(get_google_verifier)]
+AntibotDep = Annotated[AntibotVerifier, Depends(get_antibot_verifier)]
 OutboundTransport = Annotated[httpx.AsyncBaseTransport | None, Depends(get_outbound_transport)]
 
 

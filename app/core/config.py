@@ -140,6 +140,9 @@ class Settings(BaseSettings):
     google_client_id: str | None = None
     google_jwks_url: str = "https://www.googleapis.com/oauth2/v3/certs"
     google_jwks_cache_seconds: int = 3600
+    # Turnstile (default URL) or reCAPTCHA (https://www.google.com/recaptcha/api/siteverify)
+    antibot_secret: SecretStr | None = None
+    antibot_verify_url: str = "https://challenges.cloudflare.com/turnstile/v0/siteverify"
     auth_require_verified_email: bool = False  # forced true in production
     refresh_token_days: int = 7
     verify_email_token_hours: int = 24
@@ -170,6 +173,8 @@ class Settings(BaseSettings):
                 problems.append(f"{name.upper()} must be set")
         if not self.database_url or not self.redis_url:
             problems.append("DATABASE_URL and REDIS_URL must be set (no embedded servers)")
+        if self.google_client_id and self.antibot_secret is None:
+            problems.append("ANTIBOT_SECRET must be set when Google sign-in is enabled")
         if problems:
             raise ValueError("refusing to start in production: " + "; ".join(problems))
         self.auth_require_verified_email = True  # never bypassed in production

@@ -66,6 +66,11 @@ class RefreshIn(BaseModel):
 class GoogleLoginIn(BaseModel):
     credential: str = Field(min_length=1, max_length=8192, description="Google ID token")
     totp_code: str | None = Field(default=None, max_length=32)
+    antibot_token: str | None = Field(
+        default=None,
+        max_length=4096,
+        description="Turnstile / reCAPTCHA token; required when ANTIBOT_SECRET is configured",
+    )
 
 
 class TokenIn(BaseModel):

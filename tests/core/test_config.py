@@ -35,6 +35,19 @@ def test_production_accepts_real_secrets() -> None:
     assert settings.superadmin_url.username == "pifai_superadmin"
 
 
+def test_production_google_sign_in_needs_the_anti_bot_check() -> None:
+    real = {
+        "secret_key": "s" * 40,
+        "fernet_key": "k",
+        "file_encryption_key": "k",
+        "database_url": "postgresql://owner@db/pifai",
+        "redis_url": "redis://cache:6379/0",
+    }
+    with pytest.raises(ValidationError, match="ANTIBOT_SECRET"):
+        Settings(app_env=AppEnv.PRODUCTION, google_client_id="id", **real)
+    Settings(app_env=AppEnv.PRODUCTION, google_client_id="id", antibot_secret="x", **real)
+
+
 @pytest.mark.parametrize(
     "url", ["postgres://u@h/d", "postgresql://u@h/d", "postgresql+asyncpg://u@h/d"]
 )

@@ -15,7 +15,7 @@ from app.api.deps import (
     TenantSession,
     require_role,
 )
-from app.api.identity_deps import GoogleDep, LimiterDep, MailerDep
+from app.api.identity_deps import AntibotDep, GoogleDep, LimiterDep, MailerDep
 from app.core.config import Settings
 from app.models.enums import Role
 from app.schemas.identity import (
@@ -175,9 +175,12 @@ async def google_login(
     settings: SettingsDep,
     redis: RedisDep,
     verifier: GoogleDep,
+    antibot: AntibotDep,
     client: Client,
 ) -> TokenOut:
-    """Verify a Google ID token; log in by Google subject or link to the same verified e-mail."""
+    """Check the anti-bot token (when configured), verify the Google ID token, then log in by
+    Google subject or link to the same verified e-mail."""
+    await antibot.verify(body.antibot_token, client.ip)
     identity = await verifier.verify(body.credential)
     pair = await google.sign_in(
         db, settings, redis, identity, totp_code=body.totp_code, client=client

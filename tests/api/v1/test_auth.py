@@ -3,6 +3,7 @@
 import time
 import uuid
 from typing import Any
+from urllib.parse import parse_qsl
 
 import httpx
 import jwt
@@ -18,6 +19,7 @@ from app.core.crypto import is_fernet_token
 from app.models import User
 from app.models.enums import Plan, Role
 from app.models.platform import AuditLog
+from app.services.identity.antibot import AntibotVerifier
 from app.services.identity.google import GoogleVerifier
 from tests.factories import (
     TEST_PASSWORD,
@@ -450,6 +452,49 @@ async def test_google_sign_in_links_and_logs_in(
     forged_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     forged = await client.post("/api/v1/auth/google", json={"credential": _id_token(forged_key)})
     assert forged.status_code == 401
+
+
+TURNSTILE_URL = "https://challenges.cloudflare.com/turnstile/v0/siteverify"
+
+
+async def test_google_sign_in_checks_the_anti_bot_token_first(
+    app: FastAPI, client: AsyncClient, owner_session: AsyncSession, google_key: Any
+) -> None:
+    key, _ = google_key
+    seen: list[dict[str, str]] = []
+    outage = False
+
+    def siteverify(request: httpx.Request) -> httpx.Response:
+        if outage:
+            return httpx.Response(503)
+        form = dict(parse_qsl(request.content.decode()))
+        seen.append(form)
+        ok = form.get("response") == "human-token"
+        body = {"success": ok, "error-codes": [] if ok else ["invalid-input-response"]}
+        return httpx.Response(200, json=body)
+
+    app.state.antibot_verifier = AntibotVerifier(
+        "turnstile-secret", TURNSTILE_URL, httpx.MockTransport(siteverify)
+    )
+    try:
+        org = await make_org(owner_session)
+        await make_login_user(owner_session, org, email="g@example.com")
+        url = "/api/v1/auth/google"
+        missing = await client.post(url, json={"credential": _id_token(key)})
+        assert missing.status_code == 401
+        assert missing.json()["error"]["code"] == "antibot_failed" and seen == []
+        bot = await client.post(url, json={"credential": _id_token(key), "antibot_token": "bot"})
+        assert bot.status_code == 401 and bot.json()["error"]["code"] == "antibot_failed"
+        human = {"credential": _id_token(key), "antibot_token": "human-token"}
+        ok = await client.post(url, json=human)
+        assert ok.status_code == 200, ok.text
+        assert seen[-1]["secret"] == "turnstile-secret" and "remoteip" in seen[-1]
+        outage = True  # fails closed, as a clear 503, never a 500 or a skipped check
+        down = await client.post(url, json=human)
+        assert down.status_code == 503
+        assert down.json()["error"]["code"] == "antibot_unavailable"
+    finally:
+        app.state.antibot_verifier = None
 
 
 async def test_refresh_without_token_and_bad_bearer(client: AsyncClient) -> None:
