@@ -82,6 +82,23 @@ def drop_database(url: URL, name: str) -> None:
     asyncio.run(_drop(url, name))
 
 
+async def _index_options(url: URL) -> dict[str, list[str]]:
+    conn = await asyncpg.connect(_asyncpg_dsn(url))
+    try:
+        rows = await conn.fetch(
+            "SELECT c.relname, c.reloptions FROM pg_class c WHERE c.relkind = 'i'"
+            " AND c.relnamespace = 'public'::regnamespace"
+        )
+        return {row["relname"]: list(row["reloptions"] or []) for row in rows}
+    finally:
+        await conn.close()
+
+
+def index_options(url: URL) -> dict[str, list[str]]:
+    """Storage options (`reloptions`) of every index; `alembic check` does not compare them."""
+    return asyncio.run(_index_options(url))
+
+
 async def _has_extension(url: str, name: str) -> bool:
     conn = await asyncpg.connect(url)
     try:

@@ -3,8 +3,9 @@
 import enum
 import uuid
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, MetaData, func, text
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, MetaData, func, text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
@@ -15,11 +16,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-
-# GIN indexes on bulk-loaded reference tables: without a pending list, a fresh import is searchable
-# at index speed at once (a full pending list made lookups scan it: ~4 ms instead of ~0.05 ms).
-NO_PENDING_LIST = {"fastupdate": "off"}
 
 
 class Base(DeclarativeBase):
@@ -69,3 +65,11 @@ class ProductScoped(OrgScoped):
             nullable=False,
             index=True,
         )
+
+
+def reference_gin_index(name: str, column: str, **kwargs: Any) -> Index:
+    """GIN index of a bulk-loaded reference table, without a pending list: a fresh import is
+    searchable at index speed at once (a full pending list made lookups scan it, ~4 ms not 0.05)."""
+    return Index(
+        name, column, postgresql_using="gin", postgresql_with={"fastupdate": "off"}, **kwargs
+    )

@@ -19,7 +19,13 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import NO_PENDING_LIST, Base, ProductScoped, Timestamps, UUIDPrimaryKey
+from app.models.base import (
+    Base,
+    ProductScoped,
+    Timestamps,
+    UUIDPrimaryKey,
+    reference_gin_index,
+)
 
 
 class Ingredient(UUIDPrimaryKey, Timestamps, Base):
@@ -27,31 +33,14 @@ class Ingredient(UUIDPrimaryKey, Timestamps, Base):
 
     __tablename__ = "ingredients"
     __table_args__ = (
-        Index(
+        reference_gin_index(
             "ix_ingredients_inci_name_normalized_trgm",
             "inci_name_normalized",
-            postgresql_using="gin",
             postgresql_ops={"inci_name_normalized": "gin_trgm_ops"},
-            postgresql_with=NO_PENDING_LIST,
         ),
-        Index(
-            "ix_ingredients_cas_numbers",
-            "cas_numbers",
-            postgresql_using="gin",
-            postgresql_with=NO_PENDING_LIST,
-        ),
-        Index(
-            "ix_ingredients_synonyms",
-            "synonyms",
-            postgresql_using="gin",
-            postgresql_with=NO_PENDING_LIST,
-        ),
-        Index(
-            "ix_ingredients_ec_numbers",
-            "ec_numbers",
-            postgresql_using="gin",
-            postgresql_with=NO_PENDING_LIST,
-        ),
+        reference_gin_index("ix_ingredients_cas_numbers", "cas_numbers"),
+        reference_gin_index("ix_ingredients_synonyms", "synonyms"),
+        reference_gin_index("ix_ingredients_ec_numbers", "ec_numbers"),
         # few rows carry a Chinese name: a partial index keeps zh-name prefix search tiny
         Index("ix_ingredients_zh_name", "zh_name", postgresql_where=text("zh_name IS NOT NULL")),
     )

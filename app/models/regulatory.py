@@ -9,7 +9,6 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
-    Index,
     Integer,
     Numeric,
     SmallInteger,
@@ -20,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import NO_PENDING_LIST, Base, Timestamps, UUIDPrimaryKey, enum_check
+from app.models.base import Base, Timestamps, UUIDPrimaryKey, enum_check, reference_gin_index
 from app.models.enums import Jurisdiction, ListType, SyncRunStatus, SyncSource
 
 
@@ -53,12 +52,7 @@ class RegulatedSubstance(UUIDPrimaryKey, Timestamps, Base):
         enum_check("list_type", ListType),
         # real exports repeat reference numbers for different substances (CosIng Annex II "38")
         UniqueConstraint("jurisdiction", "list_type", "ref_no", "occurrence"),
-        Index(
-            "ix_regulated_substances_cas_numbers",
-            "cas_numbers",
-            postgresql_using="gin",
-            postgresql_with=NO_PENDING_LIST,
-        ),
+        reference_gin_index("ix_regulated_substances_cas_numbers", "cas_numbers"),
     )
 
     jurisdiction: Mapped[str] = mapped_column(String(8))

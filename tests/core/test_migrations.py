@@ -7,6 +7,7 @@ from alembic import command
 from sqlalchemy.engine import URL
 
 from app.core.migrations_state import alembic_config
+from app.models import Base
 from tests import infra
 
 pytestmark = pytest.mark.infra
@@ -22,5 +23,15 @@ def test_upgrade_check_downgrade_upgrade(database_url: URL, worker_id: str) -> N
         command.downgrade(config, "base")
         command.upgrade(config, "head")
         command.check(config)
+        _index_options_match_the_models(url)
     finally:
         infra.drop_database(database_url, name)
+
+
+def _index_options_match_the_models(url: URL) -> None:
+    actual = infra.index_options(url)
+    for table in Base.metadata.tables.values():
+        for index in table.indexes:
+            options = index.dialect_options["postgresql"]["with"] or {}
+            expected = sorted(f"{key}={value}" for key, value in options.items())
+            assert sorted(actual[str(index.name)]) == expected, index.name
