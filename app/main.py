@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 import redis.asyncio as redis
 import structlog
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from app.api.v1 import health
 from app.api.v1.router import api_router
@@ -61,7 +62,9 @@ def create_app(
             await app.state.db.dispose()
 
     docs = settings.docs_enabled
-    app = FastAPI(
+    # Swagger UI / ReDoc assets come from the fastapi-offline wheel: the docs work with no network.
+    app = FastAPIOffline(
+        static_url="/api/v1/docs-assets",
         title="PIF AI",
         version="0.1.0",
         summary="Product Information File backend (Taiwan Cosmetic Hygiene and Safety Act, Art. 8)",

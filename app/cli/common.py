@@ -29,9 +29,10 @@ def load_settings(data_dir: Path | None, *, json_logs: bool = False) -> Settings
     overrides: dict[str, Any] = {"log_json": json_logs}
     if data_dir is not None:
         overrides["data_dir"] = data_dir
-    settings = resolve_servers(Settings(**overrides))
+    settings = Settings(**overrides)
+    # before the embedded servers start, so their start-up lines share the one log format
     configure_logging(settings.log_level, settings.log_json)
-    return settings
+    return resolve_servers(settings)
 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:

@@ -1,5 +1,6 @@
 """Run the service: serve (API + worker), api, worker, migrate."""
 
+import socket
 from typing import Annotated
 
 import typer
@@ -43,8 +44,21 @@ def _serve(settings: Settings, host: str, port: int, *, with_worker: bool) -> No
     from app.main import create_app
 
     application = create_app(settings, with_worker=with_worker)
-    typer.echo(f"PIF AI API docs: http://{host}:{port}/api/v1/docs")
-    uvicorn.run(application, host=host, port=port, log_config=None, access_log=False)
+    config = uvicorn.Config(application, host=host, port=port, log_config=None, access_log=False)
+    _AnnouncingServer(config, f"PIF AI API docs: http://{host}:{port}/api/v1/docs").run()
+
+
+class _AnnouncingServer(uvicorn.Server):
+    """Prints the docs URL only once the socket listens (a URL printed earlier may not answer)."""
+
+    def __init__(self, config: uvicorn.Config, announcement: str) -> None:
+        super().__init__(config)
+        self._announcement = announcement
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            typer.echo(self._announcement)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,5 +1,7 @@
 """Operational endpoints, request ids and the structured error shape."""
 
+import re
+
 import pytest
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
@@ -54,6 +56,18 @@ async def test_openapi_and_docs_are_served(client: AsyncClient) -> None:
     spec = (await client.get("/api/v1/openapi.json")).json()
     assert spec["openapi"].startswith("3.1")
     assert (await client.get("/api/v1/docs")).status_code == 200
+
+
+async def test_docs_load_their_assets_from_this_server(client: AsyncClient) -> None:
+    """Offline installs get a working Swagger UI and ReDoc: no CDN URL in either page."""
+    for page in ("/api/v1/docs", "/api/v1/redoc"):
+        html = (await client.get(page)).text
+        assert "cdn.jsdelivr.net" not in html and "unpkg.com" not in html
+        assets = re.findall(r'(?:src|href)="(/api/v1/docs-assets/[^"]+)"', html)
+        assert assets, page
+        for asset in assets:
+            response = await client.get(asset)
+            assert response.status_code == 200 and len(response.content) > 1000, asset
 
 
 async def test_request_id_is_echoed_or_generated(client: AsyncClient) -> None:
