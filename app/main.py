@@ -10,6 +10,7 @@ from fastapi_offline import FastAPIOffline
 
 from app.api.v1 import health
 from app.api.v1.router import api_router
+from app.core.body_limits import BodyLimitMiddleware
 from app.core.config import Settings
 from app.core.database import Database, owner_engine
 from app.core.errors import install_error_handlers
@@ -74,6 +75,8 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
+    # added first = innermost: the request id is already set when a body is refused
+    app.add_middleware(BodyLimitMiddleware, settings=settings)
     app.add_middleware(RequestContextMiddleware)
     install_error_handlers(app)
     app.include_router(health.router)

@@ -64,6 +64,8 @@ class Settings(BaseSettings):
 
     cors_origins: Annotated[list[str], NoDecode] = []
     max_upload_bytes: int = 25 * 1024 * 1024
+    max_json_body_bytes: int = 2 * 1024 * 1024  # any non-upload body, enforced before reading
+    max_auth_body_bytes: int = 16 * 1024  # /auth/* bodies (credentials, tokens)
     storage_dir: Path | None = None  # local file storage; default <data_dir>/files
     storage_backend: StorageBackend = StorageBackend.LOCAL
     s3_bucket: str = ""
