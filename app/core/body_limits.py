@@ -1,14 +1,19 @@
-"""Body limits enforced before a byte of the body is read (pure ASGI middleware).
+"""Body limits and text hygiene, enforced before the app reads a request (pure ASGI middleware).
 
 FastAPI parses a body before any dependency runs, so without this an unauthenticated 200 MB JSON is
 read whole before its 422, and an upload is consumed before its bearer token is looked at. Here the
 declared `Content-Length` is compared with the route's limit first; a chunked body is counted while
 it is buffered and refused as soon as it passes the limit. Uploads also need a bearer token with a
 valid signature before their body is read (the full caller check still runs in the route).
+
+Text hygiene: NUL and other control characters (except tab, newline, carriage return) in a query
+string or a JSON string are refused with 422; PostgreSQL cannot store NUL in text, and no field of
+this API has a use for control characters.
 """
 
 import json
 import re
+from urllib.parse import unquote_to_bytes
 
 import jwt
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -19,6 +24,9 @@ from app.core.security import decode_access_token
 _UPLOAD_PATH = re.compile(r"^/api/v1/products/[^/]+/pif/upload/?$")
 _AUTH_PREFIX = "/api/v1/auth/"
 _MULTIPART_OVERHEAD = 64 * 1024  # boundaries and the small form fields around the file
+_QUERY_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A JSON escape of a control character, not preceded by an escaped backslash.
+_JSON_CONTROL = re.compile(rb"(?<!\\)(?:\\\\)*\\(?:u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF])|[bf])")
 
 
 class BodyLimitMiddleware:
@@ -34,7 +42,13 @@ class BodyLimitMiddleware:
         return self.settings.max_json_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS", "DELETE"):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if _QUERY_CONTROL.search(unquote_to_bytes(scope.get("query_string", b""))):
+            await _refuse(scope, send, 422, "validation_error", _CONTROL_MESSAGE)
+            return
+        if scope["method"] in ("GET", "HEAD", "OPTIONS", "DELETE"):
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
@@ -51,9 +65,10 @@ class BodyLimitMiddleware:
             if int(declared) > limit:
                 await _refuse(scope, send, 413, "payload_too_large", _too_large(limit))
                 return
-            await self.app(scope, receive, send)
-            return
-        # No length declared (chunked): buffer up to the limit, then replay to the app.
+            if not _is_json(headers):
+                await self.app(scope, receive, send)
+                return
+        # JSON (scanned) or no declared length (counted): buffer up to the limit, then replay.
         messages: list[Message] = []
         size = 0
         while True:
@@ -67,6 +82,10 @@ class BodyLimitMiddleware:
                 return
             if not message.get("more_body", False):
                 break
+        body = b"".join(m.get("body", b"") for m in messages)
+        if _is_json(headers) and _JSON_CONTROL.search(body):
+            await _refuse(scope, send, 422, "validation_error", _CONTROL_MESSAGE)
+            return
         await self.app(scope, _replay(messages, receive), send)
 
     def _signed_bearer(self, header: bytes | None) -> bool:
@@ -77,6 +96,13 @@ class BodyLimitMiddleware:
         except (jwt.InvalidTokenError, ValueError):
             return False
         return True
+
+
+_CONTROL_MESSAGE = "Text must not contain NUL or other control characters"
+
+
+def _is_json(headers: dict[bytes, bytes]) -> bool:
+    return b"json" in headers.get(b"content-type", b"").lower()
 
 
 def _too_large(limit: int) -> str:

@@ -6,11 +6,13 @@ from typing import Any
 
 import pytest
 from httpx import AsyncClient
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import Message, Receive, Scope, Send
 
 from app.core.body_limits import BodyLimitMiddleware
 from app.core.config import Settings
 from app.core.security import create_access_token
+from tests.factories import make_actor
 
 UPLOAD = f"/api/v1/products/{uuid.uuid4()}/pif/upload"
 
@@ -124,3 +126,50 @@ async def test_route_boundary_oversize_login_is_structured_413(client: AsyncClie
         "message": response.json()["error"]["message"],
         "request_id": "big-1",
     }
+
+
+@pytest.mark.parametrize(
+    ("raw", "refused"),
+    [
+        (rb'{"name": "x\u0000y"}', True),
+        (rb'{"name": "bell\u0007"}', True),
+        (rb'{"name": "\u001f"}', True),
+        (rb'{"name": "back\bspace"}', True),
+        (rb'{"name": "literal \\u0000 text"}', False),  # an escaped backslash, then "u0000"
+        (rb'{"name": "tab\tnew\nline\r"}', False),
+        (rb'{"name": "caf\u00e9 \u4fdd\u6fd5"}', False),
+    ],
+)
+async def test_json_control_characters_are_422(
+    settings: Settings, raw: bytes, refused: bool
+) -> None:
+    scope = _scope("/api/v1/products", {"content-type": "application/json"})
+    half = len(raw) // 2  # an escape split across chunks is still seen
+    status, body, inner = await _run(settings, scope, _receive_chunks([raw[:half], raw[half:]]))
+    if refused:
+        assert status == 422 and body["error"]["code"] == "validation_error"
+        assert not inner.called
+    else:
+        assert status == 200 and inner.body == raw
+
+
+@pytest.mark.parametrize("query", [b"q=%00", b"q=a%0bb", b"offset=1&q=%7F"])
+async def test_query_control_characters_are_422(settings: Settings, query: bytes) -> None:
+    scope = {**_scope("/api/v1/products", {}), "method": "GET", "query_string": query}
+    status, _, inner = await _run(settings, scope, _receive_unread())
+    assert status == 422 and not inner.called
+
+
+async def test_route_boundary_hostile_params_are_4xx_not_500(
+    client: AsyncClient, owner_session: AsyncSession, settings: Settings
+) -> None:
+    actor = await make_actor(owner_session, settings)
+    for path in ("/api/v1/products", "/api/v1/tasks"):
+        huge = await client.get(f"{path}?offset=9223372036854775808", headers=actor.headers)
+        assert huge.status_code == 422, path
+    nul = await client.get("/api/v1/ingredients/search?q=%00", headers=actor.headers)
+    assert nul.status_code == 422
+    form = await client.post(
+        "/api/v1/auth/token", data={"username": "not-an-email", "password": "x" * 12}
+    )
+    assert form.status_code == 422 and form.json()["error"]["code"] == "validation_error"

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Header, Query, status
 
 from app.api.deps import Client, DatabaseDep, SettingsDep
 from app.api.identity_deps import SuperAdminPrincipal
+from app.api.pagination import MAX_OFFSET
 from app.schemas.admin import (
     AdminOrgList,
     AdminOrgRead,
@@ -25,7 +26,7 @@ from app.services.identity import admin
 router = APIRouter(prefix="/admin", tags=["admin"])
 
 Limit = Annotated[int, Query(ge=1, le=100)]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 
 
 @router.post("/bootstrap", status_code=status.HTTP_201_CREATED, response_model=BootstrapOut)

@@ -3,7 +3,9 @@
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Request, Response, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import OAuth2PasswordRequestForm
+from pydantic import ValidationError
 from redis.asyncio import Redis
 
 from app.api.deps import (
@@ -147,7 +149,10 @@ async def token(
     client: Client,
 ) -> TokenOut:
     """OAuth2 password form (Swagger "Authorize"); a TOTP code may go in `client_secret`."""
-    body = LoginIn(email=form.username, password=form.password, totp_code=form.client_secret)
+    try:
+        body = LoginIn(email=form.username, password=form.password, totp_code=form.client_secret)
+    except ValidationError as exc:  # a username that is not an e-mail is a 422, not a 500
+        raise RequestValidationError(exc.errors(include_url=False, include_input=False)) from exc
     pair = await _login(db, settings, redis, limiter, client, body)
     return _token_out(response, settings, pair)
 

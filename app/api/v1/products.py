@@ -16,6 +16,7 @@ from app.api.deps import (
     require_role,
 )
 from app.api.identity_deps import require_plan_access
+from app.api.pagination import MAX_OFFSET
 from app.core.errors import NotFound
 from app.models.enums import DocumentStatus, PifStatus, Role
 from app.schemas.errors import ERROR_RESPONSES
@@ -64,7 +65,7 @@ async def list_products(
     principal: CurrentPrincipal,
     session: TenantSession,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     status: PifStatus | None = None,
     q: Annotated[str | None, Query(max_length=200, description="Search by name")] = None,
 ) -> ProductPage:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from app.api.deps import Client, CurrentPrincipal, SettingsDep, TenantSession, require_role
 from app.api.identity_deps import OutboundTransport
+from app.api.pagination import MAX_OFFSET
 from app.models.enums import Role
 from app.schemas.admin import AuditLogList, AuditLogRead
 from app.schemas.settings import (
@@ -114,7 +115,7 @@ async def org_audit_logs(
     since: datetime | None = None,
     until: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> AuditLogList:
     """The organization's own audit trail (RLS also limits it to the org)."""
     filters = AuditFilter(

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from app.api.deps import CurrentPrincipal, TenantSession
+from app.api.pagination import MAX_OFFSET
 from app.core.errors import NotFound
 from app.models.platform import Task
 from app.schemas.tasks import TaskPage, TaskRead
@@ -29,7 +30,7 @@ async def list_tasks(
     session: TenantSession,
     product_id: uuid.UUID | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> TaskPage:
     """The organization's tasks, newest first, optionally for one product."""
     items, total = await tasks_service.list_tasks_for_org(
