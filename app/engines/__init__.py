@@ -1,0 +1,1 @@
+"""Deterministic engines: plain data in, plain data out (no session, no HTTP, no services)."""
