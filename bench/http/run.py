@@ -3,9 +3,9 @@
     uv run python -m bench.http [--seconds 5] [--rounds 3] [--concurrency 1,10,100]
 
 Starts embedded PostgreSQL + Redis in a temporary data dir (or DATABASE_URL / REDIS_URL), the
-project API (`pifai api`) and the bare app (bench/http/bare_app.py) as separate processes on the same
-database and data, then drives them interleaved (wrk when installed, else a bounded async client)
-and prints throughput, p50/p99 latency and server CPU per request, with project/bare ratios.
+project API (`pifai api`) and the bare app (bench/http/bare_app.py) as separate processes on the
+same database and data, then drives them interleaved (wrk when installed, else a bounded async
+client) and prints throughput, p50/p99 latency and server CPU per request, with ratios.
 """
 
 import argparse
