@@ -21,9 +21,9 @@ from app.core.config import Settings
 from app.core.database import Database, analyze_reference_tables, owner_engine
 from app.core.logging import configure_logging
 from app.core.runtime import resolve_servers
+from app.engines.regulatory import FormulaLine, RuleIndex, parse_annex_file, time_check_formula
 from app.models.enums import SyncSource
 from app.services.formulation import import_ingredients, records_from_inventory, search_ingredients
-from app.services.regulatory import FormulaLine, RuleIndex, parse_annex_file, time_check_formula
 from app.services.regulatory.store import sync_entries
 
 QUERIES = {

@@ -146,9 +146,9 @@ async def owner_session(owner_engine: AsyncEngine, clean_db: None) -> AsyncItera
 @pytest.fixture(scope="session")
 async def reference_data(owner_engine: AsyncEngine, app: FastAPI) -> None:
     """The real CosIng annexes and the starter dictionary, loaded once per worker."""
+    from app.engines.regulatory import parse_annex_file
     from app.models.enums import SyncSource
     from app.services.formulation import import_ingredients, records_from_starter
-    from app.services.regulatory import parse_annex_file
     from app.services.regulatory.store import sync_entries
 
     annexes = sorted((SHARED_DATA / "cosing").glob("COSING_Annex_*"))

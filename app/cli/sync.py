@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.cli.common import DataDirOption, load_settings, run
 from app.core.database import analyze_reference_tables, owner_engine
+from app.engines.regulatory import parse_annex_file, parse_tw_file
 from app.models.enums import SyncSource
 from app.services.formulation import (
     ImportReport,
@@ -18,7 +19,6 @@ from app.services.formulation import (
     records_from_inventory,
     records_from_starter,
 )
-from app.services.regulatory import parse_annex_file, parse_tw_file
 from app.services.regulatory.store import SyncResult, sync_entries
 
 T = TypeVar("T")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.ai.formula import IngredientDictionary, starter_dictionary
+from app.engines.formula import IngredientDictionary, starter_dictionary
 from app.integrations.toxicology import ToxSource
 from app.services.regulatory.store import RuleIndexCache
 

@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from app.engines.regulatory.models import RegulatedEntry
 from app.integrations.toxicology import Endpoint
-from app.services.regulatory.models import RegulatedEntry
 
 CAS_PATTERN = r"^\d{2,7}-\d{2}-\d$"
 SourceState = Literal["ok", "no_data", "unavailable"]

@@ -6,7 +6,10 @@ session, the in-process INCI dictionary, and optional remote sources that fail s
 
 from collections.abc import Sequence
 
-from app.ai.formula import confidence_band, is_valid_cas
+from app.engines.formula import confidence_band, is_valid_cas
+from app.engines.regulatory import CheckReport, FormulaLine, RegulatedEntry, RuleIndex
+from app.engines.regulatory.index import entry_names
+from app.engines.regulatory.textparse import normalize_cas, normalize_name
 from app.integrations.toxicology import SourceResult, SourceStatus, SubstanceRef
 from app.integrations.toxicology.pubchem_parse import COMPOUND_URL
 from app.mcp_servers.deps import ToolDeps
@@ -27,10 +30,7 @@ from app.mcp_servers.schemas import (
     SubstanceQuery,
 )
 from app.services.formulation import search_ingredients
-from app.services.regulatory import CheckReport, FormulaLine, RegulatedEntry, RuleIndex
-from app.services.regulatory.index import entry_names
 from app.services.regulatory.service import check_lines
-from app.services.regulatory.textparse import normalize_cas, normalize_name
 
 LOOKUP_MAX = 50
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from app.services.regulatory import Finding, Summary
+from app.engines.regulatory import Finding, Summary
 
 
 class IngredientRead(BaseModel):

@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.ai.formula.starter import read_starter_rows
+from app.engines.formula.starter import read_starter_rows
 from bench.formula.writers import to_csv, to_docx, to_pdf, to_xlsx
 
 MISSPELLINGS = {

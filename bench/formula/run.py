@@ -17,10 +17,10 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.ai.formula import ExtractionError, extract_formula
-from app.ai.formula.inci import IngredientDictionary
-from app.ai.formula.inventory import load_inventory_dictionary
-from app.ai.formula.starter import load_synonyms, starter_dictionary
+from app.engines.formula import ExtractionError, extract_formula
+from app.engines.formula.inci import IngredientDictionary
+from app.engines.formula.inventory import load_inventory_dictionary
+from app.engines.formula.starter import load_synonyms, starter_dictionary
 from bench.formula.generate import generate
 
 FIELDS = ("inci_name", "cas", "concentration_pct")

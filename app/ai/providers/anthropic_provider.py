@@ -18,8 +18,6 @@ import structlog
 from anthropic.types import Message, MessageParam, TextBlockParam, ToolParam, ToolUseBlock
 from pydantic import BaseModel
 
-from app.ai.formula.inci import IngredientDictionary
-from app.ai.formula.models import FormulaExtractionResult
 from app.ai.providers.base import (
     NormalizedName,
     ProviderOutputError,
@@ -34,9 +32,15 @@ from app.ai.providers.pricing import DEFAULT_PRICES, ModelPrice, cost_usd
 from app.ai.providers.prompts import SCHEMAS, system_prompt
 from app.ai.providers.tiers import ModelRouter, Task
 from app.ai.providers.tools import TOOL_DEFINITIONS, ToolInputError, call_tool, dump_tool_output
-from app.ai.toxicology.risk import at_least, risk_level
-from app.ai.toxicology.summary import ToxicologySummary, source_status
-from app.ai.toxicology.validate import SummaryValidationError, apply_noael_ceiling, validate_summary
+from app.engines.formula.inci import IngredientDictionary
+from app.engines.formula.models import FormulaExtractionResult
+from app.engines.toxicology.risk import at_least, risk_level
+from app.engines.toxicology.summary import ToxicologySummary, source_status
+from app.engines.toxicology.validate import (
+    SummaryValidationError,
+    apply_noael_ceiling,
+    validate_summary,
+)
 from app.integrations.toxicology import SourceResult
 
 if TYPE_CHECKING:

@@ -13,8 +13,8 @@ from typing import Any, Generic, Literal, Protocol, TypeVar, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.ai.formula.models import FormulaExtractionResult
-from app.ai.toxicology.summary import ToxicologySummary
+from app.engines.formula.models import FormulaExtractionResult
+from app.engines.toxicology.summary import ToxicologySummary
 from app.integrations.toxicology import SourceResult
 
 T = TypeVar("T")

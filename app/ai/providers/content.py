@@ -8,8 +8,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from app.ai.formula.readers import read_tables
 from app.ai.providers.media import image_media_type, is_pdf
+from app.engines.formula.readers import read_tables
 
 M = TypeVar("M", bound=BaseModel)
 MAX_TABLE_TEXT = 200_000  # characters; a real formula sheet is far below this

@@ -6,7 +6,7 @@ re-applies the formula engine's rules on the final rows. Confidences are only ev
 * CAS: normalised; bad format -> ``cas_invalid_format`` and cas confidence <= 0.1; wrong check
   digit -> ``cas_checksum_invalid``, <= 0.1; a valid CAS the dictionary lists for a different
   substance than the named INCI -> ``cas_mismatch``, <= 0.4 (values of
-  :mod:`app.ai.formula.resolve`);
+  :mod:`app.engines.formula.resolve`);
 * INCI name not found in the dictionary (no exact or synonym hit) -> ``unmatched``, <= 0.3;
   a fuzzy hit -> ``fuzzy_match``, <= 0.9 x score (an unchecked model guess is never green);
 * concentration outside [0, 100] -> ``concentration_invalid``, confidence 0;
@@ -21,19 +21,19 @@ from __future__ import annotations
 
 from collections import Counter
 
-from app.ai.formula.cas import is_cas_format, is_valid_cas, normalize_cas
-from app.ai.formula.errors import ExtractionError
-from app.ai.formula.extract import TOTAL_TARGET, TOTAL_TOLERANCE
-from app.ai.formula.inci import IngredientDictionary
-from app.ai.formula.models import (
+from app.ai.providers.base import NormalizedName
+from app.engines.formula.cas import is_cas_format, is_valid_cas, normalize_cas
+from app.engines.formula.errors import ExtractionError
+from app.engines.formula.extract import TOTAL_TARGET, TOTAL_TOLERANCE
+from app.engines.formula.inci import IngredientDictionary
+from app.engines.formula.models import (
     ExtractedIngredient,
     ExtractionWarning,
     FormulaExtractionResult,
     IngredientFlag,
     WarningCode,
 )
-from app.ai.formula.resolve import _name_confidence
-from app.ai.providers.base import NormalizedName
+from app.engines.formula.resolve import _name_confidence
 
 _EPS = 1e-6
 

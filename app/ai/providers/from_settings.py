@@ -1,12 +1,12 @@
 """The provider the settings ask for: local by default, Anthropic when a key is configured."""
 
-from app.ai.formula import IngredientDictionary
 from app.ai.providers.base import AIProvider
 from app.ai.providers.router import build_provider
 from app.ai.providers.tools import local_tools
 from app.core.config import Settings
+from app.engines.formula import IngredientDictionary
+from app.engines.regulatory import RuleIndex
 from app.integrations.toxicology import ToxSource
-from app.services.regulatory import RuleIndex
 
 
 def provider_for(

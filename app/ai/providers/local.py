@@ -5,17 +5,17 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from app.ai.formula.errors import ExtractionError
-from app.ai.formula.extract import extract_formula
-from app.ai.formula.inci import IngredientDictionary
-from app.ai.formula.models import FormulaExtractionResult
-from app.ai.formula.resolve import _name_confidence
-from app.ai.formula.starter import starter_dictionary
 from app.ai.providers.base import NormalizedName, ProviderResult
 from app.ai.providers.finalize import finalize_extraction
 from app.ai.providers.media import image_media_type
-from app.ai.toxicology.summary import ToxicologySummary, local_summary
-from app.ai.toxicology.validate import validate_summary
+from app.engines.formula.errors import ExtractionError
+from app.engines.formula.extract import extract_formula
+from app.engines.formula.inci import IngredientDictionary
+from app.engines.formula.models import FormulaExtractionResult
+from app.engines.formula.resolve import _name_confidence
+from app.engines.formula.starter import starter_dictionary
+from app.engines.toxicology.summary import ToxicologySummary, local_summary
+from app.engines.toxicology.validate import validate_summary
 from app.integrations.toxicology import SourceResult
 
 

@@ -11,11 +11,11 @@ from functools import cache
 
 from pydantic import BaseModel
 
-from app.ai.formula.models import FormulaExtractionResult
 from app.ai.providers.base import NormalizedName
 from app.ai.providers.tiers import Task
-from app.ai.toxicology.rules import FORBIDDEN_PHRASES, NO_DATA_NOTE
-from app.ai.toxicology.summary import STANDARD_ENDPOINTS, ToxicologySummary
+from app.engines.formula.models import FormulaExtractionResult
+from app.engines.toxicology.rules import FORBIDDEN_PHRASES, NO_DATA_NOTE
+from app.engines.toxicology.summary import STANDARD_ENDPOINTS, ToxicologySummary
 
 RULES = f"""You are the data engine of PIF AI, a system that prepares Taiwan cosmetic Product
 Information Files for a qualified safety assessor. Mandatory rules:

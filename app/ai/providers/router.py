@@ -7,9 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 import structlog
 
-from app.ai.formula.inci import IngredientDictionary
-from app.ai.formula.models import FormulaExtractionResult
-from app.ai.formula.starter import starter_dictionary
 from app.ai.providers.anthropic_provider import DEFAULT_MAX_ITERATIONS, AnthropicProvider
 from app.ai.providers.base import (
     AIProvider,
@@ -22,7 +19,10 @@ from app.ai.providers.local import LocalProvider
 from app.ai.providers.pricing import DEFAULT_PRICES, ModelPrice
 from app.ai.providers.tiers import DEFAULT_COMPLEX_MODEL, DEFAULT_LIGHT_MODEL, ModelRouter
 from app.ai.providers.tools import local_tools
-from app.ai.toxicology.summary import ToxicologySummary
+from app.engines.formula.inci import IngredientDictionary
+from app.engines.formula.models import FormulaExtractionResult
+from app.engines.formula.starter import starter_dictionary
+from app.engines.toxicology.summary import ToxicologySummary
 from app.integrations.toxicology import SourceResult
 
 if TYPE_CHECKING:

@@ -7,13 +7,13 @@ import re
 from dataclasses import asdict
 from typing import Any
 
-from app.ai.formula.cas import is_cas_format, normalize_cas
-from app.ai.formula.inci import IngredientDictionary
-from app.ai.formula.resolve import _name_confidence
 from app.ai.providers.base import Tools
+from app.engines.formula.cas import is_cas_format, normalize_cas
+from app.engines.formula.inci import IngredientDictionary
+from app.engines.formula.resolve import _name_confidence
+from app.engines.regulatory import RuleIndex
+from app.engines.regulatory.serialize import entry_to_json
 from app.integrations.toxicology import SubstanceRef, ToxSource
-from app.services.regulatory import RuleIndex
-from app.services.regulatory.serialize import entry_to_json
 
 CAS_PATTERN = r"^\d{2,7}-\d{2}-\d$"
 _CAS_RE = re.compile(CAS_PATTERN)

@@ -11,6 +11,7 @@ from app.api.accepted import ACCEPTED, accepted
 from app.api.deps import CurrentPrincipal, Jobs, TenantSession
 from app.api.identity_deps import require_plan_access
 from app.core.errors import NotFound
+from app.engines.regulatory import FormulaLine
 from app.models import ToxicologyCache
 from app.schemas.errors import ERROR_RESPONSES
 from app.schemas.ingredients import (
@@ -25,7 +26,6 @@ from app.schemas.ingredients import (
 )
 from app.schemas.tasks import TaskAccepted
 from app.services import formulation, tasks
-from app.services.regulatory import FormulaLine
 from app.services.regulatory import service as regulatory
 from app.services.regulatory.store import RuleIndexCache
 

@@ -5,6 +5,7 @@ from typing import Annotated, Any
 from mcp.server.mcpserver import MCPServer
 from pydantic import Field, StringConstraints
 
+from app.engines.regulatory import CheckReport
 from app.mcp_servers import tools
 from app.mcp_servers.common import (
     LOCAL_READ,
@@ -22,7 +23,6 @@ from app.mcp_servers.schemas import (
     NormalizeResult,
     PubChemResult,
 )
-from app.services.regulatory import CheckReport
 
 NAME = "pifai-tfda"
 INSTRUCTIONS = (

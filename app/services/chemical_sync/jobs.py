@@ -17,10 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
 from app.core.config import Settings
 from app.core.storage import storage_for
+from app.engines.regulatory import TemplateError, parse_tw_file
 from app.integrations.toxicology import SubstanceRef
 from app.models import ChemicalSyncRun, Ingredient, ProductIngredient
 from app.models.enums import SyncRunStatus, SyncSource
-from app.services.regulatory import TemplateError, parse_tw_file
 from app.services.regulatory.store import sync_entries
 from app.services.tasks import JobContext, PermanentError, Queue, register_handler
 from app.services.toxicology.pipeline import Lookup, lookup_many

@@ -3,9 +3,9 @@
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.ai.formula import IngredientDictionary, IngredientEntry, starter_dictionary
-from app.ai.formula.starter import load_synonyms
 from app.core.versioned_cache import VersionedCache
+from app.engines.formula import IngredientDictionary, IngredientEntry, starter_dictionary
+from app.engines.formula.starter import load_synonyms
 from app.models import Ingredient
 
 

@@ -11,9 +11,9 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.ai.formula import normalize_key
-from app.ai.formula.inventory import parse_inventory
-from app.ai.formula.starter import read_starter_rows
+from app.engines.formula import normalize_key
+from app.engines.formula.inventory import parse_inventory
+from app.engines.formula.starter import read_starter_rows
 from app.models import Ingredient
 
 BATCH = 1000

@@ -2,15 +2,15 @@
 
 from typing import Any
 
-from app.ai.formula import (
-    ExtractionError,
-    FormulaExtractionResult,
-    confidence_band,
-)
 from app.ai.providers import total_cost
 from app.ai.providers.from_settings import provider_for
 from app.core.file_crypto import decrypt_file, kek_for
 from app.core.storage import storage_for
+from app.engines.formula import (
+    ExtractionError,
+    FormulaExtractionResult,
+    confidence_band,
+)
 from app.services.formulation.dictionary import dictionary_cache
 from app.services.pif import repository as pif_repository
 from app.services.pif.analysis import finish_analysis

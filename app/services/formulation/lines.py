@@ -6,7 +6,7 @@ from decimal import Decimal
 from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.ai.formula import normalize_key
+from app.engines.formula import normalize_key
 from app.models import Ingredient, ProductIngredient
 from app.schemas.pif_items import FormulaLine
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Float, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.ai.formula import normalize_key
+from app.engines.formula import normalize_key
 from app.models import Ingredient
 
 _CAS_LIKE = re.compile(r"^\d{2,7}-\d{2}-\d$")

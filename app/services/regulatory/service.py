@@ -6,12 +6,12 @@ from decimal import Decimal
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.ai.formula import normalize_key
 from app.core.errors import Conflict, NotFound
+from app.engines.formula import normalize_key
+from app.engines.regulatory.check import check_formula
+from app.engines.regulatory.findings import CheckReport, FormulaLine
 from app.models import RegulatedSubstance
 from app.services import formulation
-from app.services.regulatory.check import check_formula
-from app.services.regulatory.findings import CheckReport, FormulaLine
 from app.services.regulatory.store import RuleIndexCache
 
 # products.category -> the check's product type; unknown ones use the strictest limits (06 §5.6)

@@ -9,14 +9,14 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.ai.formula import normalize_key
 from app.core.versioned_cache import VersionedCache
+from app.engines.formula import normalize_key
+from app.engines.regulatory.diff import entry_keys
+from app.engines.regulatory.index import RuleIndex
+from app.engines.regulatory.models import RegulatedEntry
+from app.engines.regulatory.serialize import entry_from_json, entry_to_json
 from app.models import ChemicalSyncRun, RegulatedSubstance, RegulatedSubstanceLimit
 from app.models.enums import SyncRunStatus, SyncSource
-from app.services.regulatory.diff import entry_keys
-from app.services.regulatory.index import RuleIndex
-from app.services.regulatory.models import RegulatedEntry
-from app.services.regulatory.serialize import entry_from_json, entry_to_json
 
 DIFF_SAMPLE = 200  # refs listed per category in the stored diff
 

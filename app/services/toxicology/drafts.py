@@ -6,7 +6,7 @@ Every value is copied from a source result together with its citation; an absent
 
 from typing import Any
 
-from app.ai.toxicology import ToxicologySummary
+from app.engines.toxicology import ToxicologySummary
 from app.integrations.toxicology import SourceResult, SourceStatus
 from app.integrations.toxicology.base import NO_DATA_NOTE
 from app.services.toxicology.cache import risk_of

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from app.ai.providers import Usage, total_cost
 from app.ai.providers.from_settings import provider_for
-from app.ai.toxicology import ToxicologySummary
 from app.core.jobs import JobBuffer
+from app.engines.toxicology import ToxicologySummary
 from app.integrations.toxicology import SubstanceRef
 from app.models import Ingredient
 from app.services import formulation, tasks

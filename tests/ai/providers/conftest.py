@@ -8,9 +8,9 @@ import pytest
 from messages_api import FakeMessagesAPI, Reply
 from provider_fakes import MakeProvider, RecordingTools
 
-from app.ai.formula.inci import IngredientDictionary
-from app.ai.formula.starter import starter_dictionary
 from app.ai.providers import AnthropicProvider, ModelRouter
+from app.engines.formula.inci import IngredientDictionary
+from app.engines.formula.starter import starter_dictionary
 
 
 @pytest.fixture(scope="session")

@@ -7,8 +7,8 @@ from typing import Any
 
 from messages_api import FakeMessagesAPI
 
-from app.ai.formula.starter import starter_dictionary
 from app.ai.providers import AnthropicProvider, Tools
+from app.engines.formula.starter import starter_dictionary
 
 PUBCHEM_PHENOXYETHANOL: dict[str, Any] = {
     "source": "pubchem",

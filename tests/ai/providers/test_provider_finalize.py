@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from app.ai.formula.inci import IngredientDictionary
-from app.ai.formula.models import FormulaExtractionResult
 from app.ai.providers import cost_usd, finalize_extraction, price_for
 from app.ai.providers.tools import CAS_PATTERN, TOOL_DEFINITIONS
+from app.engines.formula.inci import IngredientDictionary
+from app.engines.formula.models import FormulaExtractionResult
 
 
 def draft(rows: list[tuple[str, str | None, float | None, list[str]]], total: float) -> Any:

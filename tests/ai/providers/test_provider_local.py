@@ -11,8 +11,6 @@ import pytest
 from messages_api import answer
 from provider_fakes import MakeProvider
 
-from app.ai.formula import ExtractionError
-from app.ai.formula.inci import IngredientDictionary
 from app.ai.providers import (
     AIProvider,
     AnthropicProvider,
@@ -21,6 +19,8 @@ from app.ai.providers import (
     build_provider,
     finalize_extraction,
 )
+from app.engines.formula import ExtractionError
+from app.engines.formula.inci import IngredientDictionary
 from app.integrations.toxicology import PubChemSource, SubstanceRef, gather_sources
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from app.ai.formula.inci import IngredientDictionary
 from app.ai.providers import local_tools
 from app.ai.providers.tools import ToolInputError, call_tool
-from app.services.regulatory import RegulatedEntry, RuleIndex
+from app.engines.formula.inci import IngredientDictionary
+from app.engines.regulatory import RegulatedEntry, RuleIndex
 
 PHENOXY = RegulatedEntry(
     jurisdiction="EU",

@@ -1,0 +1,187 @@
+"""Data rows under a detected header, and grouping of trade-name mixtures into ingredient lines.
+
+Sub-rows of a trade-name mixture are recognised when (any of): the concentration cell is merged
+with the head row's; the row is indented or bulleted; a trade-name column is blank while the head
+row's is filled and the row has no own concentration; or the head's name is not a known INCI name
+and the row has no own concentration. Component concentrations come from, in order: a
+"% in raw material" column (total x share), sub-row values that add up to the head total (taken as
+is), sub-row values adding up to ~100 (shares), otherwise unknown (None, flagged).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from app.engines.formula.cas import split_cas_cell
+from app.engines.formula.concentration import ParsedConcentration, parse_concentration
+from app.engines.formula.header import Field, HeaderMatch, is_header_like
+from app.engines.formula.inci import split_mixture
+from app.engines.formula.readers import Cell, Table
+
+_BULLET = re.compile(r"^\s*(?:[-–•·*>└├→]|\d+\.\d+\s)\s*")
+_STOP = re.compile(r"^\s*(total|sum|合計|總計|總和|共計|小計|subtotal)\b", re.IGNORECASE)
+
+
+@dataclass
+class RawRow:
+    """One data row, cell texts by field, plus layout hints."""
+
+    index: int
+    cells: dict[Field, str]
+    indented: bool
+    conc_origin: Cell | None
+
+    def get(self, name: Field) -> str:
+        """Cell text for a field (empty string if the column is absent)."""
+        return self.cells.get(name, "").strip()
+
+
+@dataclass
+class Line:
+    """One ingredient candidate before dictionary resolution."""
+
+    raw_name: str
+    cas_text: str
+    conc: ParsedConcentration
+    function: str
+    zh: str
+    row: int
+    flags: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    group_total: float | None = None
+    group_id: int | None = None
+    conc_confidence: float | None = None
+
+
+def data_rows(table: Table, header: HeaderMatch) -> list[RawRow]:
+    """Rows after the header up to a Total row; blank and repeated header rows skipped."""
+    out: list[RawRow] = []
+    conc_col = header.columns.get("conc")
+    for r in range(header.row + 1, len(table.rows)):
+        row = table.rows[r]
+        if not any(c.strip() for c in row) or is_header_like(row):
+            continue
+        cells = {f: (row[i] if i < len(row) else "") for f, i in header.columns.items()}
+        first = next((c for c in row if c.strip()), "")
+        if _STOP.match(cells.get("name", "")) or _STOP.match(first):
+            break
+        name = cells.get("name", "")
+        if not name.strip() and not cells.get("trade", "").strip():
+            continue
+        indented = bool(name.strip()) and (name[:1].isspace() or bool(_BULLET.match(name)))
+        origin = table.merged.get((r, conc_col)) if conc_col is not None else None
+        out.append(RawRow(r, cells, indented, origin))
+    return out
+
+
+def _has_own_conc(row: RawRow) -> bool:
+    return row.conc_origin is None and parse_concentration(row.get("conc")).kind != "empty"
+
+
+def _is_child(head: RawRow, row: RawRow, has_kids: bool, known: Callable[[str], bool]) -> bool:
+    if row.conc_origin is not None and row.conc_origin[0] == head.index:
+        return True
+    if row.indented and not head.indented:
+        return True
+    own = _has_own_conc(row)
+    if head.get("trade") and not row.get("trade") and not own and "trade" in row.cells:
+        return True
+    if own:
+        return False
+    head_value = parse_concentration(head.get("conc")).value
+    return (has_kids or head_value is not None) and not known(head.get("name"))
+
+
+def group_rows(rows: list[RawRow], known: Callable[[str], bool]) -> list[list[RawRow]]:
+    """Group rows into [head, *sub-rows] lists."""
+    groups: list[list[RawRow]] = []
+    for row in rows:
+        if groups and _is_child(groups[-1][0], row, len(groups[-1]) > 1, known):
+            groups[-1].append(row)
+        else:
+            groups.append([row])
+    return groups
+
+
+def _clean_name(text: str) -> str:
+    # Only layout (indent, bullets, line breaks) is removed; the name itself is kept as written.
+    return _BULLET.sub("", text).replace("\n", " ").strip()
+
+
+def _line(row: RawRow, name: str, conc: ParsedConcentration, cas: str | None = None) -> Line:
+    return Line(
+        raw_name=_clean_name(name),
+        cas_text=row.get("cas") if cas is None else cas,
+        conc=conc,
+        function=row.get("function"),
+        zh=row.get("zh"),
+        row=row.index + 1,
+    )
+
+
+def expand_group(group: list[RawRow], group_id: int) -> list[Line]:
+    """Turn one row group into ingredient lines (splitting ``(and)`` mixtures)."""
+    head = group[0]
+    head_conc = parse_concentration(head.get("conc"))
+    name = head.get("name") or head.get("trade")
+    if len(group) == 1:
+        parts = split_mixture(name)
+        if len(parts) <= 1:
+            return [_line(head, name, head_conc)]
+        cas_parts = split_cas_cell(head.get("cas"))
+        aligned = len(cas_parts) == len(parts)
+        lines = [
+            _line(head, p, parse_concentration(None), cas_parts[i] if aligned else "")
+            for i, p in enumerate(parts)
+        ]
+        return _mark_unknown(lines, name, head_conc.value, group_id)
+    merged = any(r.conc_origin is not None for r in group[1:])
+    head_is_part = bool(head.get("trade") and head.get("name")) or merged
+    trade = head.get("trade") or name
+    members = group if head_is_part else group[1:]
+    lines = [_line(r, r.get("name") or r.get("trade"), parse_concentration(None)) for r in members]
+    total = head_conc.value
+    shares = [parse_concentration(r.get("part")).value for r in members]
+    own = [parse_concentration(r.get("conc")).value if _has_own_conc(r) else None for r in members]
+    if total is not None and all(s is not None for s in shares):
+        values = [total * (s or 0.0) / 100.0 for s in shares]
+        return _mark_known(lines, values, trade, total, group_id, 0.9)
+    if all(v is not None for v in own):
+        values = [v or 0.0 for v in own]
+        s = sum(values)
+        if total is None or abs(s - total) <= max(0.01, 0.02 * total):
+            return _mark_known(lines, values, trade, total or s, group_id, 0.95)
+        if abs(s - 100.0) <= 1.0:
+            values = [total * v / 100.0 for v in values]
+            return _mark_known(lines, values, trade, total, group_id, 0.9)
+        for line in lines:
+            line.notes.append(f"sub-rows do not add up to the trade-name total {total:g} %")
+        return _mark_known(lines, values, trade, total, group_id, 0.5)
+    return _mark_unknown(lines, trade, total, group_id)
+
+
+def _mark_known(
+    lines: list[Line], values: list[float], trade: str, total: float, gid: int, confidence: float
+) -> list[Line]:
+    for line, value in zip(lines, values, strict=True):
+        line.conc = ParsedConcentration(round(value, 6), "number")
+        line.conc_confidence = confidence
+        line.flags.append("mixture_part")
+        line.group_id = gid
+        line.group_total = total
+        line.notes.append(f"part of trade-name mixture '{_clean_name(trade)}' ({total:g} % total)")
+    return lines
+
+
+def _mark_unknown(lines: list[Line], trade: str, total: float | None, gid: int) -> list[Line]:
+    for line in lines:
+        line.flags.append("mixture_part")
+        line.group_total = total
+        line.group_id = gid
+        share = f"{total:g} % total" if total is not None else "total unknown"
+        line.notes.append(
+            f"part of trade-name mixture '{_clean_name(trade)}' ({share}); share unknown"
+        )
+    return lines
