@@ -6,10 +6,10 @@ session, the in-process INCI dictionary, and optional remote sources that fail s
 
 from collections.abc import Sequence
 
-from app.engines.formula import confidence_band, is_valid_cas
+from app.engines.formula import confidence_band
 from app.engines.regulatory import CheckReport, FormulaLine, RegulatedEntry, RuleIndex
-from app.engines.regulatory.index import entry_names
-from app.engines.regulatory.textparse import normalize_cas, normalize_name
+from app.engines.regulatory.index import entry_names, name_key
+from app.engines.substance import first_valid_cas, is_valid_cas
 from app.integrations.toxicology import SourceResult, SourceStatus, SubstanceRef
 from app.integrations.toxicology.pubchem_parse import COMPOUND_URL
 from app.mcp_servers.deps import ToolDeps
@@ -80,10 +80,10 @@ async def check_formula(
 
 
 def _matched_by(entry: RegulatedEntry, name: str | None, cas: str | None) -> MatchedBy:
-    cas_key = normalize_cas(cas)
+    cas_key = first_valid_cas(cas)
     if cas_key and cas_key in entry.cas_numbers:
         return "cas"
-    if name and normalize_name(name) in entry_names(entry):
+    if name and name_key(name) in entry_names(entry):
         return "name"
     return "group"
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections import Counter
 
 from app.ai.providers.base import NormalizedName
-from app.engines.formula.cas import is_cas_format, is_valid_cas, normalize_cas
 from app.engines.formula.errors import ExtractionError
 from app.engines.formula.extract import TOTAL_TARGET, TOTAL_TOLERANCE
 from app.engines.formula.inci import IngredientDictionary
@@ -34,6 +33,7 @@ from app.engines.formula.models import (
     WarningCode,
 )
 from app.engines.formula.resolve import _name_confidence
+from app.engines.substance import clean_cas_text, is_valid_cas, normalize_cas
 
 _EPS = 1e-6
 
@@ -47,8 +47,8 @@ def _check_row(
 ) -> ExtractedIngredient:
     flags: list[IngredientFlag] = list(row.flags)
     conf = row.confidence.model_copy()
-    cas = normalize_cas(row.cas)
-    if cas is not None and not is_cas_format(cas):
+    cas = normalize_cas(row.cas) or clean_cas_text(row.cas)
+    if cas is not None and normalize_cas(cas) is None:
         flags.append("cas_invalid_format")
         conf.cas = _cap(conf.cas, 0.1)
     elif cas is not None and not is_valid_cas(cas):

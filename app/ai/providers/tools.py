@@ -8,11 +8,11 @@ from dataclasses import asdict
 from typing import Any
 
 from app.ai.providers.base import Tools
-from app.engines.formula.cas import is_cas_format, normalize_cas
 from app.engines.formula.inci import IngredientDictionary
 from app.engines.formula.resolve import _name_confidence
 from app.engines.regulatory import RuleIndex
 from app.engines.regulatory.serialize import entry_to_json
+from app.engines.substance import normalize_cas
 from app.integrations.toxicology import SubstanceRef, ToxSource
 
 CAS_PATTERN = r"^\d{2,7}-\d{2}-\d$"
@@ -140,7 +140,7 @@ def local_tools(
 
     async def db_lookup_ingredient(query: str) -> dict[str, Any]:
         cas = normalize_cas(query)
-        if cas is not None and is_cas_format(cas):
+        if cas is not None:
             entries = dictionary.by_cas(cas)
         else:
             entry = dictionary.get(query)

@@ -1,10 +1,9 @@
 """Pure formulation engine for PIF Item 3 (no database, no HTTP)."""
 
-from app.engines.formula.cas import is_valid_cas, normalize_cas, split_cas_cell
 from app.engines.formula.concentration import ParsedConcentration, parse_concentration
 from app.engines.formula.errors import ExtractionError
 from app.engines.formula.extract import extract_formula
-from app.engines.formula.inci import IngredientDictionary, IngredientEntry, Match, normalize_key
+from app.engines.formula.inci import IngredientDictionary, IngredientEntry, Match
 from app.engines.formula.models import (
     ExtractedIngredient,
     ExtractionWarning,
@@ -26,10 +25,6 @@ __all__ = [
     "ParsedConcentration",
     "confidence_band",
     "extract_formula",
-    "is_valid_cas",
-    "normalize_cas",
-    "normalize_key",
     "parse_concentration",
-    "split_cas_cell",
     "starter_dictionary",
 ]

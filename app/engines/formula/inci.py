@@ -16,7 +16,6 @@ entry) to the preferred ``WATER`` so the same substance is not listed under two 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,12 +23,10 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
+from app.engines.substance.names import normalize_name
+
 MatchMethod = Literal["exact", "synonym", "fuzzy", "none"]
 
-_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d", "-"))
-_QUOTES = str.maketrans(dict.fromkeys("\"'`\u2018\u2019\u201c\u201d\u00b4", ""))
-# Footnote markers and trailing annotations that are not part of an INCI name.
-_JUNK_CHARS = " *†‡§#¹²³⁴⁵⁶⁷⁸⁹:;,."
 _MIXTURE_SPLIT = re.compile(r"\s*(?:\(\s*(?:and|und|et|y|&)\s*\)|\n|;|＆|、)\s*", re.IGNORECASE)
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _PAREN = re.compile(r"^(?P<outer>[^()]+?)\s*\((?P<inner>[^()]+)\)$")
@@ -61,35 +58,9 @@ class Match:
 NO_MATCH = Match(None, "none", 0.0, None)
 
 
-_AROUND_SEP = re.compile(r"\s*([-/])\s*")
-_PAREN_SPACES = re.compile(r"\(\s+|\s+\)")
-_COMMA = re.compile(r"\s*,\s*")
-# A comma between letters ("A,B") is a typed list separator; between digits ("1,2-") it is not.
-_COMMA_FIX = re.compile(r"[A-Z],[A-Z]")
+# Same alphabet as substance.names.compact_name, applied to an already normalised key.
 _NON_ALNUM = re.compile(r"[^0-9A-Z]")
 _INNER_PAREN = re.compile(r"\s*\([^()]*\)\s*")
-
-
-def normalize_key(raw: str) -> str:
-    """Canonical lookup key: NFKC, upper case, unified dashes, no quotes, single spaces."""
-    # Cheap string checks guard each regex: building the 28k-name inventory must stay fast.
-    text = raw if raw.isascii() else unicodedata.normalize("NFKC", raw).translate(_DASHES)
-    if not text.isascii() or '"' in text or "'" in text or "`" in text:
-        text = text.translate(_QUOTES)
-    text = " ".join(text.split()).upper().rstrip(_JUNK_CHARS)
-    # INCI never has spaces around '-' or '/', but typed lists often do ("C12 - 15").
-    if " -" in text or "- " in text or " /" in text or "/ " in text:
-        text = _AROUND_SEP.sub(r"\1", text)
-    if "( " in text or " )" in text:
-        text = _PAREN_SPACES.sub(lambda m: m.group(0).strip(), text)
-    if " ," in text or (", " not in text and "," in text and _COMMA_FIX.search(text)):
-        text = _COMMA.sub(", ", text)
-    return text
-
-
-def compact_key(raw: str) -> str:
-    """Key without any punctuation or spaces, for near-exact matches."""
-    return _NON_ALNUM.sub("", normalize_key(raw))
 
 
 def split_mixture(raw: str) -> list[str]:
@@ -110,7 +81,7 @@ def split_zh(raw: str) -> tuple[str, str | None]:
 
 def dual_name_parts(raw: str) -> list[str]:
     """Alternative names in ``AQUA/WATER`` or ``Water (Aqua)`` forms, outer name first."""
-    key = normalize_key(raw)
+    key = normalize_name(raw)
     m = _PAREN.match(key)
     if m:
         return [m.group("outer"), m.group("inner")]
@@ -135,7 +106,7 @@ class IngredientDictionary:
         self._by_alias: dict[str, IngredientEntry] = {}
         self._by_cas: dict[str, list[IngredientEntry]] = {}
         for entry in entries:
-            key = normalize_key(entry.inci_name)
+            key = normalize_name(entry.inci_name)
             if key in self._by_key:
                 entry = _merge(self._by_key[key], entry)
             self._by_key[key] = entry
@@ -145,11 +116,11 @@ class IngredientDictionary:
                 self._by_cas.setdefault(cas, []).append(entry)
             for alias in (*entry.synonyms, entry.zh_name or ""):
                 if alias.strip():
-                    self._by_alias.setdefault(normalize_key(alias), entry)
+                    self._by_alias.setdefault(normalize_name(alias), entry)
         for alias, target in (synonyms or {}).items():
-            hit = self._by_key.get(normalize_key(target))
+            hit = self._by_key.get(normalize_name(target))
             if hit is not None:
-                self._by_alias[normalize_key(alias)] = hit
+                self._by_alias[normalize_name(alias)] = hit
         # Fuzzy candidates: INCI keys plus aliases, so common misspellings of synonyms also hit.
         self._choices = list(self._by_key) + [a for a in self._by_alias if a not in self._by_key]
         self._cached = lru_cache(maxsize=4096)(self._match_key)
@@ -160,7 +131,7 @@ class IngredientDictionary:
 
     def get(self, inci_name: str) -> IngredientEntry | None:
         """Entry whose INCI name normalises to the same key, if any."""
-        return self._by_key.get(normalize_key(inci_name))
+        return self._by_key.get(normalize_name(inci_name))
 
     def by_cas(self, cas: str) -> list[IngredientEntry]:
         """Entries listing ``cas`` among their CAS numbers."""
@@ -171,9 +142,9 @@ class IngredientDictionary:
         if not raw or not raw.strip():
             return NO_MATCH
         latin, zh = split_zh(raw)
-        result = self._cached(normalize_key(latin))
+        result = self._cached(normalize_name(latin))
         if result.method == "none" and zh:
-            alias = self._by_alias.get(normalize_key(zh))
+            alias = self._by_alias.get(normalize_name(zh))
             if alias is not None:
                 return Match(alias.inci_name, "synonym", 0.97, alias)
         return result
@@ -197,7 +168,7 @@ class IngredientDictionary:
         if hit is not None:
             return hit
         for part in dual_name_parts(key):
-            sub = self._lookup(normalize_key(part))
+            sub = self._lookup(normalize_name(part))
             if sub is not None:
                 return Match(sub.inci_name, sub.method, round(sub.score * 0.98, 4), sub.entry)
         return self._fuzzy(key)

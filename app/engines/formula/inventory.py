@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal, NamedTuple
 
-from app.engines.formula.cas import split_cas_cell
 from app.engines.formula.inci import IngredientDictionary, IngredientEntry
+from app.engines.substance import split_cas_cell
 
 Layout = Literal["simplified", "official"]
 

@@ -20,15 +20,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from app.engines.formula.cas import is_cas_format, is_valid_cas, normalize_cas, split_cas_cell
 from app.engines.formula.inci import (
     IngredientDictionary,
     IngredientEntry,
     Match,
-    normalize_key,
     split_zh,
 )
 from app.engines.formula.rows import Line
+from app.engines.substance import (
+    clean_cas_text,
+    is_valid_cas,
+    normalize_cas,
+    normalize_name,
+    split_cas_cell,
+)
 
 
 @dataclass
@@ -97,7 +102,7 @@ def resolve_line(line: Line, dictionary: IngredientDictionary, from_text: bool) 
             flags.append("matched_by_cas")
             notes.append(f"name not recognised; INCI taken from CAS {doc_cas}")
         else:
-            inci = normalize_key(latin) or None
+            inci = normalize_name(latin) or None
             flags.append("unmatched")
     cas, cas_conf = _reconcile_cas(line, doc_cas, entry, inci, inci_conf, flags, notes, dictionary)
     if "cas_mismatch" in flags and match.method == "fuzzy":
@@ -133,7 +138,8 @@ def _document_cas(text: str) -> str | None:
     found = split_cas_cell(text)
     if found:
         return found[0]
-    return normalize_cas(text) if text.strip() else None
+    # Not a CAS number: keep the tidied document text so the warning can show it.
+    return normalize_cas(text) or clean_cas_text(text)
 
 
 def _reconcile_cas(
@@ -152,7 +158,7 @@ def _reconcile_cas(
         for candidate in split_cas_cell(line.cas_text):
             if candidate in known:
                 return candidate, 1.0
-        if not is_cas_format(doc_cas):
+        if normalize_cas(doc_cas) is None:
             flags.append("cas_invalid_format")
             notes.append(f"CAS '{line.cas_text.strip()}' is not in NNNNNNN-NN-N form")
             return doc_cas, 0.1

@@ -14,11 +14,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from app.engines.formula.cas import split_cas_cell
 from app.engines.formula.concentration import ParsedConcentration, parse_concentration
 from app.engines.formula.header import Field, HeaderMatch, is_header_like
 from app.engines.formula.inci import split_mixture
 from app.engines.formula.readers import Cell, Table
+from app.engines.substance import split_cas_cell
 
 _BULLET = re.compile(r"^\s*(?:[-–•·*>└├→]|\d+\.\d+\s)\s*")
 _STOP = re.compile(r"^\s*(total|sum|合計|總計|總和|共計|小計|subtotal)\b", re.IGNORECASE)

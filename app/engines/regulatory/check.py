@@ -20,7 +20,8 @@ from app.engines.regulatory.index import RuleIndex
 from app.engines.regulatory.labels import category_root, segments_by_label
 from app.engines.regulatory.models import RegulatedEntry
 from app.engines.regulatory.scopes import applicable_categories, product_scopes
-from app.engines.regulatory.textparse import normalize_cas, parse_amounts
+from app.engines.regulatory.textparse import parse_amounts
+from app.engines.substance import first_valid_cas
 
 LineInput = FormulaLine | tuple[str, str | None, float | None]
 
@@ -87,7 +88,7 @@ class _Emitter:
 
     def __init__(self, line: FormulaLine) -> None:
         self.line = line
-        self.cas = normalize_cas(line.cas) or (line.cas or None)
+        self.cas = first_valid_cas(line.cas) or (line.cas or None)
         self.findings: list[Finding] = []
 
     def add(

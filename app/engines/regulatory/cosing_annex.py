@@ -10,7 +10,8 @@ from pathlib import Path
 
 from app.engines.regulatory.limits import ParsedLimits, build_limits
 from app.engines.regulatory.models import ANNEX_LIST_TYPE, RegulatedEntry
-from app.engines.regulatory.textparse import clean_text, extract_cas, extract_ec
+from app.engines.regulatory.textparse import clean_text, extract_ec
+from app.engines.substance import valid_cas_numbers
 
 __all__ = ["AnnexFormatError", "parse_annex_file", "parse_annex_rows", "parse_group"]
 
@@ -167,7 +168,7 @@ def _entry(
         ref_no=ref,
         chemical_name=chem,
         inci_name=_cell(row, cols, "inci"),
-        cas_numbers=extract_cas(_cell(row, cols, "cas")),
+        cas_numbers=valid_cas_numbers(_cell(row, cols, "cas")),
         ec_numbers=extract_ec(_cell(row, cols, "ec")),
         product_type_text=pt,
         max_text=mx,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from app.engines.regulatory.cosing_annex import parse_group
 from app.engines.regulatory.models import RegulatedEntry
-from app.engines.regulatory.textparse import normalize_cas, normalize_name
+from app.engines.substance import first_valid_cas, normalize_name
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 _MIN_ROOT = 4  # shorter acid roots ("boric" -> "bor") would match unrelated "-ate" names
@@ -22,12 +22,17 @@ class _Group:
     pattern: re.Pattern[str]
 
 
+def name_key(name: str) -> str:
+    """The shared name normaliser, case-folded: group stems below are matched in lower case."""
+    return normalize_name(name).casefold()
+
+
 def entry_names(entry: RegulatedEntry) -> set[str]:
     """Normalised names under which an entry is found (INCI, synonyms, identified names)."""
     names = {entry.inci_name, entry.chemical_name, *entry.identified_ingredients}
     names |= {p for p in re.split(r"[;\n]", entry.chemical_name)}
     names |= {p for p in re.split(r"[;\n/]", entry.inci_name)}
-    return {n for n in (normalize_name(x) for x in names) if n and n != "-"}
+    return {n for n in (name_key(x) for x in names) if n and n != "-"}
 
 
 @dataclass(slots=True)
@@ -51,12 +56,12 @@ class RuleIndex:
             mixture = "(and)" in entry.inci_name.casefold()
             for cas in () if mixture else entry.cas_numbers:
                 index.by_cas.setdefault(cas, []).append(entry)
-            names = {normalize_name(entry.inci_name), normalize_name(entry.chemical_name)}
+            names = {name_key(entry.inci_name), name_key(entry.chemical_name)}
             for name in names if mixture else entry_names(entry):
                 index.by_name.setdefault(name, []).append(entry)
             if entry.is_group:
                 _, _, stem = parse_group(entry.chemical_name)
-                stem = normalize_name(stem)
+                stem = name_key(stem)
                 root = stem[: -len("ic acid")] if stem.endswith("ic acid") else ""
                 if stem:
                     pattern = re.compile(rf"(?<![a-z0-9]){re.escape(stem)}(?![a-z0-9])")
@@ -74,11 +79,11 @@ class RuleIndex:
     def match(self, name: str | None, cas: str | None) -> list[RegulatedEntry]:
         """Entries for an ingredient: CAS and exact names first, group entries as fallback."""
         found: dict[int, RegulatedEntry] = {}
-        cas_key = normalize_cas(cas)
+        cas_key = first_valid_cas(cas)
         if cas_key:
             for entry in self.by_cas.get(cas_key, ()):
                 found[id(entry)] = entry
-        key = normalize_name(name or "")
+        key = name_key(name or "")
         for entry in self.by_name.get(key, ()) if key else ():
             found[id(entry)] = entry
         if not found and key:

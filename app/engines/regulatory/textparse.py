@@ -1,4 +1,4 @@
-"""Low-level text helpers for regulatory cells: numbers, CAS numbers, clauses, labels."""
+"""Low-level text helpers for regulatory cells: numbers, EC numbers, clauses, labels."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ _LOWER_BOUND = re.compile(r"(>|≥|more than|above|at least)\s*$", re.IGNORECASE
 # Purity/impurity specifications in the same line are not product concentration limits.
 _PURITY = re.compile(r"secondary amine|nitrosamine|impurit|\bpurity|\bratio\b", re.IGNORECASE)
 _CORRESPONDING = re.compile(r"corresponding to\s*$", re.IGNORECASE)
-_CAS = re.compile(r"(?<![\d-])(\d{2,7})-(\d{2})-(\d)(?![\d-])")
 _EC = re.compile(r"(?<![\d-])(\d{3})-(\d{3})-(\d)(?![\d-])")
 # Spec 06 §5: "presence of the substance ... shall/must be indicated" (case-insensitive).
 _DISCLOSURE = re.compile(
@@ -94,32 +93,6 @@ def _threshold(pattern: re.Pattern[str], clause: str) -> float | None:
     return value if any(math.isclose(value, v) for v in _DISCLOSURE_VALUES) else None
 
 
-def cas_is_valid(cas: str) -> bool:
-    """CAS check-digit rule: weighted sum of the digits modulo 10 equals the last digit."""
-    match = re.fullmatch(r"(\d{2,7})-(\d{2})-(\d)", cas.strip())
-    if match is None:
-        return False
-    digits = (match.group(1) + match.group(2))[::-1]
-    total = sum((i + 1) * int(d) for i, d in enumerate(digits))
-    return total % 10 == int(match.group(3))
-
-
-def extract_cas(cell: str) -> tuple[str, ...]:
-    """Valid CAS numbers in a cell, in order, without duplicates (footnote marks ignored)."""
-    found: list[str] = []
-    for m in _CAS.finditer(clean_text(cell)):
-        cas = f"{int(m.group(1))}-{m.group(2)}-{m.group(3)}"
-        if cas_is_valid(cas) and cas not in found:
-            found.append(cas)
-    return tuple(found)
-
-
-def normalize_cas(value: str | None) -> str | None:
-    """Canonical CAS ("0000050-00-0" -> "50-00-0") or None when absent/invalid."""
-    found = extract_cas(value or "")
-    return found[0] if found else None
-
-
 def extract_ec(cell: str) -> tuple[str, ...]:
     """EC numbers (###-###-#) in a cell, in order, without duplicates."""
     found: list[str] = []
@@ -128,11 +101,3 @@ def extract_ec(cell: str) -> tuple[str, ...]:
         if ec not in found:
             found.append(ec)
     return tuple(found)
-
-
-def normalize_name(name: str) -> str:
-    """Matching key for INCI/chemical names: case, width, dashes and spacing folded."""
-    text = unicodedata.normalize("NFKC", name or "").replace("\u00ad", "").casefold()
-    text = re.sub(r"[‐-―−]", "-", text)
-    text = re.sub(r"[\s\"'’`]+", " ", text)
-    return text.strip(" .,;:")

@@ -17,10 +17,10 @@ from app.engines.regulatory.cosing_annex import parse_group
 from app.engines.regulatory.limits import build_limits
 from app.engines.regulatory.models import LIST_TYPES, RegulatedEntry
 from app.engines.regulatory.textparse import (
-    cas_is_valid,
     clean_text,
     extract_ec,
 )
+from app.engines.substance import is_valid_cas, normalize_cas
 
 __all__ = ["COLUMNS", "REQUIRED", "TemplateError", "parse_tw_file", "parse_tw_rows"]
 
@@ -102,8 +102,8 @@ def _date(raw: str) -> date | None:
 def _split_cas(raw: str) -> tuple[tuple[str, ...], list[str]]:
     parts = [p for p in raw.replace("\n", " ").replace("/", " ").replace(",", " ")
              .replace(";", " ").split() if p and p != "-"]  # fmt: skip
-    valid = tuple(dict.fromkeys(p for p in parts if cas_is_valid(p)))
-    return valid, [p for p in parts if not cas_is_valid(p)]
+    valid = tuple(dict.fromkeys(c for p in parts if is_valid_cas(p) and (c := normalize_cas(p))))
+    return valid, [p for p in parts if not is_valid_cas(p)]
 
 
 def parse_tw_rows(rows: Iterable[Sequence[Any]]) -> list[RegulatedEntry]:

@@ -11,9 +11,9 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.engines.formula import normalize_key
 from app.engines.formula.inventory import parse_inventory
 from app.engines.formula.starter import read_starter_rows
+from app.engines.substance import normalize_name
 from app.models import Ingredient
 
 BATCH = 1000
@@ -32,7 +32,7 @@ class IngredientRecord:
 
     @property
     def key(self) -> str:
-        return normalize_key(self.inci_name)
+        return normalize_name(self.inci_name)
 
     def content_hash(self) -> str:
         payload = [
@@ -85,7 +85,7 @@ def records_from_starter() -> Iterator[IngredientRecord]:
             source=row.source,
             source_ref=row.source_ref,
             zh_name=row.zh_name or None,
-            synonyms=tuple(normalize_key(s) for s in row.synonyms.split("|") if s),
+            synonyms=tuple(normalize_name(s) for s in row.synonyms.split("|") if s),
         )
 
 

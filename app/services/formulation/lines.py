@@ -6,13 +6,13 @@ from decimal import Decimal
 from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.engines.formula import normalize_key
+from app.engines.substance import normalize_name
 from app.models import Ingredient, ProductIngredient
 from app.schemas.pif_items import FormulaLine
 
 
 async def _ingredient_ids(session: AsyncSession, lines: list[FormulaLine]) -> dict[int, uuid.UUID]:
-    keys = {normalize_key(line.inci_name or line.raw_name) for line in lines}
+    keys = {normalize_name(line.inci_name or line.raw_name) for line in lines}
     cas = {line.cas for line in lines if line.cas}
     rows = await session.execute(
         select(Ingredient.id, Ingredient.inci_name_normalized, Ingredient.cas_numbers).where(
@@ -29,7 +29,7 @@ async def _ingredient_ids(session: AsyncSession, lines: list[FormulaLine]) -> di
             by_cas.setdefault(number, ingredient_id)
     found: dict[int, uuid.UUID] = {}
     for position, line in enumerate(lines):
-        match = by_name.get(normalize_key(line.inci_name or line.raw_name))
+        match = by_name.get(normalize_name(line.inci_name or line.raw_name))
         if match is None and line.cas:
             match = by_cas.get(line.cas)
         if match is not None:

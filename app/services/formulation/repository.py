@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Float, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.engines.formula import normalize_key
+from app.engines.substance import normalize_name
 from app.models import Ingredient
 
 _CAS_LIKE = re.compile(r"^\d{2,7}-\d{2}-\d$")
@@ -29,7 +29,7 @@ async def search_ingredients(
     Each kind is its own index-backed query (an OR across them defeats the indexes).
     """
     raw = query.strip()
-    key = normalize_key(raw)
+    key = normalize_name(raw)
     if not key:
         return []
     if _CAS_LIKE.match(raw):

@@ -7,9 +7,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import Conflict, NotFound
-from app.engines.formula import normalize_key
 from app.engines.regulatory.check import check_formula
 from app.engines.regulatory.findings import CheckReport, FormulaLine
+from app.engines.substance import normalize_name
 from app.models import RegulatedSubstance
 from app.services import formulation
 from app.services.regulatory.store import RuleIndexCache
@@ -67,7 +67,7 @@ async def list_status(
     session: AsyncSession, inci_name: str, cas_numbers: list[str]
 ) -> list[RegulatedSubstance]:
     """Entries that name this ingredient (by CAS or normalized name)."""
-    conditions = [RegulatedSubstance.name_normalized == normalize_key(inci_name)]
+    conditions = [RegulatedSubstance.name_normalized == normalize_name(inci_name)]
     if cas_numbers:
         conditions.append(RegulatedSubstance.cas_numbers.overlap(cas_numbers))
     rows = await session.execute(

@@ -10,11 +10,11 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.versioned_cache import VersionedCache
-from app.engines.formula import normalize_key
 from app.engines.regulatory.diff import entry_keys
 from app.engines.regulatory.index import RuleIndex
 from app.engines.regulatory.models import RegulatedEntry
 from app.engines.regulatory.serialize import entry_from_json, entry_to_json
+from app.engines.substance import normalize_name
 from app.models import ChemicalSyncRun, RegulatedSubstance, RegulatedSubstanceLimit
 from app.models.enums import SyncRunStatus, SyncSource
 
@@ -43,7 +43,7 @@ def _row_values(entry: RegulatedEntry, occurrence: int, run_id: uuid.UUID) -> di
         "occurrence": occurrence,
         "chemical_name": entry.chemical_name or None,
         "inci_name": entry.inci_name or None,
-        "name_normalized": normalize_key(entry.inci_name or entry.chemical_name) or None,
+        "name_normalized": normalize_name(entry.inci_name or entry.chemical_name) or None,
         "cas_numbers": list(entry.cas_numbers),
         "ec_numbers": list(entry.ec_numbers),
         "product_type_text": entry.product_type_text or None,

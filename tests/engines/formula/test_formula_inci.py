@@ -5,19 +5,19 @@ from app.engines.formula.inci import (
     IngredientDictionary,
     IngredientEntry,
     dual_name_parts,
-    normalize_key,
     split_mixture,
 )
 from app.engines.formula.inventory import load_inventory_dictionary
 from app.engines.formula.starter import load_synonyms
+from app.engines.substance import normalize_name
 
 
 def test_normalize_key() -> None:
-    assert normalize_key("  Butylene  glycol ") == "BUTYLENE GLYCOL"
-    assert normalize_key("Ｇｌｙｃｅｒｉｎ") == "GLYCERIN"
-    assert normalize_key("C12 - 15 Alkyl Benzoate") == "C12-15 ALKYL BENZOATE"
-    assert normalize_key("Glycerin*") == "GLYCERIN"
-    assert normalize_key("1,2-Hexanediol") == "1,2-HEXANEDIOL"
+    assert normalize_name("  Butylene  glycol ") == "BUTYLENE GLYCOL"
+    assert normalize_name("Ｇｌｙｃｅｒｉｎ") == "GLYCERIN"
+    assert normalize_name("C12 - 15 Alkyl Benzoate") == "C12-15 ALKYL BENZOATE"
+    assert normalize_name("Glycerin*") == "GLYCERIN"
+    assert normalize_name("1,2-Hexanediol") == "1,2-HEXANEDIOL"
 
 
 def test_acceptance_misspellings(starter: IngredientDictionary) -> None:

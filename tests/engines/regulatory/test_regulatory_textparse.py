@@ -10,9 +10,7 @@ from hypothesis import strategies as st
 from app.engines.regulatory.labels import split_labelled
 from app.engines.regulatory.scopes import detect_scopes, product_scopes
 from app.engines.regulatory.textparse import (
-    cas_is_valid,
     disclosure_thresholds,
-    extract_cas,
     parse_amounts,
     parse_decimal,
     split_disclosure,
@@ -38,21 +36,6 @@ def test_amounts_skip_dates_bounds_and_impurities() -> None:
     assert parse_amounts("with a maximum concentration of 0,15 % (as phenol)") == [0.15]
     # "0 15%" is garbled in the export (III 235); it is never guessed as 15 %.
     assert parse_amounts("0 15%") == []
-
-
-def test_cas_check_digit() -> None:
-    assert cas_is_valid("7732-18-5")
-    assert cas_is_valid("109-86-4")
-    assert not cas_is_valid("109-86-5")
-    assert extract_cas("138-86-3/ 7705-14-8; 5989-27-5; 5989-54-8") == (
-        "138-86-3",
-        "7705-14-8",
-        "5989-27-5",
-        "5989-54-8",
-    )
-    assert extract_cas("13463-67-7[1]\n1317-70-0 [2]") == ("13463-67-7", "1317-70-0")
-    assert extract_cas("-") == ()
-    assert extract_cas("109-86-5, 109-86-4") == ("109-86-4",)  # invalid kept out
 
 
 def test_disclosure_clause() -> None:
@@ -98,7 +81,6 @@ def test_parsers_never_raise(text: str) -> None:
     parse_decimal(text)
     split_labelled(text)
     detect_scopes(text)
-    extract_cas(text)
 
 
 @given(
