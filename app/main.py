@@ -22,7 +22,7 @@ from app.core.middleware import RequestContextMiddleware
 from app.core.runtime import resolve_servers
 from app.core.storage import storage_for
 from app.services.knowledge import rag_client
-from app.services.regulatory.store import RuleIndexCache
+from app.services.regulatory import RuleIndexCache
 from app.worker.embedded import start_in_process_worker
 
 log = structlog.get_logger(__name__)

@@ -24,7 +24,7 @@ from app.core.runtime import resolve_servers
 from app.engines.regulatory import FormulaLine, RuleIndex, parse_annex_file, time_check_formula
 from app.models.enums import SyncSource
 from app.services.formulation import import_ingredients, records_from_inventory, search_ingredients
-from app.services.regulatory.store import sync_entries
+from app.services.regulatory import sync_entries
 
 QUERIES = {
     "exact INCI": ["GLYCERIN", "PHENOXYETHANOL", "BUTYLENE GLYCOL", "NIACINAMIDE"],

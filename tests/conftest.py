@@ -149,7 +149,7 @@ async def reference_data(owner_engine: AsyncEngine, app: FastAPI) -> None:
     from app.engines.regulatory import parse_annex_file
     from app.models.enums import SyncSource
     from app.services.formulation import import_ingredients, records_from_starter
-    from app.services.regulatory.store import sync_entries
+    from app.services.regulatory import sync_entries
 
     annexes = sorted((SHARED_DATA / "cosing").glob("COSING_Annex_*"))
     if not annexes:

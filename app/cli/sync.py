@@ -19,7 +19,7 @@ from app.services.formulation import (
     records_from_inventory,
     records_from_starter,
 )
-from app.services.regulatory.store import SyncResult, sync_entries
+from app.services.regulatory import SyncResult, sync_entries
 
 T = TypeVar("T")
 console = Console()

@@ -31,7 +31,7 @@ async def _list(settings: Settings, status: TaskStatus | None, limit: int) -> li
     db = Database.connect(settings)
     try:
         # operators see every org: the audited BYPASSRLS path (writes admin.bypass_rls)
-        async with db.superadmin(actor_id=None, reason="cli: tasks list") as session:
+        async with audit.superadmin_session(db, actor_id=None, reason="cli: tasks list") as session:
             stmt = select(Task).order_by(Task.created_at.desc()).limit(limit)
             if status is not None:
                 stmt = stmt.where(Task.status == status.value)
@@ -45,7 +45,9 @@ async def _retry(settings: Settings, task_id: uuid.UUID) -> Task | None:
     redis = redis_asyncio.from_url(str(settings.redis_url))
     jobs = JobBuffer()
     try:
-        async with db.superadmin(actor_id=None, reason="cli: tasks retry") as session:
+        async with audit.superadmin_session(
+            db, actor_id=None, reason="cli: tasks retry"
+        ) as session:
             task = (
                 await session.execute(select(Task).where(Task.id == task_id).with_for_update())
             ).scalar_one_or_none()

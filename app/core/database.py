@@ -14,8 +14,6 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from app.core.config import Settings
-from app.services import audit
-from app.services.audit import ClientInfo
 
 
 @dataclass
@@ -46,23 +44,15 @@ class Database:
             yield session
 
     @asynccontextmanager
-    async def superadmin(
-        self, *, actor_id: uuid.UUID | None, reason: str, client: ClientInfo | None = None
-    ) -> AsyncIterator[AsyncSession]:
-        """The only BYPASSRLS session; writes `admin.bypass_rls` in the same transaction."""
+    async def bypass_rls(self) -> AsyncIterator[AsyncSession]:
+        """The only BYPASSRLS session. Open it through `audit.superadmin_session`, which writes
+        `admin.bypass_rls` in the same transaction (core stays below services)."""
         if self._superadmin is None:
             self._superadmin = create_async_engine(
                 self.settings.superadmin_url, pool_size=2, max_overflow=2, pool_pre_ping=True
             )
         maker = async_sessionmaker(self._superadmin, expire_on_commit=False)
         async with maker() as session, session.begin():
-            await audit.record(
-                session,
-                "admin.bypass_rls",
-                user_id=actor_id,
-                details={"reason": reason},
-                client=client,
-            )
             yield session
 
     async def dispose(self) -> None:

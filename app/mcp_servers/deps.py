@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.engines.formula import IngredientDictionary, starter_dictionary
 from app.integrations.toxicology import ToxSource
-from app.services.regulatory.store import RuleIndexCache
+from app.services.regulatory import RuleIndexCache
 
 # One call opens one transaction, e.g. `lambda: database.tenant(None)` (the app role, no org:
 # tenant rows stay invisible under RLS, the shared reference tables are readable).

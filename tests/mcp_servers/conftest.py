@@ -10,7 +10,7 @@ from app.core.config import Settings
 from app.core.database import Database
 from app.integrations.http import build_client
 from app.mcp_servers.deps import ToolDeps
-from app.services.regulatory.store import RuleIndexCache
+from app.services.regulatory import RuleIndexCache
 
 Handler = Callable[[httpx.Request], httpx.Response]
 ClientFactory = Callable[[Handler, list[str]], httpx.AsyncClient]

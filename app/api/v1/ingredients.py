@@ -26,8 +26,8 @@ from app.schemas.ingredients import (
 )
 from app.schemas.tasks import TaskAccepted
 from app.services import formulation, tasks
+from app.services.regulatory import RuleIndexCache
 from app.services.regulatory import service as regulatory
-from app.services.regulatory.store import RuleIndexCache
 
 router = APIRouter(prefix="/ingredients", tags=["ingredients"], responses=ERROR_RESPONSES)
 

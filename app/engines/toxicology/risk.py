@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
-from app.integrations.toxicology import SourceResult, SourceStatus
+from app.engines.toxicology.records import SourceResult, SourceStatus
 
 RiskLevel = Literal["low", "medium", "high", "unknown"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.integrations.toxicology.base import NO_DATA_NOTE
+from app.engines.toxicology.records import NO_DATA_NOTE
 
 __all__ = [
     "AI_NOAEL_CEILING",

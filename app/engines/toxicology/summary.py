@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.engines.toxicology.records import Endpoint, SourceResult, SourceStatus
 from app.engines.toxicology.risk import (
     QUALITATIVE_CODES,
     RiskLevel,
@@ -27,7 +28,6 @@ from app.engines.toxicology.risk import (
     risk_level,
 )
 from app.engines.toxicology.rules import NO_DATA_NOTE, SOURCE_NOAEL_CEILING, SOURCE_UNAVAILABLE
-from app.integrations.toxicology import Endpoint, SourceResult, SourceStatus
 
 __all__ = [
     "SOURCE_UNAVAILABLE",

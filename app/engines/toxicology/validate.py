@@ -19,9 +19,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from app.engines.toxicology.records import SourceResult
 from app.engines.toxicology.rules import AI_NOAEL_CEILING, FORBIDDEN_PHRASES, SOURCE_NOAEL_CEILING
 from app.engines.toxicology.summary import EndpointSummary, ToxicologySummary, format_number
-from app.integrations.toxicology import SourceResult
 
 __all__ = [
     "AI_NOAEL_CEILING",

@@ -3,6 +3,8 @@
 import hashlib
 import hmac
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,6 +14,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.expression import bindparam
 
+from app.core.database import Database
 from app.models.platform import AuditLog
 
 
@@ -132,3 +135,15 @@ async def verify_chain(session: AsyncSession, *, batch: int = 1000) -> ChainRepo
             if not hmac.compare_digest(digest, row_hash):
                 return ChainReport(checked, seq, row_id, "row_hash does not match row content")
             expected_prev, after, checked = row_hash, seq, checked + 1
+
+
+@asynccontextmanager
+async def superadmin_session(
+    db: Database, *, actor_id: uuid.UUID | None, reason: str, client: ClientInfo | None = None
+) -> AsyncIterator[AsyncSession]:
+    """The audited BYPASSRLS session: `admin.bypass_rls` is written in the same transaction."""
+    async with db.bypass_rls() as session:
+        await record(
+            session, "admin.bypass_rls", user_id=actor_id, details={"reason": reason}, client=client
+        )
+        yield session

@@ -21,7 +21,7 @@ from app.engines.regulatory import TemplateError, parse_tw_file
 from app.integrations.toxicology import SubstanceRef
 from app.models import ChemicalSyncRun, Ingredient, ProductIngredient
 from app.models.enums import SyncRunStatus, SyncSource
-from app.services.regulatory.store import sync_entries
+from app.services.regulatory import sync_entries
 from app.services.tasks import JobContext, PermanentError, Queue, register_handler
 from app.services.toxicology.pipeline import Lookup, lookup_many
 from app.services.toxicology.sources import build_sources

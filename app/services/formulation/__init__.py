@@ -1,5 +1,6 @@
 """Formulation context: the shared ingredient master (import, search) and formula lines."""
 
+from app.services.formulation.dictionary import dictionary_cache
 from app.services.formulation.importer import (
     ImportReport,
     IngredientRecord,
@@ -14,6 +15,7 @@ __all__ = [
     "ImportReport",
     "IngredientRecord",
     "confirmed_lines",
+    "dictionary_cache",
     "get_ingredient",
     "import_ingredients",
     "records_from_inventory",

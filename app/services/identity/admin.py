@@ -1,4 +1,4 @@
-"""Super-admin use cases. Every one runs through Database.superadmin() (audited BYPASSRLS)."""
+"""Super-admin use cases. Every one runs through audit.superadmin_session() (audited BYPASSRLS)."""
 
 import hmac
 import uuid
@@ -74,7 +74,9 @@ async def create_super_admin(
         totp_enabled=True,
         recovery_codes=[totp.recovery_code_hash(c) for c in codes],
     )
-    async with db.superadmin(actor_id=None, reason="bootstrap", client=client) as session:
+    async with audit.superadmin_session(
+        db, actor_id=None, reason="bootstrap", client=client
+    ) as session:
         # serialise concurrent bootstraps, then re-check under the lock
         await session.execute(text("SELECT pg_advisory_xact_lock(hashtext('pifai.bootstrap'))"))
         if only_if_none and await repository.super_admin_exists(session):
@@ -104,7 +106,9 @@ class OrgSummary:
 async def list_organizations(
     db: Database, *, actor_id: uuid.UUID, client: ClientInfo, limit: int, offset: int
 ) -> tuple[list[OrgSummary], int]:
-    async with db.superadmin(actor_id=actor_id, reason="list_organizations", client=client) as s:
+    async with audit.superadmin_session(
+        db, actor_id=actor_id, reason="list_organizations", client=client
+    ) as s:
         total = await s.scalar(select(func.count()).select_from(Organization))
         users = select(User.org_id, func.count().label("n")).group_by(User.org_id).subquery()
         rows = await s.execute(
@@ -121,7 +125,9 @@ async def list_organizations(
 async def change_plan(
     db: Database, *, actor_id: uuid.UUID, org_id: uuid.UUID, plan: Plan, client: ClientInfo
 ) -> Organization:
-    async with db.superadmin(actor_id=actor_id, reason="change_plan", client=client) as s:
+    async with audit.superadmin_session(
+        db, actor_id=actor_id, reason="change_plan", client=client
+    ) as s:
         org = await s.scalar(
             select(Organization).where(Organization.id == org_id).with_for_update()
         )
@@ -152,7 +158,9 @@ async def exempt(
     client: ClientInfo,
 ) -> Organization:
     """Grant (or with None, end) a beta exemption: pro-level access until `until`."""
-    async with db.superadmin(actor_id=actor_id, reason="exempt_organization", client=client) as s:
+    async with audit.superadmin_session(
+        db, actor_id=actor_id, reason="exempt_organization", client=client
+    ) as s:
         org = await s.scalar(
             select(Organization).where(Organization.id == org_id).with_for_update()
         )
@@ -182,5 +190,7 @@ async def query_audit_logs(
     offset: int,
     client: ClientInfo,
 ) -> tuple[list[AuditLog], int]:
-    async with db.superadmin(actor_id=actor_id, reason="query_audit_logs", client=client) as s:
+    async with audit.superadmin_session(
+        db, actor_id=actor_id, reason="query_audit_logs", client=client
+    ) as s:
         return await audit.query(s, filters, limit=limit, offset=offset)

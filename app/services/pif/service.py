@@ -21,7 +21,7 @@ from app.services.pif.state_machine import (
     check_transition,
 )
 from app.services.pif.status import derive_pif_status
-from app.services.products.repository import get_product_for_org
+from app.services.products import get_product_for_org
 
 
 def actor_for(role: Role) -> Actor:

@@ -13,7 +13,7 @@ from app.engines.toxicology import ToxicologySummary
 from app.integrations.toxicology import SubstanceRef
 from app.models import Ingredient
 from app.services import formulation, tasks
-from app.services.formulation.dictionary import dictionary_cache
+from app.services.formulation import dictionary_cache
 from app.services.pif.analysis import finish_analysis
 from app.services.pif.jobs import reset_item
 from app.services.tasks import JobContext, PermanentError, Queue, register_handler
