@@ -12,7 +12,7 @@ from app.engines.formula.starter import load_synonyms
 from app.engines.substance import normalize_name
 
 
-def test_normalize_key() -> None:
+def test_normalize_name() -> None:
     assert normalize_name("  Butylene  glycol ") == "BUTYLENE GLYCOL"
     assert normalize_name("Ｇｌｙｃｅｒｉｎ") == "GLYCERIN"
     assert normalize_name("C12 - 15 Alkyl Benzoate") == "C12-15 ALKYL BENZOATE"
