@@ -2,7 +2,17 @@
 
 from fastapi import APIRouter
 
-from app.api.v1 import admin, auth, chemical_sync, ingredients, pif, products, settings, tasks
+from app.api.v1 import (
+    admin,
+    auth,
+    chemical_sync,
+    compliance,
+    ingredients,
+    pif,
+    products,
+    settings,
+    tasks,
+)
 
 api_router = APIRouter(prefix="/api/v1")
 api_router.include_router(products.router)
@@ -13,3 +23,4 @@ api_router.include_router(auth.router)
 api_router.include_router(settings.router)
 api_router.include_router(admin.router)
 api_router.include_router(chemical_sync.router)
+api_router.include_router(compliance.router)
