@@ -80,8 +80,8 @@ def formula(*extra: dict[str, Any]) -> dict[str, Any]:
 
 DBP = {"raw_name": "DBP", "inci_name": "DIBUTYL PHTHALATE", "cas": "84-74-2",
        "concentration_pct": "2", "function": "plasticiser"}  # fmt: skip
-USAGE = {"method": "塗抹於臉部", "amount": "適量", "frequency": "每日早晚", "application_area": "臉部",
-         "precautions_warnings": "避免接觸眼睛"}  # fmt: skip
+USAGE = {"method": "塗抹於臉部", "amount": "適量", "frequency": "每日早晚",
+         "application_area": "臉部", "precautions_warnings": "避免接觸眼睛"}  # fmt: skip
 PASSING_TESTS: dict[int, dict[str, Any]] = {
     11: {"reports": [{"test_date": day(-60), "parameters_tested": ["appearance", "ph", "viscosity"],
                       "container_materials_tested": ["PET"], "conclusion": "stable"}]},

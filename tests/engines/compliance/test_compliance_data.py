@@ -61,7 +61,8 @@ def test_rules_cover_r1_to_r14_and_unmapped_penalties_are_null() -> None:
     unmapped = {r.id for r in data.rules.rules if r.penalty is None}
     assert unmapped == {"R2", "R3", "R4", "R5", "R6", "R8"}
     severities = {r.id: r.severity for r in data.rules.rules}
-    assert [k for k, v in severities.items() if v == "blocking"] == ["R9", "R11", "R12", "R13", "R14"]
+    blocking = [k for k, v in severities.items() if v == "blocking"]
+    assert blocking == ["R9", "R11", "R12", "R13", "R14"]
 
 
 def test_eleven_label_elements() -> None:

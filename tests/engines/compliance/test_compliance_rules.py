@@ -25,7 +25,8 @@ CLEAN: dict[int, dict[str, Any]] = {
     1: {"launch_date": "2026-06-01"},
     3: {
         "ingredients": [
-            {"raw_name": "Water", "inci_name": "AQUA", "concentration_pct": "80", "function": "solvent"},
+            {"raw_name": "Water", "inci_name": "AQUA", "concentration_pct": "80",
+             "function": "solvent"},
             {"raw_name": "Glycerin", "inci_name": "GLYCERIN", "concentration_pct": "5"},
             {"raw_name": "菸鹼醯胺", "inci_name": "NIACINAMIDE", "concentration_pct": "4",
              "function": "Skin whitening"},
@@ -98,39 +99,68 @@ def _report(**values: Any) -> Mutation:
     return lambda items: items[11]["reports"][0].update(values)
 
 
+def _both(*mutations: Mutation) -> Mutation:
+    def run(items: dict[int, dict[str, Any]]) -> None:
+        for mutate in mutations:
+            mutate(items)
+
+    return run
+
+
+def _append(item: int, key: str, value: Any) -> Mutation:
+    return lambda items: items[item].setdefault(key, []).append(value)
+
+
+def _drop(item: int) -> Mutation:
+    return lambda items: items.__setitem__(item, {})
+
+
+SERIOUS = {"category": "allergy", "serious": True, "occurred_on": "2026-11-20"}
+HOT = {"stage": "emulsify", "step": "hot mix", "temperature_c": 80}
+ADVISORY = RegulatoryFinding("X", "over_limit", "low", False, "EU III/1", "advisory")
+
 FIRING: dict[str, tuple[Mutation | None, dict[str, Any]]] = {
     "R1": (None, {"verdicts": {}}),
     "R2": (_set(7, amount=""), {}),
-    "R3": (lambda i: (i[9].update(product_ph=2.5), _report(parameters_tested=["appearance"])(i)), {}),
+    "R3": (_both(_set(9, product_ph=2.5), _report(parameters_tested=["appearance"])), {}),
     "R4": (lambda i: i[4]["label_elements"].update(batch_number=False), {}),
-    "R5": (lambda i: i.__setitem__(8, {}), {}),
+    "R5": (_drop(8), {}),
     "R6": (_set(12, test_date="2025-11-30"), {}),
-    "R7": (lambda i: (i[4]["claims"].append("敏感肌適用"), _report(parameters_tested=["ph", "high temperature"])(i)), {}),
-    "R8": (lambda i: i[15]["components"].append({"component": "tube", "material": "Aluminium"}), {}),
+    "R7": (
+        _both(_append(4, "claims", "敏感肌適用"), _report(parameters_tested=["ph", "高溫"])),
+        {},
+    ),
+    "R8": (_append(15, "components", {"component": "tube", "material": "Aluminium"}), {}),
     "R9": (None, {"regulatory": [PROHIBITED]}),
     "R10": (_set(5, expiry_date="2027-02-28"), {}),
-    "R11": (lambda i: (i[6]["steps"].append({"stage": "emulsify", "step": "hot mix", "temperature_c": 80}), _report(parameters_tested=["ph", "patch_test"])(i)), {}),
+    "R11": (_both(_append(6, "steps", HOT), _report(parameters_tested=["ph", "patch_test"])), {}),
     "R12": (_set(13, result="fail"), {}),
-    "R13": (_set(8, events=[{"category": "allergy", "serious": True, "occurred_on": "2026-11-20"}]), {}),
+    "R13": (_set(8, events=[SERIOUS]), {}),
     "R14": (None, {"sa_qualified_until": date(2026, 11, 30)}),
-}  # fmt: skip
+}
 
 NOT_FIRING: dict[str, tuple[Mutation | None, dict[str, Any]]] = {
-    "R1": (lambda i: (i[4].update(claims=["保濕"]), i.__setitem__(14, {})), {"verdicts": {}}),
+    "R1": (_both(_set(4, claims=["保濕"]), _drop(14)), {"verdicts": {}}),
     "R2": (_set(4, ocr_text="Aqua, Glycerin"), {}),
     "R3": (_set(9, product_ph=3.0), {}),
     "R4": (None, {"regulatory": [WARNING]}),
-    "R5": (lambda i: (i.__setitem__(8, {}), i[1].update(launch_date="2026-12-02")), {}),
+    "R5": (_both(_drop(8), _set(1, launch_date="2026-12-02")), {}),
     "R6": (_set(12, test_date="2025-12-01"), {}),
-    "R7": (lambda i: i[4]["claims"].append("敏感肌適用"), {}),
-    "R8": (lambda i: (i[15]["components"].append({"component": "jar", "material": "玻璃"}), _report(container_materials_tested=["PET", "glass"])(i)), {}),
-    "R9": (None, {"regulatory": [RegulatoryFinding("X", "over_limit", "low", False, "EU III/1", "advisory")]}),
+    "R7": (_append(4, "claims", "敏感肌適用"), {}),
+    "R8": (
+        _both(
+            _append(15, "components", {"component": "jar", "material": "玻璃"}),
+            _report(container_materials_tested=["PET", "glass"]),
+        ),
+        {},
+    ),
+    "R9": (None, {"regulatory": [ADVISORY]}),
     "R10": (_set(5, expiry_date="2027-03-01", issue_date="2025-12-01"), {}),
-    "R11": (_set(6, steps=[{"stage": "mix", "step": "warm", "temperature_c": 79.9}]), {}),
+    "R11": (_set(6, steps=[HOT | {"temperature_c": 79.9}]), {}),
     "R12": (_set(13, result=None), {}),
-    "R13": (_set(8, events=[{"category": "allergy", "serious": True, "occurred_on": "2026-11-20", "reported_on": "2026-11-25"}]), {}),
+    "R13": (_set(8, events=[SERIOUS | {"reported_on": "2026-11-25"}]), {}),
     "R14": (None, {"sa_qualified_until": TODAY, "signing": True}),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("rule_id", sorted(FIRING, key=lambda r: int(r[1:])))
@@ -167,17 +197,15 @@ def test_r14_blocks_signing_without_a_qualification_on_record() -> None:
 
 
 def test_importer_needs_country_of_origin_on_the_label() -> None:
-    assert lint(lambda i: i[4]["label_elements"].pop("country_of_origin"), org_type="importer") == ["R4"]
-    assert lint(lambda i: i[4]["label_elements"].pop("country_of_origin")) == []
+    def no_origin(items: dict[int, dict[str, Any]]) -> None:
+        items[4]["label_elements"].pop("country_of_origin")
+
+    assert lint(no_origin, org_type="importer") == ["R4"]
+    assert lint(no_origin) == []
 
 
 def test_alerts_order_blocking_error_warning_then_rule_number_and_localise() -> None:
-    def mutate(items: dict[int, dict[str, Any]]) -> None:
-        FIRING["R12"][0](items)  # type: ignore[misc]
-        FIRING["R2"][0](items)  # type: ignore[misc]
-        FIRING["R8"][0](items)  # type: ignore[misc]
-        FIRING["R13"][0](items)  # type: ignore[misc]
-
+    mutate = _both(*(m for r in ("R12", "R2", "R8", "R13") if (m := FIRING[r][0])))
     ids = lint(mutate, verdicts={}, regulatory=[PROHIBITED])
     assert ids == ["R9", "R12", "R13", "R8", "R1", "R2"]
     items = copy.deepcopy(CLEAN)
@@ -190,7 +218,8 @@ def test_alerts_order_blocking_error_warning_then_rule_number_and_localise() -> 
     assert alert.penalty is not None and alert.penalty.articles == ["§6", "§22"]
     assert alert.penalty.act == "Cosmetic Hygiene and Safety Act" and not result.can_sign
     zh = run_lint(LintInput(items=items, org_type="brand", today=TODAY, regulatory=[PROHIBITED]))
-    assert zh.alerts[0].message.startswith("成分") and zh.alerts[0].penalty.act == "化粧品衛生安全管理法"  # type: ignore[union-attr]
+    assert zh.alerts[0].message.startswith("成分")
+    assert zh.alerts[0].penalty is not None and zh.alerts[0].penalty.act == "化粧品衛生安全管理法"
 
 
 def test_deterministic() -> None:
@@ -205,12 +234,14 @@ def test_months_before_clamps_to_month_end() -> None:
 
 def test_workflow_steps_and_ranges() -> None:
     assert compress_ranges([3, 5, 6, 11, 12, 13]) == ["3", "5", "6", "11-13"]
-    statuses = dict.fromkeys(range(1, 17), "missing") | {3: "approved", 5: "human_reviewed",
-        6: "human_reviewed", 9: "approved", 11: "uploaded", 12: "uploaded", 13: "ai_draft_ready"}  # fmt: skip
+    statuses = dict.fromkeys(range(1, 17), "missing") | {3: "approved", 9: "approved"}
+    statuses |= {5: "human_reviewed", 6: "human_reviewed", 11: "uploaded", 12: "uploaded"}
+    statuses |= {13: "ai_draft_ready"}
     flow = derive_workflow(statuses, "brand", outsourced_registered=[3])
     assert [s.completed for s in flow.steps] == [True, True, False, False, False, False, False]
     assert flow.current_step == 3 and flow.post_launch_item == 8
     assert flow.outsourcing_suggestions == ["5", "6", "11-13"]
     done = dict.fromkeys(range(1, 17), "approved")
-    assert derive_workflow(done, "oem", has_signed_version=True, needs_resign=False).current_step == 7
+    signed = derive_workflow(done, "oem", has_signed_version=True, needs_resign=False)
+    assert signed.current_step == 7
     assert derive_workflow(done, "oem", has_signed_version=True).steps[6].completed is False
