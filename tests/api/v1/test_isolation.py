@@ -26,6 +26,11 @@ async def _org_a_resources(
         files={"file": ("f.xlsx", FORMULA, "application/octet-stream")},
         headers=owner.headers,
     )
+    outsourcing = await client.post(
+        f"/api/v1/products/{product.id}/outsourcings",
+        json={"item_number": 11, "vendor": "Lab"},
+        headers=owner.headers,
+    )
     task = Task(org_id=owner.org_id, product_id=product.id, type="tasks.echo", queue="default")
     owner_session.add(task)
     await owner_session.commit()
@@ -34,6 +39,7 @@ async def _org_a_resources(
         "item_number": "3",
         "file_id": upload.json()["id"],
         "task_id": str(task.id),
+        "outsourcing_id": outsourcing.json()["id"],
         "user_id": str(owner.user.id),
         "organization_id": str(owner.org_id),
         "org_id": str(owner.org_id),
