@@ -93,7 +93,7 @@ async def main(shared: Path, repeat: int) -> None:
     samples, alerts = [], 0
     for _ in range(max(50, repeat)):
         started = time.perf_counter()
-        findings = await regulatory_findings(session, cache, items[3])
+        findings, _ = await regulatory_findings(session, cache, items[3])
         inp = LintInput(items=items, org_type="importer", today=TODAY, product_category="general",
                         regulatory=findings, verdicts={"niacinamide": "acceptable"})  # fmt: skip
         result = run_lint(inp, locale="zh-TW")

@@ -40,6 +40,9 @@ class LintRead(BaseModel):
     alerts: list[AlertRead]
     summary: LintSummary
     can_sign: bool
+    not_evaluated: dict[str, str] = Field(
+        default_factory=dict, description="Rule id -> why it could not be evaluated (not 'clean')"
+    )
 
 
 class MatrixCellRead(BaseModel):

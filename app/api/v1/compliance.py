@@ -41,6 +41,7 @@ def lint_read(result: LintResult) -> LintRead:
         alerts=[AlertRead.model_validate(a) for a in result.alerts],
         summary=LintSummary.model_validate(result.summary),
         can_sign=result.can_sign,
+        not_evaluated=result.not_evaluated,
     )
 
 

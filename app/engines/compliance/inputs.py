@@ -33,6 +33,8 @@ class LintInput:
     today: date
     product_category: str | None = None
     regulatory: Sequence[RegulatoryFinding] = ()
+    # False when the check ran against no loaded list: R9/R4 warnings are then unknown, not clean
+    regulatory_lists_loaded: bool = True
     # normalised INCI name -> Item 10 verdict (spec 06), e.g. "acceptable", "data_gap"
     verdicts: Mapping[str, str] = field(default_factory=dict)
     sa_qualified_until: date | None = None

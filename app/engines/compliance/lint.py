@@ -41,6 +41,8 @@ class Alert:
 class LintResult:
     alerts: list[Alert]
     summary: dict[str, int] = field(default_factory=dict)
+    # rules that could not be evaluated, with the reason (unknown stays visible, never "clean")
+    not_evaluated: dict[str, str] = field(default_factory=dict)
 
     @property
     def can_sign(self) -> bool:
@@ -94,7 +96,16 @@ def run_lint(
             ranked.append((SEVERITY_ORDER[rule.severity], rule.number, hit.subject, alert))
     ranked.sort(key=lambda r: r[:3])
     alerts = [r[3] for r in ranked]
-    return LintResult(alerts=alerts, summary=summarize(alerts))
+    return LintResult(alerts=alerts, summary=summarize(alerts), not_evaluated=_not_evaluated(inp))
+
+
+def _not_evaluated(inp: LintInput) -> dict[str, str]:
+    gaps: dict[str, str] = {}
+    if not inp.regulatory_lists_loaded and inp.item3.ingredients:
+        gaps["R9"] = "no regulatory list loaded"
+    if inp.sa_qualified_until is None and not inp.signing:
+        gaps["R14"] = "evaluated at signing, for the signing SA"
+    return gaps
 
 
 def lint_cross_items(

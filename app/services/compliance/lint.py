@@ -68,7 +68,7 @@ def _label_text(finding: regulatory.Finding) -> str | None:
 
 async def regulatory_findings(
     session: AsyncSession, rule_index: RuleIndexSource, item3: Mapping[str, Any]
-) -> list[RegulatoryFinding]:
+) -> tuple[list[RegulatoryFinding], bool]:
     """Run the regulatory context's own check on the Item 3 lines (R9 never re-implements it)."""
     lines = [
         regulatory.FormulaLine(
@@ -82,11 +82,11 @@ async def regulatory_findings(
         for line in Item3.model_validate(item3 or {}).ingredients
     ]
     if not lines:
-        return []
+        return [], True
     index = await rule_index.get(session)
     # product type unknown here: the check then applies the strictest category limits (06 §5.6)
     report = regulatory.check_formula(index, None, None, lines)
-    return [
+    findings = [
         RegulatoryFinding(
             ingredient=f.ingredient,
             kind=f.kind,
@@ -98,6 +98,7 @@ async def regulatory_findings(
         )
         for f in report.findings
     ]
+    return findings, bool(report.summary.lists_checked)
 
 
 async def lint_input(
@@ -121,12 +122,14 @@ async def lint_input(
         normalize(name): verdict
         for name, verdict in await repository.list_verdicts_for_org(session, product_id, org_id)
     }
+    findings, lists_loaded = await regulatory_findings(session, rule_index, items.get(3, {}))
     return LintInput(
         items=items,
         org_type=org_type,
         today=today,
         product_category=product.category,
-        regulatory=await regulatory_findings(session, rule_index, items.get(3, {})),
+        regulatory=findings,
+        regulatory_lists_loaded=lists_loaded,
         verdicts=verdicts,
         sa_qualified_until=sa_qualified_until,
         signing=signing,

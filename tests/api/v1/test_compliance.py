@@ -137,6 +137,7 @@ async def test_brand_scenario(
     assert {"R1", "R9"} <= fired(body)
     assert not {"R5", "R7", "R8", "R11"} & fired(body)
     assert body["can_sign"] is False and body["summary"]["blocking"] >= 1
+    assert "R9" not in body["not_evaluated"] and "R14" in body["not_evaluated"]
     r9 = next(a for a in body["alerts"] if a["rule_id"] == "R9")
     assert "DIBUTYL PHTHALATE" in r9["message"] and r9["target_item"] == 3
 

@@ -247,3 +247,13 @@ def test_workflow_steps_and_ranges() -> None:
     signed = derive_workflow(done, "oem", has_signed_version=True, needs_resign=False)
     assert signed.current_step == 7
     assert derive_workflow(done, "oem", has_signed_version=True).steps[6].completed is False
+
+
+def test_unknown_inputs_are_reported_not_evaluated() -> None:
+    items = copy.deepcopy(CLEAN)
+    blind = run_lint(
+        LintInput(items=items, org_type="brand", today=TODAY, regulatory_lists_loaded=False)
+    )
+    assert blind.not_evaluated.keys() == {"R9", "R14"}
+    signing = LintInput(items=items, org_type="brand", today=TODAY, signing=True)
+    assert run_lint(signing).not_evaluated == {}
