@@ -190,6 +190,32 @@ async def test_rule_triggers_through_the_api(
     assert "R11" not in fired(await lint(client, actor, product))
 
 
+async def test_r4_uses_the_regulatory_warning_text_on_normalised_label_text(
+    client: AsyncClient, owner_session: AsyncSession, settings: Settings
+) -> None:
+    actor = await actor_of(owner_session, settings, OrgType.BRAND)
+    product = await new_product(client, actor)
+    salicylic = {"raw_name": "水楊酸", "inci_name": "SALICYLIC ACID", "cas": "69-72-7",
+                 "concentration_pct": "0.5", "function": "preservative"}  # fmt: skip
+    items = brand_items() | {3: formula(salicylic)}
+    await put_items(client, actor, product, items)
+
+    def warnings_for(body: dict[str, Any]) -> list[str]:
+        return [
+            a["message"].split(": ", 1)[1]
+            for a in body["alerts"]
+            if a["rule_id"] == "R4" and "SALICYLIC ACID" in a["message"]
+        ]
+
+    texts = warnings_for(await lint(client, actor, product, "en"))
+    assert texts, "the regulatory check names a mandatory warning for salicylic acid"
+    # printed in upper case with full-width letters and extra spaces: still found
+    printed = " ".join(t.upper().replace("A", "Ａ") for t in texts)
+    label = items[4] | {"ocr_text": f"{items[4]['ocr_text']}\n{printed}"}
+    await put_items(client, actor, product, {4: label})
+    assert warnings_for(await lint(client, actor, product, "en")) == []
+
+
 async def test_messages_localised_and_penalties_match_the_data_file(
     client: AsyncClient, owner_session: AsyncSession, settings: Settings
 ) -> None:
