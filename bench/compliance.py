@@ -18,8 +18,8 @@ from typing import Any, cast
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.engines.compliance import LintInput, load_compliance_data, run_lint
+from app.engines.regulatory import RuleIndex, parse_annex_file
 from app.services.compliance.lint import regulatory_findings
-from app.services.regulatory import RuleIndex, parse_annex_file
 
 TODAY = date(2026, 12, 1)
 NAMED = [

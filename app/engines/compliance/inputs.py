@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from app.schemas import pif_items as s
+from app.engines.compliance import views as s
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +41,7 @@ class LintInput:
     signing: bool = False
 
     def _item(self, number: int) -> Any:
-        schema = s.ITEM_SCHEMAS[number]
+        schema = s.VIEWS[number]
         try:
             return schema.model_validate(self.items.get(number) or {})
         except ValidationError:

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import NotFound
+from app.engines import regulatory
 from app.engines.compliance import (
     LintInput,
     LintResult,
@@ -19,9 +20,9 @@ from app.engines.compliance import (
 )
 from app.models import Product
 from app.schemas.pif_items import Item3
-from app.services import regulatory
 from app.services.compliance import repository
 from app.services.products import get_product_for_org
+from app.services.regulatory import RuleIndexCache
 
 TAIWAN = timezone(timedelta(hours=8))  # no DST; deadlines (GMP, §12) run on Taiwan dates
 
@@ -69,7 +70,7 @@ def _label_text(finding: regulatory.Finding) -> str | None:
 async def regulatory_findings(
     session: AsyncSession, rule_index: RuleIndexSource, item3: Mapping[str, Any]
 ) -> tuple[list[RegulatoryFinding], bool]:
-    """Run the regulatory context's own check on the Item 3 lines (R9 never re-implements it)."""
+    """Run the regulatory engine's own check on the Item 3 lines (R9 never re-implements it)."""
     lines = [
         regulatory.FormulaLine(
             inci=line.inci_name or line.raw_name,
@@ -185,6 +186,4 @@ async def lint_for_signing(
 
 def _fresh_rule_index() -> RuleIndexSource:
     # Callers without the app's cache (CLI, worker) build the index once for this call.
-    from app.services.regulatory.store import RuleIndexCache
-
     return RuleIndexCache()
