@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.config import Settings
 from app.models import UploadedFile
 from app.models.enums import Role
-from tests.factories import Actor, make_actor, make_product
+from tests.factories import Actor, enable_totp, make_actor, make_product, totp_code
 
 
 def xlsx_bytes(rows: list[list[object]]) -> bytes:
@@ -200,8 +200,11 @@ async def test_transitions_illegal_409_and_approval_sa_only(
         f"{base}/status", json={"status": "approved"}, headers=member.headers
     )
     assert refused.status_code == 403
+    generator = await enable_totp(owner_session, settings, sa.user)
     approved = await client.post(
-        f"{base}/status", json={"status": "approved", "reason": "ok"}, headers=sa.headers
+        f"{base}/status",
+        json={"status": "approved", "reason": "ok"},
+        headers={**sa.headers, "X-TOTP-Code": totp_code(generator)},
     )
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
 
