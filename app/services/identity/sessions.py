@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import structlog
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
@@ -19,6 +20,7 @@ from app.services.audit import ClientInfo
 from app.services.identity import repository, totp
 from app.services.identity.limits import RateLimiter
 from app.services.identity.passwords import check_password
+from app.services.identity.principals import PrincipalCache, sessions_revoked
 from app.services.identity.repository import AuthUser
 from app.services.identity.tokens import new_token, token_hash
 
@@ -52,24 +54,32 @@ async def issue_tokens(
     family_id: uuid.UUID | None = None,
     with_refresh: bool = True,
 ) -> TokenPair:
-    """Access JWT plus a new refresh token (stored hashed) in `family_id` or a new family."""
-    access, _ = create_access_token(settings, user_id=user.id, org_id=user.org_id, role=user.role)
-    raw: str | None = None
-    if with_refresh:
-        raw = new_token()
-        now = datetime.now(UTC)
-        session.add(
-            RefreshToken(
-                user_id=user.id,
-                family_id=family_id or uuid.uuid4(),
-                token_hash=token_hash(raw),
-                issued_at=now,
-                expires_at=now + timedelta(days=settings.refresh_token_days),
-                ip_address=client.ip,
-                user_agent=client.user_agent,
-            )
+    """Access JWT plus a new refresh token (stored hashed) in `family_id` or a new family.
+
+    The family is the session: the access token carries it as `sid`, and revoking the family ends
+    the access token too. Without a refresh token (super admins) the family still gets one row,
+    whose token is never handed out, so that the session can be revoked like any other.
+    """
+    family = family_id or uuid.uuid4()
+    access, _ = create_access_token(
+        settings, user_id=user.id, org_id=user.org_id, role=user.role, session_id=family
+    )
+    secret = new_token()
+    raw: str | None = secret if with_refresh else None
+    now = datetime.now(UTC)
+    lifetime = timedelta(days=settings.refresh_token_days) if with_refresh else ACCESS_TOKEN_TTL
+    session.add(
+        RefreshToken(
+            user_id=user.id,
+            family_id=family,
+            token_hash=token_hash(secret),
+            issued_at=now,
+            expires_at=now + lifetime,
+            ip_address=client.ip,
+            user_agent=client.user_agent,
         )
-        await session.flush()
+    )
+    await session.flush()
     return TokenPair(
         access_token=access,
         expires_in=int(ACCESS_TOKEN_TTL.total_seconds()),
@@ -85,11 +95,15 @@ async def _count_ip_failure(redis: Redis, ip: str | None, *, reset: bool = False
     if not ip:
         return 0
     key = f"pifai:login-failures:ip:{ip}"
-    if reset:
-        await redis.delete(key)
+    try:
+        if reset:
+            await redis.delete(key)
+            return 0
+        count = int(await redis.incr(key))
+        await redis.expire(key, IP_FAILURE_WINDOW_SECONDS)
+    except (RedisError, OSError) as exc:  # an alert signal only: never fail a sign-in over it
+        log.warning("login_ip_counter_unavailable", error=type(exc).__name__)
         return 0
-    count = int(await redis.incr(key))
-    await redis.expire(key, IP_FAILURE_WINDOW_SECONDS)
     return count
 
 
@@ -241,13 +255,20 @@ async def _second_factor_and_issue(
 
 
 async def refresh(
-    db: Database, settings: Settings, *, raw_token: str | None, client: ClientInfo
+    db: Database,
+    settings: Settings,
+    *,
+    raw_token: str | None,
+    client: ClientInfo,
+    redis: Redis | None = None,
+    cache: PrincipalCache | None = None,
 ) -> TokenPair:
     """Rotate: the presented token is spent; presenting a spent token revokes its whole family."""
     if not raw_token:
         raise Unauthorized("Missing refresh token", code="invalid_refresh_token")
     error: DomainError | None = None
     pair: TokenPair | None = None
+    reused_family: uuid.UUID | None = None
     async with db.tenant(None) as session:
         now = datetime.now(UTC)
         token = await repository.get_refresh_token_for_update(session, token_hash(raw_token))
@@ -269,12 +290,15 @@ async def refresh(
             error = Unauthorized(
                 "Refresh token already used; session revoked", code="invalid_refresh_token"
             )
+            reused_family = token.family_id
         elif token.expires_at <= now or not user.is_active:
             token.revoked_at = now
             error = Unauthorized("Refresh token expired", code="invalid_refresh_token")
         else:
             token.rotated_at = now
             pair = await issue_tokens(session, settings, user, client, family_id=token.family_id)
+    if reused_family is not None and redis is not None:
+        await sessions_revoked(cache, redis, [reused_family])  # the stolen access token ends too
     if error is not None:
         raise error
     assert pair is not None
@@ -283,13 +307,18 @@ async def refresh(
 
 async def logout(
     db: Database,
+    redis: Redis,
+    cache: PrincipalCache | None,
     *,
     user_id: uuid.UUID,
     org_id: uuid.UUID | None,
+    session_id: uuid.UUID | None,
     raw_token: str | None,
     client: ClientInfo,
 ) -> None:
-    """Revoke the presented refresh token's family, or every session of the user if none given."""
+    """End the caller's session (the access token's `sid`) and the presented refresh token's
+    family, or every session of the user if no refresh token is given."""
+    revoked: set[uuid.UUID] = set()
     async with db.tenant(None) as session:
         now = datetime.now(UTC)
         token = (
@@ -298,7 +327,15 @@ async def logout(
             else None
         )
         if token is not None and token.user_id == user_id:
-            await repository.revoke_refresh_family(session, token.family_id, now)
+            revoked.add(token.family_id)
+            if session_id is not None:
+                revoked.add(session_id)
+            for family in revoked:
+                await repository.revoke_refresh_family(session, family, now)
         else:
-            await repository.revoke_refresh_tokens_of_user(session, user_id, now)
+            revoked.update(await repository.revoke_refresh_tokens_of_user(session, user_id, now))
+            if session_id is not None:
+                revoked.add(session_id)
         await audit.record(session, "auth.logout", org_id=org_id, user_id=user_id, client=client)
+    # committed: now tell every process (a Redis outage leaves the database as the fallback)
+    await sessions_revoked(cache, redis, sorted(revoked))
