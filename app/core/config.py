@@ -211,6 +211,9 @@ class Settings(BaseSettings):
     login_rate_limit_account: str = "10/minute"
     forgot_password_rate_limit_ip: str = "10/hour"
     forgot_password_rate_limit_account: str = "3/hour"
+    register_rate_limit_ip: str = "10/hour"
+    register_rate_limit_account: str = "3/hour"
+    reset_password_rate_limit_ip: str = "20/hour"
     login_max_failures: int = 5
     login_lock_base_seconds: int = 300  # doubled on every further lock
     login_lock_max_seconds: int = 86400

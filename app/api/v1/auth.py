@@ -81,9 +81,13 @@ async def register(
     settings: SettingsDep,
     client: Client,
     mailer: MailerDep,
+    limiter: LimiterDep,
     background: BackgroundTasks,
 ) -> RegisterOut:
-    """Create an organization and its first user (owner); send the verification e-mail."""
+    """Create an organization and its first user (owner); send the verification e-mail.
+    Limited per IP and per e-mail (429 with Retry-After)."""
+    await limiter.enforce(settings.register_rate_limit_ip, "register:ip", client.ip)
+    await limiter.enforce(settings.register_rate_limit_account, "register:account", body.email)
     done = await registration.register(
         db,
         settings,
@@ -296,9 +300,16 @@ async def forgot_password(
 
 @router.post("/reset-password", response_model=MessageOut)
 async def reset_password(
-    request: Request, body: ResetPasswordIn, db: DatabaseDep, redis: RedisDep, client: Client
+    request: Request,
+    body: ResetPasswordIn,
+    db: DatabaseDep,
+    redis: RedisDep,
+    settings: SettingsDep,
+    limiter: LimiterDep,
+    client: Client,
 ) -> MessageOut:
-    """Set a new password with a reset token; every session of the user ends."""
+    """Set a new password with a reset token; every session of the user ends. Limited per IP."""
+    await limiter.enforce(settings.reset_password_rate_limit_ip, "reset:ip", client.ip)
     ended = await email.reset_password(
         db, token=body.token, new_password=body.new_password, client=client
     )

@@ -18,7 +18,7 @@ from app.models.identity import RefreshToken
 from app.services import audit
 from app.services.audit import ClientInfo
 from app.services.identity import repository, totp
-from app.services.identity.limits import RateLimiter
+from app.services.identity.limits import RateLimiter, failure_window, too_many
 from app.services.identity.passwords import check_password
 from app.services.identity.principals import PrincipalCache, sessions_revoked
 from app.services.identity.repository import AuthUser
@@ -27,6 +27,8 @@ from app.services.identity.tokens import new_token, token_hash
 log = structlog.get_logger(__name__)
 
 INVALID_CREDENTIALS = "Invalid email or password"
+FAILURE_SCOPE = "login:failures"
+LOCKED = "too_many_attempts"
 IP_FAILURE_WINDOW_SECONDS = 900
 
 
@@ -126,6 +128,11 @@ async def login(
     email = email.strip().lower()
     await limiter.enforce(settings.login_rate_limit_ip, "login:ip", client.ip)
     await limiter.enforce(settings.login_rate_limit_account, "login:account", email)
+    # failures are counted per e-mail whether or not it has an account: the lockout answer
+    # ("too many attempts") is the same for both, so it reveals nothing
+    failures = failure_window(settings.login_max_failures, settings.login_lock_base_seconds)
+    if not await limiter.allows(failures, FAILURE_SCOPE, email):
+        raise too_many(await limiter.retry_after(failures, FAILURE_SCOPE, email), code=LOCKED)
     error: DomainError | None = None
     pair: TokenPair | None = None
     async with db.tenant(None) as session:
@@ -153,10 +160,12 @@ async def login(
                 details={"reason": reason},
                 client=client,
             )
-            error = invalid_credentials()
+            wait = int((user.locked_until - now).total_seconds()) + 1 if user.locked_until else 1
+            error = too_many(wait, code=LOCKED)
         elif reason is not None:
             error = invalid_credentials()
             await _record_failure(session, settings, redis, user, email, reason, client)
+            await limiter.hit(failures, FAILURE_SCOPE, email)
         else:
             assert user is not None
             error, pair = await _second_factor_and_issue(
@@ -165,6 +174,7 @@ async def login(
     if error is not None:
         raise error
     assert pair is not None
+    await limiter.clear(failures, FAILURE_SCOPE, email)
     return pair
 
 
