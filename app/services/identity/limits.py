@@ -22,7 +22,7 @@ from app.core.errors import TooManyRequests
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
-REDIS_TIMEOUT_SECONDS = 0.5
+REDIS_TIMEOUT_SECONDS = 2.0  # a slow Redis is still Redis; a dead one fails at once
 TOO_MANY_ATTEMPTS = "Too many attempts; try again later"
 
 
