@@ -22,6 +22,7 @@ from app.core.storage import Storage
 from app.integrations.rag import RagClient
 from app.models.enums import Role
 from app.services.audit import ClientInfo
+from app.services.identity.principals import PrincipalCache
 
 # An org id that came from a verified token, never from client input.
 OrgId = NewType("OrgId", uuid.UUID)
@@ -55,6 +56,7 @@ class Principal:
     org_id: OrgId | None  # None only for super admins
     role: Role
     jti: str
+    session_id: uuid.UUID | None = None
 
     @property
     def tenant_org(self) -> OrgId:
@@ -64,18 +66,40 @@ class Principal:
         return self.org_id
 
 
+def principal_cache(request: Request) -> PrincipalCache:
+    """One per app (tests may pre-set app.state.principal_cache)."""
+    state = request.app.state
+    cache: PrincipalCache | None = getattr(state, "principal_cache", None)
+    if cache is None:
+        cache = state.principal_cache = PrincipalCache(state.settings.principal_cache_seconds)
+    return cache
+
+
 async def current_principal(
-    settings: SettingsDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+    request: Request, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2_scheme)]
 ) -> Principal:
+    """A valid token of a live session; role, org and active state come from the database."""
     if not token:
         raise Unauthorized("Missing bearer token", code="not_authenticated")
     try:
         claims = decode_access_token(settings, token)
-        role = Role(claims.role)
     except (jwt.InvalidTokenError, ValueError) as exc:
         raise Unauthorized("Invalid or expired token", code="invalid_token") from exc
-    org = OrgId(claims.org_id) if claims.org_id else None
-    return Principal(user_id=claims.user_id, org_id=org, role=role, jti=claims.jti)
+    state = await principal_cache(request).resolve(
+        request.app.state.db, request.app.state.redis, claims.user_id, claims.session_id
+    )
+    if state is not None and state.session_revoked:
+        raise Unauthorized("This session has ended; sign in again", code="session_revoked")
+    if state is None or not state.is_active:
+        raise Unauthorized("This account no longer exists or is disabled", code="invalid_token")
+    org = OrgId(state.org_id) if state.org_id else None
+    return Principal(
+        user_id=claims.user_id,
+        org_id=org,
+        role=Role(state.role),
+        jti=claims.jti,
+        session_id=claims.session_id,
+    )
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

@@ -126,6 +126,22 @@ async def require_sa_totp(sa: SaPrincipal, checked: RequireTotp) -> Principal:
 SaTotpPrincipal = Annotated[Principal, Depends(require_sa_totp)]
 
 
+async def require_sa_step_up(
+    principal: Principal, db: DatabaseDep, settings: SettingsDep, client: Client, code: str | None
+) -> None:
+    """For routes shared by users and SAs: an SA's decision needs TOTP set up and a fresh code
+    (403 totp_setup_required, 401 totp_required / totp_invalid); others are judged by the route."""
+    if principal.role is Role.SA:
+        await require_code(
+            db,
+            settings,
+            user_id=principal.user_id,
+            org_id=principal.org_id,
+            code=code,
+            client=client,
+        )
+
+
 async def _super_admin_role(principal: CurrentPrincipal) -> Principal:
     if principal.role is not Role.SUPER_ADMIN or principal.org_id is not None:
         raise Forbidden("Super admins only")

@@ -1,6 +1,10 @@
 """Settings, loaded once from the environment (and .env) and validated at start-up."""
 
+import base64
+import binascii
+import math
 import secrets
+from collections import Counter
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
@@ -11,7 +15,54 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
 
-DEV_SECRET_KEY = "dev-insecure-secret-key-change-me-0123456789"
+# Keys that were published (the old built-in default, the .env.example placeholder, look-alikes):
+# anyone could sign tokens with them, so they are never used for signing.
+PUBLIC_SECRET_KEYS = frozenset(
+    {
+        "dev-insecure-secret-key-change-me-0123456789",  # the pre-hardening built-in default
+        "change-me-to-a-long-random-value-of-at-least-32-characters",  # .env.example until 2026-12
+        "change-me",
+        "changeme",
+        "secret",
+        "secret-key",
+        "your-secret-key",
+        "replace-me",
+    }
+)
+MIN_SECRET_BYTES = 32
+MIN_SECRET_ENTROPY_BITS_PER_CHAR = 3.0
+
+
+def _key_material(key: str) -> bytes:
+    """The bytes a key encodes: hex or base64(url) when it parses as such, else its UTF-8."""
+    stripped = key.strip()
+    if len(stripped) % 2 == 0:
+        try:
+            return bytes.fromhex(stripped)
+        except ValueError:
+            pass
+    try:
+        padded = stripped + "=" * (-len(stripped) % 4)
+        return base64.b64decode(padded.replace("-", "+").replace("_", "/"), validate=True)
+    except (binascii.Error, ValueError):
+        return stripped.encode()
+
+
+def _entropy_bits_per_char(text: str) -> float:
+    counts, total = Counter(text), len(text)
+    return -sum(n / total * math.log2(n / total) for n in counts.values()) if total else 0.0
+
+
+def weak_secret_reason(key: str) -> str | None:
+    """Why `key` must not sign tokens (published, too short, too uniform), or None."""
+    lowered = key.strip().lower()
+    if lowered in PUBLIC_SECRET_KEYS or "change-me" in lowered or "changeme" in lowered:
+        return "is a published placeholder"
+    if len(_key_material(key)) < MIN_SECRET_BYTES:
+        return f"encodes fewer than {MIN_SECRET_BYTES} bytes"
+    if _entropy_bits_per_char(key.strip()) < MIN_SECRET_ENTROPY_BITS_PER_CHAR:
+        return "has too little entropy (repeated characters)"
+    return None
 
 
 class StorageBackend(StrEnum):
@@ -57,7 +108,9 @@ class Settings(BaseSettings):
     sync_db_password: SecretStr | None = None
     db_pool_size: int = 10
 
-    secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
+    # JWT signing key; unset outside production = a random key kept in data_dir (app.core.security)
+    secret_key: SecretStr | None = None
+    principal_cache_seconds: float = Field(default=30.0, ge=0)  # role/org/active, per process
     fernet_key: SecretStr | None = None
     file_encryption_key: SecretStr | None = None
     admin_bootstrap_secret: SecretStr | None = None
@@ -158,6 +211,9 @@ class Settings(BaseSettings):
     login_rate_limit_account: str = "10/minute"
     forgot_password_rate_limit_ip: str = "10/hour"
     forgot_password_rate_limit_account: str = "3/hour"
+    register_rate_limit_ip: str = "10/hour"
+    register_rate_limit_account: str = "3/hour"
+    reset_password_rate_limit_ip: str = "20/hour"
     login_max_failures: int = 5
     login_lock_base_seconds: int = 300  # doubled on every further lock
     login_lock_max_seconds: int = 86400
@@ -167,9 +223,13 @@ class Settings(BaseSettings):
         if self.app_env is not AppEnv.PRODUCTION:
             return self
         problems = []
-        key = self.secret_key.get_secret_value()
-        if key == DEV_SECRET_KEY or len(key) < 32:
-            problems.append("SECRET_KEY must be set to a random value of at least 32 characters")
+        if self.secret_key is None:
+            problems.append("SECRET_KEY must be set")
+        elif reason := weak_secret_reason(self.secret_key.get_secret_value()):
+            problems.append(
+                f"SECRET_KEY {reason}; generate one with "
+                '`python -c "import secrets; print(secrets.token_urlsafe(48))"`'
+            )
         for name in ("fernet_key", "file_encryption_key"):
             if getattr(self, name) is None:
                 problems.append(f"{name.upper()} must be set")

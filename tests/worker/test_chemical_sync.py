@@ -42,6 +42,10 @@ async def test_tfda_sync_runs_as_a_task_and_reports_status(
         )
         assert response.status_code == 202, response.text
         task_id = uuid.UUID(response.json()["task_id"])
+        root = settings.storage_dir or settings.data_dir / "files"
+        kept = [p for p in (root / "system").rglob("*") if p.is_file()]
+        assert kept and all(TEMPLATE.encode()[:40] not in p.read_bytes() for p in kept)
+        assert all(p.stat().st_mode & 0o077 == 0 for p in kept)  # encrypted, owner-only
         async with running_worker(fast_settings):
             # a system task (no org): super admins follow it through /chemical-sync/status
             task = await wait_for_task(owner_engine, task_id, finished)

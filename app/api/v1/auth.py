@@ -15,6 +15,7 @@ from app.api.deps import (
     RedisDep,
     SettingsDep,
     TenantSession,
+    principal_cache,
     require_role,
 )
 from app.api.identity_deps import AntibotDep, GoogleDep, LimiterDep, MailerDep
@@ -46,6 +47,7 @@ from app.services.audit import ClientInfo
 from app.services.identity import account, email, google, registration, sessions, totp
 from app.services.identity.limits import RateLimiter
 from app.services.identity.mailer import send_quietly
+from app.services.identity.principals import sessions_revoked
 from app.services.identity.repository import get_org
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -79,9 +81,13 @@ async def register(
     settings: SettingsDep,
     client: Client,
     mailer: MailerDep,
+    limiter: LimiterDep,
     background: BackgroundTasks,
 ) -> RegisterOut:
-    """Create an organization and its first user (owner); send the verification e-mail."""
+    """Create an organization and its first user (owner); send the verification e-mail.
+    Limited per IP and per e-mail (429 with Retry-After)."""
+    await limiter.enforce(settings.register_rate_limit_ip, "register:ip", client.ip)
+    await limiter.enforce(settings.register_rate_limit_account, "register:account", body.email)
     done = await registration.register(
         db,
         settings,
@@ -205,12 +211,15 @@ async def refresh(
     response: Response,
     db: DatabaseDep,
     settings: SettingsDep,
+    redis: RedisDep,
     client: Client,
     body: RefreshIn | None = None,
 ) -> TokenOut:
     """Refresh cookie or JSON `{refresh_token}` → new pair; the presented token is spent."""
     raw = _refresh_token_of(request, settings, body)
-    pair = await sessions.refresh(db, settings, raw_token=raw, client=client)
+    pair = await sessions.refresh(
+        db, settings, raw_token=raw, client=client, redis=redis, cache=principal_cache(request)
+    )
     return _token_out(response, settings, pair)
 
 
@@ -220,13 +229,22 @@ async def logout(
     principal: CurrentPrincipal,
     db: DatabaseDep,
     settings: SettingsDep,
+    redis: RedisDep,
     client: Client,
     body: RefreshIn | None = None,
 ) -> Response:
-    """Revoke the refresh token (its family), or all of the caller's sessions if none given."""
+    """End this session (the access token stops working at once) and the refresh token's
+    family, or all of the caller's sessions if no refresh token is given."""
     raw = _refresh_token_of(request, settings, body)
     await sessions.logout(
-        db, user_id=principal.user_id, org_id=principal.org_id, raw_token=raw, client=client
+        db,
+        redis,
+        principal_cache(request),
+        user_id=principal.user_id,
+        org_id=principal.org_id,
+        session_id=principal.session_id,
+        raw_token=raw,
+        client=client,
     )
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     response.delete_cookie(
@@ -281,9 +299,21 @@ async def forgot_password(
 
 
 @router.post("/reset-password", response_model=MessageOut)
-async def reset_password(body: ResetPasswordIn, db: DatabaseDep, client: Client) -> MessageOut:
-    """Set a new password with a reset token; every refresh token of the user is revoked."""
-    await email.reset_password(db, token=body.token, new_password=body.new_password, client=client)
+async def reset_password(
+    request: Request,
+    body: ResetPasswordIn,
+    db: DatabaseDep,
+    redis: RedisDep,
+    settings: SettingsDep,
+    limiter: LimiterDep,
+    client: Client,
+) -> MessageOut:
+    """Set a new password with a reset token; every session of the user ends. Limited per IP."""
+    await limiter.enforce(settings.reset_password_rate_limit_ip, "reset:ip", client.ip)
+    ended = await email.reset_password(
+        db, token=body.token, new_password=body.new_password, client=client
+    )
+    await sessions_revoked(principal_cache(request), redis, ended)
     return MessageOut(detail="Password changed; sign in again")
 
 

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Response, UploadFile
 
 from app.api.accepted import ACCEPTED, accepted
-from app.api.deps import DatabaseDep, Jobs, RedisDep, SettingsDep, StorageDep
+from app.api.deps import DatabaseDep, Jobs, KekDep, RedisDep, SettingsDep, StorageDep
 from app.api.identity_deps import SuperAdminPrincipal
 from app.core.errors import PayloadTooLarge, Unprocessable
 from app.core.queue import publish
@@ -29,6 +29,7 @@ async def sync_tfda(
     db: DatabaseDep,
     redis: RedisDep,
     storage: StorageDep,
+    kek: KekDep,
     settings: SettingsDep,
     jobs: Jobs,
 ) -> TaskAccepted:
@@ -41,7 +42,7 @@ async def sync_tfda(
         raise Unprocessable("Upload a non-empty .csv or .xlsx template", code="invalid_template")
     async with org_or_system_session(db, None) as session:
         task = await service.start_tfda_sync(
-            session, jobs, storage, user_id=principal.user_id, filename=name, data=data
+            session, jobs, storage, kek, user_id=principal.user_id, filename=name, data=data
         )
     await publish(redis, jobs.drain())
     return accepted(response, task)

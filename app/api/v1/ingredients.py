@@ -100,7 +100,8 @@ async def refresh_toxicology(
     session: TenantSession,
     jobs: Jobs,
 ) -> TaskAccepted:
-    """Query every toxicology source again for this ingredient (202; poll the task)."""
+    """Query every toxicology source again for this ingredient (202; poll the task). While a
+    refresh of this ingredient is open, the same task id is returned."""
     if await formulation.get_ingredient(session, ingredient_id) is None:
         raise NotFound("Ingredient not found")
     task = await tasks.enqueue(
@@ -110,6 +111,7 @@ async def refresh_toxicology(
         type="toxicology.refresh",
         payload={"ingredient_id": str(ingredient_id)},
         created_by=principal.user_id,
+        coalesce=True,  # a second refresh while one is open returns the open task
     )
     return accepted(response, task)
 

@@ -10,13 +10,14 @@ from app.api.accepted import ACCEPTED, accepted
 from app.api.deps import (
     Client,
     CurrentPrincipal,
+    DatabaseDep,
     Jobs,
     KekDep,
     SettingsDep,
     StorageDep,
     TenantSession,
 )
-from app.api.identity_deps import require_plan_access
+from app.api.identity_deps import TotpHeader, require_plan_access, require_sa_step_up
 from app.core.errors import PayloadTooLarge
 from app.core.http_headers import content_disposition
 from app.models import PifDocument, UploadedFile
@@ -36,7 +37,7 @@ from app.services.pif import files as pif_files
 from app.services.pif import repository, service
 from app.services.pif.analysis import start_analysis
 from app.services.pif.catalog import BY_NUMBER, ITEMS
-from app.services.pif.state_machine import allowed_targets
+from app.services.pif.state_machine import SA_DECISIONS, allowed_targets
 from app.services.pif.status import completion_ratio
 from app.services.pif.uploads import inspect_upload
 
@@ -158,8 +159,14 @@ async def transition_item(
     principal: CurrentPrincipal,
     session: TenantSession,
     client: Client,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    totp_code: TotpHeader = None,
 ) -> PifItemDetail:
-    """Move an item through the state machine; 409 lists the legal targets, approval is SA-only."""
+    """Move an item through the state machine; 409 lists the legal targets. Approval and sending
+    back for revision are SA-only and need a fresh `X-TOTP-Code`."""
+    if body.status in SA_DECISIONS:
+        await require_sa_step_up(principal, db, settings, client, totp_code)
     doc = await service.transition_item(
         session,
         org_id=principal.tenant_org,

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
 from app.core.config import Settings
+from app.core.file_crypto import decrypt_file, kek_for
 from app.core.storage import storage_for
 from app.engines.regulatory import TemplateError, parse_tw_file
 from app.integrations.toxicology import SubstanceRef
@@ -41,6 +42,8 @@ async def sync_session(settings: Settings) -> AsyncIterator[AsyncSession]:
 async def tfda_sync(ctx: JobContext) -> dict[str, Any]:
     payload = ctx.task.payload
     data = await storage_for(ctx.settings).get(str(payload["storage_key"]))
+    if payload.get("wrapped_key"):  # uploads before 2026-12 were stored as they came
+        data = decrypt_file(data, bytes.fromhex(str(payload["wrapped_key"])), kek_for(ctx.settings))
     await ctx.progress(10)
     with TemporaryDirectory() as tmp:
         path = Path(tmp) / Path(str(payload["filename"])).name

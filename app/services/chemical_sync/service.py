@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.file_crypto import KeyEncryptionKey, encrypt_file
 from app.core.jobs import JobBuffer
 from app.core.storage import Storage
 from app.models import ChemicalSyncRun, Task
@@ -22,22 +23,28 @@ async def start_tfda_sync(
     session: AsyncSession,
     jobs: JobBuffer,
     storage: Storage,
+    kek: KeyEncryptionKey,
     *,
     user_id: uuid.UUID,
     filename: str,
     data: bytes,
 ) -> Task:
-    """Keep the uploaded TW template, then queue its import (a system task: org_id NULL)."""
-    key = f"system/chemical-sync/{uuid.uuid4()}-{filename}"
+    """Keep the uploaded TW template (encrypted), then queue its import (a system task)."""
+    key = f"system/chemical-sync/{uuid.uuid4()}"  # the name stays in the payload, not on disk
+    encrypted = encrypt_file(data, kek)
     task = await tasks.enqueue(
         session,
         jobs,
         org_id=None,
         type="chemical_sync.tfda",
         created_by=user_id,
-        payload={"storage_key": key, "filename": filename},
+        payload={
+            "storage_key": key,
+            "filename": filename,
+            "wrapped_key": encrypted.wrapped_key.hex(),  # wrapped by the KEK: safe to store
+        },
     )
-    await storage.put(key, data)
+    await storage.put(key, encrypted.blob)
     return task
 
 

@@ -1,5 +1,6 @@
 """E-mail flows: verify address, forgot password (never reveals existence), reset password."""
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
@@ -90,8 +91,8 @@ async def forgot_password(
 
 async def reset_password(
     db: Database, *, token: str, new_password: str, client: ClientInfo
-) -> None:
-    """Set a new password, spend every open reset token and revoke all refresh tokens."""
+) -> list[uuid.UUID]:
+    """Set a new password, spend every open reset token and revoke all sessions (returned)."""
     async with db.tenant(None) as session:
         row = await repository.get_auth_token_for_update(
             session, token_hash(token), AuthTokenPurpose.RESET_PASSWORD.value
@@ -114,7 +115,8 @@ async def reset_password(
             )
             .values(used_at=now)
         )
-        await repository.revoke_refresh_tokens_of_user(session, user.id, now)
+        ended = await repository.revoke_refresh_tokens_of_user(session, user.id, now)
         await audit.record(
             session, "auth.password_reset", org_id=user.org_id, user_id=user.id, client=client
         )
+    return ended

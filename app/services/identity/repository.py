@@ -185,12 +185,15 @@ async def revoke_refresh_family(session: AsyncSession, family_id: uuid.UUID, at:
 
 async def revoke_refresh_tokens_of_user(
     session: AsyncSession, user_id: uuid.UUID, at: datetime
-) -> None:
-    await session.execute(
+) -> list[uuid.UUID]:
+    """Revoke every session of the user; returns the session (family) ids that were live."""
+    rows = await session.execute(
         update(RefreshToken)
         .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
         .values(revoked_at=at)
+        .returning(RefreshToken.family_id)
     )
+    return sorted(set(rows.scalars()))
 
 
 async def get_auth_token_for_update(

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import structlog
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
@@ -17,14 +18,17 @@ from app.models.identity import RefreshToken
 from app.services import audit
 from app.services.audit import ClientInfo
 from app.services.identity import repository, totp
-from app.services.identity.limits import RateLimiter
+from app.services.identity.limits import RateLimiter, failure_window, too_many
 from app.services.identity.passwords import check_password
+from app.services.identity.principals import PrincipalCache, sessions_revoked
 from app.services.identity.repository import AuthUser
 from app.services.identity.tokens import new_token, token_hash
 
 log = structlog.get_logger(__name__)
 
 INVALID_CREDENTIALS = "Invalid email or password"
+FAILURE_SCOPE = "login:failures"
+LOCKED = "too_many_attempts"
 IP_FAILURE_WINDOW_SECONDS = 900
 
 
@@ -52,24 +56,32 @@ async def issue_tokens(
     family_id: uuid.UUID | None = None,
     with_refresh: bool = True,
 ) -> TokenPair:
-    """Access JWT plus a new refresh token (stored hashed) in `family_id` or a new family."""
-    access, _ = create_access_token(settings, user_id=user.id, org_id=user.org_id, role=user.role)
-    raw: str | None = None
-    if with_refresh:
-        raw = new_token()
-        now = datetime.now(UTC)
-        session.add(
-            RefreshToken(
-                user_id=user.id,
-                family_id=family_id or uuid.uuid4(),
-                token_hash=token_hash(raw),
-                issued_at=now,
-                expires_at=now + timedelta(days=settings.refresh_token_days),
-                ip_address=client.ip,
-                user_agent=client.user_agent,
-            )
+    """Access JWT plus a new refresh token (stored hashed) in `family_id` or a new family.
+
+    The family is the session: the access token carries it as `sid`, and revoking the family ends
+    the access token too. Without a refresh token (super admins) the family still gets one row,
+    whose token is never handed out, so that the session can be revoked like any other.
+    """
+    family = family_id or uuid.uuid4()
+    access, _ = create_access_token(
+        settings, user_id=user.id, org_id=user.org_id, role=user.role, session_id=family
+    )
+    secret = new_token()
+    raw: str | None = secret if with_refresh else None
+    now = datetime.now(UTC)
+    lifetime = timedelta(days=settings.refresh_token_days) if with_refresh else ACCESS_TOKEN_TTL
+    session.add(
+        RefreshToken(
+            user_id=user.id,
+            family_id=family,
+            token_hash=token_hash(secret),
+            issued_at=now,
+            expires_at=now + lifetime,
+            ip_address=client.ip,
+            user_agent=client.user_agent,
         )
-        await session.flush()
+    )
+    await session.flush()
     return TokenPair(
         access_token=access,
         expires_in=int(ACCESS_TOKEN_TTL.total_seconds()),
@@ -85,11 +97,15 @@ async def _count_ip_failure(redis: Redis, ip: str | None, *, reset: bool = False
     if not ip:
         return 0
     key = f"pifai:login-failures:ip:{ip}"
-    if reset:
-        await redis.delete(key)
+    try:
+        if reset:
+            await redis.delete(key)
+            return 0
+        count = int(await redis.incr(key))
+        await redis.expire(key, IP_FAILURE_WINDOW_SECONDS)
+    except (RedisError, OSError) as exc:  # an alert signal only: never fail a sign-in over it
+        log.warning("login_ip_counter_unavailable", error=type(exc).__name__)
         return 0
-    count = int(await redis.incr(key))
-    await redis.expire(key, IP_FAILURE_WINDOW_SECONDS)
     return count
 
 
@@ -112,6 +128,11 @@ async def login(
     email = email.strip().lower()
     await limiter.enforce(settings.login_rate_limit_ip, "login:ip", client.ip)
     await limiter.enforce(settings.login_rate_limit_account, "login:account", email)
+    # failures are counted per e-mail whether or not it has an account: the lockout answer
+    # ("too many attempts") is the same for both, so it reveals nothing
+    failures = failure_window(settings.login_max_failures, settings.login_lock_base_seconds)
+    if not await limiter.allows(failures, FAILURE_SCOPE, email):
+        raise too_many(await limiter.retry_after(failures, FAILURE_SCOPE, email), code=LOCKED)
     error: DomainError | None = None
     pair: TokenPair | None = None
     async with db.tenant(None) as session:
@@ -139,10 +160,12 @@ async def login(
                 details={"reason": reason},
                 client=client,
             )
-            error = invalid_credentials()
+            wait = int((user.locked_until - now).total_seconds()) + 1 if user.locked_until else 1
+            error = too_many(wait, code=LOCKED)
         elif reason is not None:
             error = invalid_credentials()
             await _record_failure(session, settings, redis, user, email, reason, client)
+            await limiter.hit(failures, FAILURE_SCOPE, email)
         else:
             assert user is not None
             error, pair = await _second_factor_and_issue(
@@ -151,6 +174,7 @@ async def login(
     if error is not None:
         raise error
     assert pair is not None
+    await limiter.clear(failures, FAILURE_SCOPE, email)
     return pair
 
 
@@ -241,13 +265,20 @@ async def _second_factor_and_issue(
 
 
 async def refresh(
-    db: Database, settings: Settings, *, raw_token: str | None, client: ClientInfo
+    db: Database,
+    settings: Settings,
+    *,
+    raw_token: str | None,
+    client: ClientInfo,
+    redis: Redis | None = None,
+    cache: PrincipalCache | None = None,
 ) -> TokenPair:
     """Rotate: the presented token is spent; presenting a spent token revokes its whole family."""
     if not raw_token:
         raise Unauthorized("Missing refresh token", code="invalid_refresh_token")
     error: DomainError | None = None
     pair: TokenPair | None = None
+    reused_family: uuid.UUID | None = None
     async with db.tenant(None) as session:
         now = datetime.now(UTC)
         token = await repository.get_refresh_token_for_update(session, token_hash(raw_token))
@@ -269,12 +300,15 @@ async def refresh(
             error = Unauthorized(
                 "Refresh token already used; session revoked", code="invalid_refresh_token"
             )
+            reused_family = token.family_id
         elif token.expires_at <= now or not user.is_active:
             token.revoked_at = now
             error = Unauthorized("Refresh token expired", code="invalid_refresh_token")
         else:
             token.rotated_at = now
             pair = await issue_tokens(session, settings, user, client, family_id=token.family_id)
+    if reused_family is not None and redis is not None:
+        await sessions_revoked(cache, redis, [reused_family])  # the stolen access token ends too
     if error is not None:
         raise error
     assert pair is not None
@@ -283,13 +317,18 @@ async def refresh(
 
 async def logout(
     db: Database,
+    redis: Redis,
+    cache: PrincipalCache | None,
     *,
     user_id: uuid.UUID,
     org_id: uuid.UUID | None,
+    session_id: uuid.UUID | None,
     raw_token: str | None,
     client: ClientInfo,
 ) -> None:
-    """Revoke the presented refresh token's family, or every session of the user if none given."""
+    """End the caller's session (the access token's `sid`) and the presented refresh token's
+    family, or every session of the user if no refresh token is given."""
+    revoked: set[uuid.UUID] = set()
     async with db.tenant(None) as session:
         now = datetime.now(UTC)
         token = (
@@ -298,7 +337,15 @@ async def logout(
             else None
         )
         if token is not None and token.user_id == user_id:
-            await repository.revoke_refresh_family(session, token.family_id, now)
+            revoked.add(token.family_id)
+            if session_id is not None:
+                revoked.add(session_id)
+            for family in revoked:
+                await repository.revoke_refresh_family(session, family, now)
         else:
-            await repository.revoke_refresh_tokens_of_user(session, user_id, now)
+            revoked.update(await repository.revoke_refresh_tokens_of_user(session, user_id, now))
+            if session_id is not None:
+                revoked.add(session_id)
         await audit.record(session, "auth.logout", org_id=org_id, user_id=user_id, client=client)
+    # committed: now tell every process (a Redis outage leaves the database as the fallback)
+    await sessions_revoked(cache, redis, sorted(revoked))

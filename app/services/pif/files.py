@@ -1,4 +1,4 @@
-"""Upload and download of PIF documents; formula-class files are encrypted before storage."""
+"""Upload and download of PIF documents; every file is encrypted in the app before storage."""
 
 import hashlib
 import uuid
@@ -107,12 +107,11 @@ async def upload_file(
         test_date=meta.test_date,
         uploaded_by=user_id,
     )
-    blob = data
-    if sensitivity is Sensitivity.FORMULA or file_type is FileType.FORMULA:
-        encrypted = encrypt_file(data, kek)
-        blob = encrypted.blob
-        record.enc_key_version, record.enc_key_id = encrypted.version, encrypted.key_id
-        record.enc_wrapped_key = encrypted.wrapped_key
+    # every class, not only formulas: a copied disk or bucket shows no document (decisions.md)
+    encrypted = encrypt_file(data, kek)
+    blob = encrypted.blob
+    record.enc_key_version, record.enc_key_id = encrypted.version, encrypted.key_id
+    record.enc_wrapped_key = encrypted.wrapped_key
     session.add(record)
     await session.flush()
     for previous in await repository.list_files_for_org(
@@ -146,7 +145,7 @@ async def read_file(
     product_id: uuid.UUID,
     file_id: uuid.UUID,
 ) -> tuple[UploadedFile, bytes]:
-    """The file row and its plaintext (decrypted when stored encrypted)."""
+    """The file row and its plaintext (files stored before 2026-12 may be plaintext at rest)."""
     await require_product(session, product_id, org_id)
     record = await repository.get_file_for_org(session, product_id, file_id, org_id)
     if record is None:

@@ -28,6 +28,10 @@ EDGES: dict[tuple[S, S], frozenset[Actor]] = {
     (S.APPROVED, S.HUMAN_REVIEWED): frozenset({Actor.USER, Actor.SA}),
 }
 
+# Targets only a safety assessor can set (approval, sending back for revision): each one is a
+# signed-off decision and needs a fresh TOTP code (spec 07 §3, 08 E8).
+SA_DECISIONS = frozenset(to for (_, to), actors in EDGES.items() if actors == {Actor.SA})
+
 
 class IllegalTransition(Exception):
     def __init__(self, current: S, target: S, allowed: list[S]) -> None:

@@ -179,16 +179,22 @@ async def test_unknown_email_and_wrong_password_look_the_same(
     assert strip(unknown) == strip(wrong)
 
 
+async def _forget_failure_window(app: FastAPI) -> None:
+    keys = [k async for k in app.state.redis.scan_iter("pifai*login:failures*")]
+    assert keys
+    await app.state.redis.delete(*keys)
+
+
 async def test_five_failures_lock_the_account(
-    client: AsyncClient, owner_session: AsyncSession
+    app: FastAPI, client: AsyncClient, owner_session: AsyncSession
 ) -> None:
     org = await make_org(owner_session)
     user = await make_login_user(owner_session, org)
     for _ in range(5):
         assert (await _login(client, user.email, "wrong-password-123")).status_code == 401
     locked = await _login(client, user.email, TEST_PASSWORD)  # the right password, 6th try
-    assert locked.status_code == 401
-    assert locked.json()["error"]["code"] == "invalid_credentials"
+    assert locked.status_code == 429
+    assert locked.json()["error"]["code"] == "too_many_attempts"
 
     assert await _actions(owner_session, "auth.login_failed") == 5
     assert await _actions(owner_session, "security.suspicious_login") == 1
@@ -202,12 +208,15 @@ async def test_five_failures_lock_the_account(
     row = await owner_session.scalar(select(User).where(User.id == user_id))
     assert row is not None and row.lock_count == 1 and row.locked_until is not None
 
-    # the lock expires (simulated): the right password works again
+    # the failure window still refuses while the account lock is lifted (simulated) ...
     await owner_session.execute(
         text("UPDATE users SET locked_until = now() - interval '1 second' WHERE id = :u"),
         {"u": user_id},
     )
     await owner_session.commit()
+    assert (await _login(client, email, TEST_PASSWORD)).status_code == 429
+    # ... and once both have passed (simulated), the right password works again
+    await _forget_failure_window(app)
     assert (await _login(client, email, TEST_PASSWORD)).status_code == 200
 
 

@@ -2,6 +2,7 @@
 
 import email
 import io
+import stat
 import uuid
 import zipfile
 from email.policy import default
@@ -16,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.config import Settings
 from app.models import UploadedFile
 from app.models.enums import Role
-from tests.factories import Actor, make_actor, make_product
+from tests.factories import Actor, enable_totp, make_actor, make_product, totp_code
 
 
 def xlsx_bytes(rows: list[list[object]]) -> bytes:
@@ -100,17 +101,56 @@ async def test_upload_moves_missing_to_uploaded_and_encrypts_formula(
     assert all(0x20 <= ord(ch) <= 0x7E for ch in ascii_part)
 
 
-async def test_non_formula_file_is_stored_as_is(
+async def test_every_file_is_encrypted_at_rest_and_owner_only(
     client: AsyncClient, owner_session: AsyncSession, settings: Settings
 ) -> None:
     actor = await make_actor(owner_session, settings)
     product = await make_product(owner_session, actor)
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-    response = await _upload(client, actor, product.id, 5, "gmp.pdf", pdf, expiry_date="2027-01-31")
-    assert response.status_code == 201  # type: ignore[attr-defined]
-    assert response.json()["encrypted"] is False  # type: ignore[attr-defined]
-    assert response.json()["expiry_date"] == "2027-01-31"  # type: ignore[attr-defined]
-    assert (await _stored_objects(settings))[0].read_bytes() == pdf
+    uploads = {5: ("gmp.pdf", pdf), 11: ("label.pdf", pdf + b"label"), 3: ("f.xlsx", FORMULA)}
+    ids = {}
+    for item, (name, data) in uploads.items():
+        response = await _upload(
+            client, actor, product.id, item, name, data, expiry_date="2027-01-31"
+        )
+        assert response.status_code == 201, response.text  # type: ignore[attr-defined]
+        assert response.json()["encrypted"] is True  # type: ignore[attr-defined]
+        ids[item] = response.json()["id"]  # type: ignore[attr-defined]
+    stored = await _stored_objects(settings)
+    assert len(stored) == 3
+    for path in stored:
+        blob = path.read_bytes()
+        assert b"%PDF" not in blob and b"GLYCERIN" not in blob
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    root = settings.storage_dir or settings.data_dir / "files"
+    for directory in {p.parent for p in stored} | {p.parent.parent for p in stored}:
+        assert stat.S_IMODE(directory.stat().st_mode) == 0o700, directory
+    assert not [p for p in root.rglob("*.part")]
+    for item, (_, data) in uploads.items():
+        download = await client.get(
+            f"/api/v1/products/{product.id}/files/{ids[item]}/content", headers=actor.headers
+        )
+        assert download.status_code == 200 and download.content == data  # byte-identical
+
+
+async def test_files_stored_in_plaintext_before_still_download(
+    client: AsyncClient, owner_session: AsyncSession, settings: Settings
+) -> None:
+    """Rows written before every class was encrypted (no wrapped key) read back unchanged."""
+    actor = await make_actor(owner_session, settings)
+    product = await make_product(owner_session, actor)
+    pdf = b"%PDF-1.4 legacy\n%%EOF\n"
+    response = await _upload(client, actor, product.id, 5, "old.pdf", pdf)
+    file_id = response.json()["id"]  # type: ignore[attr-defined]
+    record = await owner_session.get(UploadedFile, uuid.UUID(file_id))
+    assert record is not None
+    (await _stored_objects(settings))[0].write_bytes(pdf)  # as the old code left it on disk
+    record.enc_wrapped_key = record.enc_key_id = record.enc_key_version = None
+    await owner_session.commit()
+    download = await client.get(
+        f"/api/v1/products/{product.id}/files/{file_id}/content", headers=actor.headers
+    )
+    assert download.status_code == 200 and download.content == pdf
 
 
 async def test_duplicate_upload_is_409(
@@ -200,8 +240,11 @@ async def test_transitions_illegal_409_and_approval_sa_only(
         f"{base}/status", json={"status": "approved"}, headers=member.headers
     )
     assert refused.status_code == 403
+    generator = await enable_totp(owner_session, settings, sa.user)
     approved = await client.post(
-        f"{base}/status", json={"status": "approved", "reason": "ok"}, headers=sa.headers
+        f"{base}/status",
+        json={"status": "approved", "reason": "ok"},
+        headers={**sa.headers, "X-TOTP-Code": totp_code(generator)},
     )
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
 

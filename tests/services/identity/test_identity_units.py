@@ -70,7 +70,7 @@ def test_dev_fernet_key_is_persisted_but_never_in_production(tmp_path: object) -
 def test_production_forces_verified_email() -> None:
     settings = Settings(
         app_env=AppEnv.PRODUCTION,
-        secret_key="x" * 40,
+        secret_key="q3J0Yx8vN2kRw5LmT9bHc4ZpUe7AsDf1GhKj6XoVnBi0MlWy",
         fernet_key="x1DVKp5fcmFz7L3VqLkCX6eR2l1k0a3NR2Ozz9-bVzE=",
         file_encryption_key="00" * 32,
         database_url="postgresql://u@h/d",
