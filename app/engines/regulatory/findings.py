@@ -12,8 +12,40 @@ from pydantic import BaseModel, ConfigDict
 from app.models.enums import Jurisdiction, ListType
 
 Kind = Literal[
-    "prohibited", "over_limit", "not_on_positive_list", "label_warning", "disclosure", "condition"
+    "prohibited",
+    "over_limit",
+    "not_on_positive_list",
+    "label_warning",
+    "disclosure",
+    "condition",
+    "outside_permitted_use",
+    "restriction_violated",
+    "sum_over_limit",
+    "unidentified",
+    "nano_not_permitted",
+    "nanomaterial",
 ]
+# Per-line status read by the safety engine (worst first).
+LineStatus = Literal[
+    "prohibited",
+    "non_compliant",
+    "unidentified",
+    "review",
+    "advisory",
+    "label_warning",
+    "disclosure",
+    "compliant",
+]
+LINE_STATUSES: tuple[LineStatus, ...] = (
+    "prohibited",
+    "non_compliant",
+    "unidentified",
+    "review",
+    "advisory",
+    "label_warning",
+    "disclosure",
+    "compliant",
+)
 Severity = Literal["critical", "high", "medium", "low", "info"]
 SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low", "info")
 POSITIVE_LISTS = ("preservative", "colorant", "uv_filter")
@@ -47,6 +79,31 @@ class Finding(BaseModel):
     reference: str
     citation: str
     message: str
+    # Formula lines (1-based) the finding is about; several for duplicates and sum limits.
+    lines: list[int] = []
+    # Amount compared with the limit after a "calculated as" conversion, and its basis.
+    converted: float | None = None
+    basis: str | None = None
+    assumptions: list[str] = []
+    candidates: list[str] = []
+    contributors: list[str] = []
+
+
+class LineResult(BaseModel):
+    """Regulatory status of one formula line (what the safety engine reads)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    line: int
+    ingredient: str
+    cas: str | None
+    identified_as: str | None
+    is_nano: bool
+    concentration: float | None
+    # Concentration of the substance over every line naming it (duplicates summed).
+    total_concentration: float | None
+    status: LineStatus
+    references: list[str]
 
 
 class Summary(BaseModel):
@@ -62,6 +119,11 @@ class Summary(BaseModel):
     compliant: bool | None
     lists_checked: list[str]
     lists_missing: list[str]
+    reasons: list[str] = []
+    assumptions: list[str] = []
+    blocking: int = 0
+    unidentified: int = 0
+    binding_jurisdictions: list[str] = []
 
 
 class CheckReport(BaseModel):
@@ -71,6 +133,7 @@ class CheckReport(BaseModel):
 
     findings: list[Finding]
     summary: Summary
+    lines: list[LineResult] = []
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +144,7 @@ class FormulaLine:
     cas: str | None = None
     concentration_pct: float | None = None
     function: str | None = None
+    is_nano: bool = False
 
     @property
     def safe_concentration(self) -> float | None:

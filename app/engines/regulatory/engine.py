@@ -1,0 +1,823 @@
+"""Formula regulatory check against a product description (issue 12; spec 06 §3, §5, §6).
+
+Pipeline: identify every line (CAS -> names via the ingredient master -> class membership), sum
+duplicate lines of one substance, select the entries that bind (nano form, declared function,
+conditional Annex II bans), evaluate each against the product (categories, restrictions, "calculated
+as" conversions), then sum limits across the formula, the TW/EU hierarchy and an honest summary.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from app.engines.regulatory.findings import (
+    LINE_STATUSES,
+    POSITIVE_LISTS,
+    SEVERITIES,
+    CheckReport,
+    Finding,
+    FormulaLine,
+    Kind,
+    LineResult,
+    LineStatus,
+    Severity,
+    Summary,
+)
+from app.engines.regulatory.index import RuleIndex
+from app.engines.regulatory.labels import category_root, segments_by_label
+from app.engines.regulatory.models import LIST_TYPES, RegulatedEntry
+from app.engines.regulatory.product import applicable, product_tags
+from app.engines.regulatory.restrictions import applies_to, parse_restrictions
+from app.engines.regulatory.ruledata import RuleData, SumRule, rule_data
+from app.engines.regulatory.substances import (
+    MasterRecord,
+    SubstanceMaster,
+    name_key,
+    names_two_substances,
+    normalize_cas_all,
+    split_nano,
+)
+from app.schemas.product_description import ProductDescription
+
+JURISDICTIONS = ("TW", "EU")
+_HAIR_DYE_ONLY = re.compile(r"when used as (?:a )?substances? in hair dye", re.IGNORECASE)
+_EXCEPT_ENTRY = re.compile(
+    r"(?:with the )?exception of entry\s+(\w+)\s+in\s+annex\s+(III|IV|V|VI)"
+    r"|except[^,;]*?(?:cases|entries)\s+included\s+in\s+annex\s+(III|IV|V|VI)",
+    re.IGNORECASE,
+)
+_BASIS = (
+    (re.compile(r"\(\s*(?:as\s+)?acid\s*\)|\bas\s+acid\b", re.IGNORECASE), "acid"),
+    (re.compile(r"calculated\s+as\s+F\b|\bas\s+F\b", re.IGNORECASE), "F"),
+    (re.compile(r"\((?:of|as)\s+Hg\)|\bas\s+Hg\b", re.IGNORECASE), "Hg"),
+    (re.compile(r"\bas\s+Zn\b|\((?:of|as)\s+Zn\)", re.IGNORECASE), "Zn"),
+)
+_OTHER_THAN_PRESERVATIVE = re.compile(
+    r"other than inhibiting the development of micro-?organisms", re.IGNORECASE
+)
+_SALT_CATIONS = (
+    r"(?:mono|di|tri|tetra)?(?:sodium|potassium|calcium|magnesium|ammonium|zinc|lithium"
+    r"|aluminum|barium|strontium|copper|mea|dea|tea|mipa|amp)"
+)
+_CHILD = {"general": None}
+BLOCKING: frozenset[Severity] = frozenset({"critical", "high"})
+
+
+def _nano_entry(entry: RegulatedEntry) -> bool | None:
+    """True for nano-only entries, None for entries covering both forms, False otherwise."""
+    text = f"{entry.chemical_name} {entry.inci_name}".casefold()
+    if "including as nanomaterial" in text:
+        return None
+    return "(nano)" in text or "nano)" in text
+
+
+@dataclass(slots=True)
+class _Line:
+    number: int
+    raw: str
+    name: str
+    cas: tuple[str, ...]
+    conc: float | None
+    function: str | None
+    positive_list: str | None
+    is_nano: bool
+    record: MasterRecord | None = None
+
+
+@dataclass(slots=True)
+class _Substance:
+    key: str
+    lines: list[_Line]
+    names: tuple[str, ...]
+    cas: tuple[str, ...]
+    is_nano: bool
+    entries: list[RegulatedEntry] = field(default_factory=list)
+    classes: list[tuple[str, str, str]] = field(default_factory=list)  # (entry ref, gate, source)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def conc(self) -> float | None:
+        values = [ln.conc for ln in self.lines]
+        return None if any(v is None for v in values) else sum(v for v in values if v is not None)
+
+    @property
+    def label(self) -> str:
+        return self.lines[0].raw
+
+    @property
+    def numbers(self) -> list[int]:
+        return [ln.number for ln in self.lines]
+
+    @property
+    def function(self) -> str | None:
+        """Declared positive-list function; None when undeclared or the lines disagree."""
+        declared = {ln.positive_list or ("other" if ln.function else None) for ln in self.lines}
+        if len(declared) == 1:
+            only = declared.pop()
+            if only is not None:
+                return only
+        # Dictionary function only when it names exactly one positive list and nothing else.
+        rec = next((ln.record for ln in self.lines if ln.record is not None), None)
+        if rec is not None and rec.functions:
+            mapped = {FormulaLine("", function=f).positive_list for f in rec.functions}
+            if len(mapped) == 1 and None not in mapped:
+                return mapped.pop()
+        return None
+
+
+@dataclass(slots=True)
+class NameIndex:
+    """Exact-name and CAS access to entries (no substring or stem matching across substances)."""
+
+    by_name: dict[str, list[RegulatedEntry]] = field(default_factory=dict)
+    by_cas: dict[str, list[RegulatedEntry]] = field(default_factory=dict)
+    salts: list[tuple[re.Pattern[str], RegulatedEntry]] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    with_text: dict[str, list[RegulatedEntry]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, entries: Iterable[RegulatedEntry]) -> NameIndex:
+        idx = cls()
+        for e in entries:
+            mixture = "(and)" in e.inci_name.casefold()
+            if not mixture:
+                for c in e.cas_numbers:
+                    idx.by_cas.setdefault(c, []).append(e)
+            parts = {e.inci_name, e.chemical_name}
+            if not mixture:
+                parts |= set(re.split(r"[;\n/]|,\s+(?=[A-Za-z])", e.inci_name))
+                parts |= set(re.split(r"[;\n]", e.chemical_name))
+            for p in parts:
+                p = re.sub(r"\s*\(\d+\)\s*$|\*+$", "", p.strip())
+                key = name_key(p)
+                if key and key != "-" and len(key) > 2:
+                    bucket = idx.by_name.setdefault(key, [])
+                    if e not in bucket:
+                        bucket.append(e)
+            stem = _salt_stem(e.chemical_name)
+            if stem:
+                anion = re.escape(stem)
+                idx.salts.append((re.compile(rf"^{_SALT_CATIONS} {anion}s?$"), e))
+        idx.names = sorted({e.inci_name for e in entries if e.inci_name} - {""})
+        return idx
+
+    def match(self, names: Iterable[str], cas: Iterable[str]) -> list[RegulatedEntry]:
+        found: dict[int, RegulatedEntry] = {}
+        for c in cas:
+            for e in self.by_cas.get(c, ()):
+                found[id(e)] = e
+        keys = [k for k in (name_key(n) for n in names) if k]
+        for k in keys:
+            for e in self.by_name.get(k, ()):
+                found[id(e)] = e
+        for k in keys:
+            for pattern, e in self.salts:
+                if pattern.match(k):
+                    found[id(e)] = e
+        return list(found.values())
+
+
+def _salt_stem(chemical_name: str) -> str:
+    """'salicylate' for "Salicylic acid and its salts"; '' when the entry names no salts."""
+    m = re.match(
+        r"^\s*([A-Za-z0-9,\-' ]+?)\s+acid\b[^;]*?\b(?:its|their)\b[^;]*\bsalts?\b",
+        chemical_name or "",
+        re.IGNORECASE,
+    )
+    if not m:
+        return ""
+    stem = name_key(m.group(1))
+    if not stem.endswith("ic") or " " in stem.strip():
+        return ""
+    return stem[:-2] + "ate"
+
+
+@dataclass(slots=True)
+class Checker:
+    """Everything one check needs; build once per list version (cached by the service)."""
+
+    index: RuleIndex
+    names: NameIndex
+    master: SubstanceMaster | None
+    data: RuleData
+
+    @classmethod
+    def build(cls, index: RuleIndex, master: SubstanceMaster | None = None) -> Checker:
+        return cls(index, NameIndex.build(index.entries), master, rule_data())
+
+
+class _Out:
+    def __init__(self, sub: _Substance) -> None:
+        self.sub = sub
+
+    def add(
+        self,
+        entry: RegulatedEntry | None,
+        kind: Kind,
+        severity: Severity,
+        message: str,
+        *,
+        allowed: float | None = None,
+        binding: bool = True,
+        converted: float | None = None,
+        basis: str | None = None,
+        assumptions: Sequence[str] = (),
+        reference: str = "",
+        citation: str = "",
+        jurisdiction: str = "",
+        candidates: Sequence[str] = (),
+    ) -> None:
+        s = self.sub
+        self.sub.findings.append(
+            Finding(
+                ingredient=s.label,
+                cas=s.cas[0] if s.cas else None,
+                kind=kind,
+                severity=severity,
+                actual=s.conc,
+                allowed=allowed,
+                jurisdiction=entry.jurisdiction if entry else jurisdiction,
+                binding=binding,
+                reference=entry.reference if entry else reference,
+                citation=entry.citation if entry else citation,
+                message=message,
+                lines=s.numbers,
+                converted=converted,
+                basis=basis,
+                assumptions=list(assumptions),
+                candidates=list(candidates),
+                contributors=[ln.raw for ln in s.lines] if len(s.lines) > 1 else [],
+            )
+        )
+
+
+def _parse_lines(lines: Iterable[FormulaLine], master: SubstanceMaster | None) -> list[_Line]:
+    out: list[_Line] = []
+    for i, ln in enumerate(lines, start=1):
+        raw = (ln.inci or "").strip()
+        name, nano_suffix = split_nano(raw)
+        cas = normalize_cas_all(ln.cas)
+        line = _Line(
+            number=i,
+            raw=raw,
+            name=name,
+            cas=cas,
+            conc=ln.safe_concentration,
+            function=ln.function,
+            positive_list=ln.positive_list,
+            is_nano=nano_suffix or bool(getattr(ln, "is_nano", False)),
+        )
+        if master is not None:
+            line.record = master.resolve(name, cas)
+        out.append(line)
+    return out
+
+
+def _identity(line: _Line) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    names = [line.name]
+    cas = list(line.cas)
+    if line.record is not None:
+        names += [line.record.inci, *line.record.names]
+        cas += [c for c in line.record.cas if c not in cas] if not line.cas else []
+    return tuple(dict.fromkeys(n for n in names if n)), tuple(cas)
+
+
+def _group(checker: Checker, lines: list[_Line]) -> tuple[list[_Substance], list[_Substance]]:
+    """(identified substances with duplicates merged, unidentified lines)."""
+    subs: dict[str, _Substance] = {}
+    unknown: list[_Substance] = []
+    for line in lines:
+        names, cas = _identity(line)
+        entries = checker.names.match(names, cas)
+        classes = [
+            (c.entry, c.gate, src)
+            for c in checker.data.classes
+            if (src := c.match(names, cas)) is not None
+        ]
+        if line.record is None and not entries and not classes:
+            unknown.append(_Substance(f"?{line.number}", [line], names, cas, line.is_nano))
+            continue
+        base = name_key(line.record.inci) if line.record else (cas[0] if cas else name_key(line.name))
+        key = f"{base}|nano" if line.is_nano else base
+        sub = subs.get(key)
+        if sub is None:
+            sub = _Substance(key, [], names, cas, line.is_nano, entries, classes)
+            subs[key] = sub
+        sub.lines.append(line)
+    return list(subs.values()), unknown
+
+
+def _basis(text: str) -> str | None:
+    for pattern, basis in _BASIS:
+        if pattern.search(text):
+            return basis
+    return None
+
+
+def _limit_text(entry: RegulatedEntry, labels: frozenset[str]) -> str:
+    pre, by_label = segments_by_label(entry.max_text)
+    if not by_label or not labels:
+        return entry.max_text
+    roots = {category_root(x) for x in labels} | set(labels)
+    return " ".join([pre, *(t for k, t in by_label.items() if k in roots or category_root(k) in roots)])
+
+
+def _convert(
+    data: RuleData, sub: _Substance, basis: str | None
+) -> tuple[float | None, str | None, str | None]:
+    """(converted amount, basis, note); raw amount when no factor is known (conservative)."""
+    conc = sub.conc
+    if conc is None or basis is None:
+        return conc, None, None
+    for n in sub.names:
+        got = data.factor(n, basis)
+        if got is not None:
+            value, how = got
+            return round(conc * value, 6), basis, f"{conc:g} % x {value:.4f} ({how})"
+    return conc, basis, (
+        f"no conversion factor to '{basis}' on file for {sub.label}: the line's own amount "
+        "is compared (never less than the converted amount)"
+    )
+
+
+def _applicable_limit(
+    entry: RegulatedEntry, tags: frozenset[str]
+) -> tuple[float | None, bool, bool, frozenset[str]]:
+    """(limit, certain, outside permitted use, applied labels)."""
+    if not entry.categories:
+        limits = [lim.max_pct for lim in entry.limits]
+        return (min(limits) if limits else None), True, False, frozenset()
+    cats, certain = applicable(entry.categories, tags)
+    if not cats:
+        return None, True, True, frozenset()
+    labels = frozenset(c.label for c in cats)
+    values = [lim.max_pct for lim in entry.limits if lim.category_label in labels]
+    return (min(values) if values else None), certain, False, labels
+
+
+def _warnings_for(entry: RegulatedEntry, labels: frozenset[str]) -> str:
+    preamble, by_label = segments_by_label(entry.warnings_text)
+    if not by_label or not labels:
+        return entry.warnings_text
+    roots = {category_root(x) for x in labels} | labels
+    parts = [preamble] + [t for k, t in by_label.items() if k in roots or category_root(k) in roots]
+    return "\n".join(p for p in parts if p).strip()
+
+
+def _binds(entry: RegulatedEntry, sub: _Substance, function: str | None) -> tuple[bool, str]:
+    """Whether the entry binds this line (nano form, declared function), and why not."""
+    nano = _nano_entry(entry)
+    positive = entry.list_type in POSITIVE_LISTS
+    if nano is True and not sub.is_nano:
+        return False, "nano-form entry; the line is not a nanomaterial"
+    if nano is False and sub.is_nano and positive:
+        return False, "non-nano entry; the line is a nanomaterial"
+    if positive and function not in (None, entry.list_type):
+        return False, f"applies to use as {entry.list_type}; declared function is {function}"
+    if (
+        entry.list_type == "restricted"
+        and function == "preservative"
+        and _OTHER_THAN_PRESERVATIVE.search(entry.other_text)
+    ):
+        return False, "entry is for uses other than as preservative"
+    return True, ""
+
+
+def _exception_lifts(
+    checker: Checker, ban: RegulatedEntry, sub: _Substance, tags: frozenset[str]
+) -> RegulatedEntry | None:
+    """The positive entry an Annex II exception points to, if it covers this product."""
+    m = _EXCEPT_ENTRY.search(ban.chemical_name)
+    if m is None:
+        return None
+    ref, annex = (m.group(1), m.group(2)) if m.group(1) else (None, m.group(3))
+    for e in sub.entries:
+        if e.jurisdiction != ban.jurisdiction or e.annex.upper() != annex.upper():
+            continue
+        if ref is not None and e.ref_no.replace(" ", "") != ref:
+            continue
+        _, _, outside, labels = _applicable_limit(e, tags)
+        restrictions = parse_restrictions(e.other_text, e.warnings_text, e.product_type_text)
+        if not outside and not any(
+            r.violated(tags) for r in restrictions if applies_to(r, labels)
+        ):
+            return e
+    return None
+
+
+def _check_substance(
+    checker: Checker, sub: _Substance, tags: frozenset[str], assumptions: list[str]
+) -> None:
+    out = _Out(sub)
+    conc = sub.conc
+    function = sub.function
+    if function is None and any(e.list_type in POSITIVE_LISTS for e in sub.entries):
+        assumptions.append(
+            f"{sub.label}: no function declared, so every positive-list entry is applied "
+            "(strictest reading)"
+        )
+    banned_refs = {e.reference for e in sub.entries if e.list_type == "prohibited"}
+    for ref, gate, source in sub.classes:
+        if ref in banned_refs:
+            continue
+        ban = next((e for e in checker.index.entries if e.reference == ref), None)
+        if ban is not None and _exception_lifts(checker, ban, sub, tags):
+            continue
+        label = "heavy-metal compound gate (spec 06 §3 gate 1)" if gate == "heavy_metal" else "class"
+        out.add(
+            ban,
+            "prohibited",
+            "critical",
+            f"Member of {ref} ({ban.chemical_name if ban else ref}) by {label}; member "
+            f"evidence: {source}. Remove it.",
+            reference=ref,
+            citation=ban.citation if ban else ref,
+            jurisdiction=ref.split(" ", 1)[0],
+        )
+    for entry in sub.entries:
+        if entry.list_type == "prohibited":
+            if _HAIR_DYE_ONLY.search(entry.chemical_name) and "hair_dye" not in tags:
+                out.add(
+                    entry,
+                    "condition",
+                    "info",
+                    f"{entry.reference} bans it only in hair-dye products; this product is "
+                    "not one (kind is not hair_dye).",
+                    binding=False,
+                )
+                continue
+            lifted = _exception_lifts(checker, entry, sub, tags)
+            if lifted is not None:
+                continue
+            out.add(entry, "prohibited", "critical", f"Prohibited substance ({entry.reference}).")
+            continue
+        ok, why = _binds(entry, sub, function)
+        if not ok:
+            continue
+        _check_limited(checker, out, entry, tags)
+    if sub.is_nano:
+        _check_nano(checker, out, function)
+
+
+def _check_limited(
+    checker: Checker, out: _Out, entry: RegulatedEntry, tags: frozenset[str]
+) -> None:
+    sub = out.sub
+    conc = sub.conc
+    ref = entry.reference
+    limit, certain, outside, labels = _applicable_limit(entry, tags)
+    notes: list[str] = []
+    if not certain:
+        notes.append(
+            f"the product description does not decide the category of {ref}: the strictest "
+            "applicable limit is used"
+        )
+    if outside:
+        out.add(
+            entry,
+            "outside_permitted_use",
+            "high",
+            f"Not permitted in this product: {ref} allows it only in "
+            f"{entry.product_type_text.strip()!r}.",
+        )
+        return
+    for r in parse_restrictions(entry.other_text, entry.warnings_text, entry.product_type_text):
+        if applies_to(r, labels) and r.violated(tags):
+            out.add(
+                entry,
+                "restriction_violated",
+                "high",
+                f"Use restriction of {ref} is broken by the product description: {r.text!r}",
+                assumptions=notes,
+            )
+    if conc is None:
+        out.add(
+            entry,
+            "condition",
+            "high",
+            f"Listed in {ref} but the concentration is unknown; review required.",
+            allowed=limit,
+        )
+    elif limit is not None:
+        basis = _basis(_limit_text(entry, labels))
+        amount, basis, how = _convert(checker.data, sub, basis)
+        if how:
+            notes.append(how)
+        if amount is not None and amount > limit:
+            as_ = f" as {basis}" if basis else ""
+            shown = f"{conc:g} % ({amount:g} %{as_})" if amount != conc else f"{conc:g} %"
+            out.add(
+                entry,
+                "over_limit",
+                "high",
+                f"{shown} exceeds the {limit:g} %{as_} limit of {ref}.",
+                allowed=limit,
+                converted=amount,
+                basis=basis,
+                assumptions=notes,
+            )
+    elif not entry.limits and entry.max_text:
+        out.add(
+            entry,
+            "condition",
+            "medium",
+            f"{ref} states a limit that cannot be compared automatically: "
+            f"{entry.max_text!r}; review required.",
+        )
+    threshold = (
+        entry.disclosure_rinse_off_pct or entry.disclosure_leave_on_pct
+        if "rinse_off" in tags
+        else entry.disclosure_leave_on_pct or entry.disclosure_rinse_off_pct
+    )
+    if threshold is not None and conc is not None and conc > threshold:
+        out.add(
+            entry,
+            "disclosure",
+            "low",
+            f"Above the {threshold:g} % labelling threshold of {ref}: name it in the ingredient "
+            "list (labelling duty, not a concentration limit).",
+            allowed=threshold,
+        )
+    warnings = _warnings_for(entry, labels)
+    if warnings and (conc is None or conc > 0):
+        out.add(entry, "label_warning", "medium", f"Required label text ({ref}): {warnings}")
+
+
+def _check_nano(checker: Checker, out: _Out, function: str | None) -> None:
+    sub = out.sub
+    permits = [e for e in sub.entries if e.list_type in POSITIVE_LISTS and _nano_entry(e) is not False]
+    non_nano_only = [e for e in sub.entries if e.list_type in POSITIVE_LISTS and _nano_entry(e) is False]
+    relevant = [e for e in non_nano_only if function in (None, e.list_type)]
+    if relevant and not [e for e in permits if function in (None, e.list_type)]:
+        e = relevant[0]
+        out.add(
+            e,
+            "nano_not_permitted",
+            "high",
+            f"Nanomaterial: {e.reference} covers only the non-nano form; no entry permits "
+            f"{sub.label} as a nanomaterial (Reg. 1223/2009 Art. 14, 16).",
+        )
+    else:
+        out.add(
+            None,
+            "nanomaterial",
+            "medium",
+            "Nanomaterial: dedicated safety assessment and Art. 16 notification required "
+            "(spec 06 §3 gate 6: review).",
+            binding=False,
+            reference="EU Reg. 1223/2009 Art. 16",
+            citation="Regulation (EC) No 1223/2009, Article 16 (nanomaterials)",
+            jurisdiction="EU",
+        )
+
+
+def _hierarchy(sub: _Substance, tags: frozenset[str]) -> None:
+    """Spec 06 §6: a TW limit that is met downgrades EU limit/use findings to advisory."""
+    conc = sub.conc
+    if conc is None:
+        return
+    tw = [e for e in sub.entries if e.jurisdiction == "TW" and e.list_type != "prohibited"]
+    limits = []
+    for e in tw:
+        limit, _, outside, _ = _applicable_limit(e, tags)
+        if limit is not None and not outside:
+            limits.append(limit)
+    tw_blocking = any(f.jurisdiction == "TW" and f.severity in BLOCKING for f in sub.findings)
+    if not limits or tw_blocking or conc > min(limits):
+        return
+    for i, f in enumerate(sub.findings):
+        if f.jurisdiction == "EU" and f.kind in ("over_limit", "outside_permitted_use"):
+            sub.findings[i] = f.model_copy(
+                update={
+                    "binding": False,
+                    "severity": "low",
+                    "message": f"Advisory (TFDA limit {min(limits):g} % is met): {f.message}",
+                }
+            )
+
+
+def _sum_refs(rule: SumRule, index: RuleIndex) -> set[str]:
+    if rule.refs_with_text:
+        return {
+            e.reference
+            for e in index.entries
+            if e.jurisdiction == rule.jurisdiction and rule.refs_with_text in e.max_text
+        }
+    return {f"{rule.jurisdiction} {r}" for r in rule.refs}
+
+
+def _sums(checker: Checker, subs: list[_Substance], tags: frozenset[str]) -> list[Finding]:
+    out: list[Finding] = []
+    for rule in checker.data.sums:
+        refs = _sum_refs(rule, checker.index)
+        parts: list[tuple[_Substance, float, str]] = []
+        for sub in subs:
+            hit = [e for e in sub.entries if e.reference in refs]
+            if not hit or sub.conc is None:
+                continue
+            if not all(_binds(e, sub, sub.function)[0] for e in hit) and not any(
+                _binds(e, sub, sub.function)[0] for e in hit
+            ):
+                continue
+            amount, _, how = _convert(checker.data, sub, rule.basis)
+            parts.append((sub, amount or 0.0, how or ""))
+        if len(parts) < 2:
+            continue
+        total = round(sum(a for _, a, _ in parts), 6)
+        if total <= rule.limit:
+            continue
+        entry = next((e for e in checker.index.entries if e.reference in refs), None)
+        as_ = f" as {rule.basis}" if rule.basis else ""
+        names = [f"{s.label} {s.conc:g} % ({a:g} %{as_})" for s, a, _ in parts]
+        out.append(
+            Finding(
+                ingredient=" + ".join(s.label for s, _, _ in parts),
+                cas=None,
+                kind="sum_over_limit",
+                severity="high",
+                actual=total,
+                allowed=rule.limit,
+                jurisdiction=rule.jurisdiction,
+                binding=True,
+                reference=", ".join(sorted(refs)) if len(refs) <= 3 else f"{rule.id} ({len(refs)} entries)",
+                citation=entry.citation if entry else rule.id,
+                message=f"Sum {total:g} %{as_} exceeds {rule.limit:g} % ({rule.quote!r}): "
+                + "; ".join(names),
+                lines=sorted(n for s, _, _ in parts for n in s.numbers),
+                converted=total,
+                basis=rule.basis,
+                assumptions=[h for _, _, h in parts if h],
+                contributors=[s.label for s, _, _ in parts],
+            )
+        )
+    return out
+
+
+def _positive_lists(checker: Checker, sub: _Substance) -> None:
+    wanted = sub.function
+    if wanted not in POSITIVE_LISTS:
+        return
+    on = {e.jurisdiction for e in sub.entries if e.list_type == wanted}
+    for j in JURISDICTIONS:
+        if not checker.index.has_list(j, wanted) or j in on:
+            continue
+        binding = not (j == "EU" and "TW" in on)
+        _Out(sub).add(
+            None,
+            "not_on_positive_list",
+            "high" if binding else "low",
+            f"Declared as {wanted} but not on the {j} {wanted} list.",
+            binding=binding,
+            reference=f"{j} {wanted} list",
+            citation=checker.index.list_citations[(j, wanted)],
+            jurisdiction=j,
+        )
+
+
+def _unidentified(checker: Checker, sub: _Substance) -> None:
+    line = sub.lines[0]
+    extra = checker.names.names
+    cands = checker.master.candidates(line.name, extra) if checker.master else []
+    if not checker.master:
+        from rapidfuzz import fuzz, process
+
+        cands = [h[0] for h in process.extract(line.name, extra, scorer=fuzz.WRatio, limit=3)]
+    cands = list(dict.fromkeys(cands))
+    why = (
+        "names two substances; give one line per substance"
+        if names_two_substances(line.name)
+        else "matches no ingredient-master entry and no list entry"
+    )
+    _Out(sub).add(
+        None,
+        "unidentified",
+        "high",
+        f"Unidentified line {line.raw!r} ({why}); nothing about it was verified."
+        + (f" Nearest: {', '.join(cands)}." if cands else ""),
+        reference="ingredient identification",
+        citation="issue 12 item 9: nothing unverified passes",
+        jurisdiction="",
+        candidates=cands,
+    )
+
+
+def _line_status(findings: list[Finding]) -> LineStatus:
+    worst = len(LINE_STATUSES) - 1
+    for f in findings:
+        if f.kind == "prohibited" and f.binding:
+            s = 0
+        elif f.kind == "unidentified":
+            s = 2
+        elif f.binding and f.severity in BLOCKING and f.kind != "condition":
+            s = 1
+        elif f.kind == "nanomaterial" or (f.kind == "condition" and f.severity in ("high", "medium")):
+            s = 3
+        elif not f.binding and f.kind in ("over_limit", "outside_permitted_use", "not_on_positive_list"):
+            s = 4
+        elif f.kind == "label_warning":
+            s = 5
+        elif f.kind == "disclosure":
+            s = 6
+        else:
+            continue
+        worst = min(worst, s)
+    return LINE_STATUSES[worst]
+
+
+def evaluate_formula(
+    checker: Checker, product: ProductDescription, lines: Iterable[FormulaLine]
+) -> CheckReport:
+    """Check formula lines for a described product; findings, per-line status and summary."""
+    tags = product_tags(product)
+    parsed = _parse_lines(lines, checker.master)
+    subs, unknown = _group(checker, parsed)
+    assumptions: list[str] = []
+    for sub in subs:
+        _check_substance(checker, sub, tags, assumptions)
+        _hierarchy(sub, tags)
+        _positive_lists(checker, sub)
+    for sub in unknown:
+        _unidentified(checker, sub)
+    sums = _sums(checker, subs, tags)
+    findings = [f for s in (*subs, *unknown) for f in s.findings] + sums
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    findings.sort(key=lambda f: (order[f.severity], f.lines[:1], f.reference))
+    by_line: dict[int, list[Finding]] = {}
+    for f in findings:
+        for n in f.lines:
+            by_line.setdefault(n, []).append(f)
+    line_results = []
+    owner = {ln.number: s for s in (*subs, *unknown) for ln in s.lines}
+    for ln in parsed:
+        s = owner[ln.number]
+        fs = by_line.get(ln.number, [])
+        line_results.append(
+            LineResult(
+                line=ln.number,
+                ingredient=ln.raw,
+                cas=ln.cas[0] if ln.cas else None,
+                identified_as=(ln.record.inci if ln.record else (s.entries[0].inci_name or s.entries[0].chemical_name) if s.entries else None) if not s.key.startswith("?") else None,
+                is_nano=ln.is_nano,
+                concentration=ln.conc,
+                total_concentration=s.conc,
+                status=_line_status(fs),
+                references=sorted({f.reference for f in fs}),
+            )
+        )
+    return CheckReport(
+        findings=findings,
+        summary=_summary(checker, findings, assumptions, len(unknown)),
+        lines=line_results,
+    )
+
+
+def _summary(
+    checker: Checker, findings: list[Finding], assumptions: list[str], unidentified: int
+) -> Summary:
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES}
+    blocking = [f for f in findings if f.binding and f.severity in BLOCKING]
+    loaded = set(checker.index.list_citations)
+    expected = {(j, t) for j in JURISDICTIONS for t in LIST_TYPES}
+    missing = sorted(f"{j} {t}" for j, t in expected - loaded)
+    reasons: list[str] = []
+    if blocking:
+        reasons.append(f"{len(blocking)} blocking finding(s)")
+    if unidentified:
+        reasons.append(f"{unidentified} unidentified line(s): nothing about them was verified")
+    if missing:
+        reasons.append("binding lists not loaded: " + ", ".join(missing))
+    compliant: bool | None
+    if blocking:
+        compliant = False
+    elif missing:
+        compliant = None
+    else:
+        compliant = True
+    return Summary(
+        counts=counts,
+        total=len(findings),
+        compliant=compliant,
+        lists_checked=sorted(f"{j} {t}" for j, t in loaded),
+        lists_missing=missing,
+        reasons=reasons,
+        assumptions=list(dict.fromkeys(assumptions)),
+        blocking=len(blocking),
+        unidentified=unidentified,
+        binding_jurisdictions=sorted({j for j, _ in loaded}),
+    )
+
+
+def time_evaluate(
+    checker: Checker, product: ProductDescription, lines: Sequence[FormulaLine], repeat: int = 50
+) -> float:
+    """Median wall time of evaluate_formula in milliseconds (benchmarks)."""
+    samples = []
+    for _ in range(max(1, repeat)):
+        start = time.perf_counter()
+        evaluate_formula(checker, product, lines)
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    return samples[len(samples) // 2]

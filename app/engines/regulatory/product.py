@@ -1,0 +1,218 @@
+"""The product description as rule tags, and which annex product-type categories apply to it.
+
+Annex texts ("Rinse-off hair products", "Toothpaste", "Face and hand products", "Deodorants") and
+the closed product vocabulary (app/schemas/product_description.py) are both read into the same tags,
+grouped in dimensions; a category applies when every dimension it names is met by the product.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from app.engines.regulatory.models import UseCategory
+from app.schemas.product_description import (
+    ApplicationArea,
+    Population,
+    Presentation,
+    ProductDescription,
+    ProductForm,
+    ProductKind,
+    ProductUse,
+)
+
+FORM = frozenset({"leave_on", "rinse_off"})
+AREA = frozenset(
+    {"face", "eye", "lip", "body", "hands", "feet", "underarm", "hair", "nail", "oral", "skin"}
+    | {"intimate", "nappy"}
+)
+KIND = frozenset(
+    {"hair_dye", "depilatory", "artificial_nail", "nail_hardener", "toothpaste", "mouthwash"}
+    | {"waving", "deodorant", "bath", "shaving", "sunscreen"}
+)
+PRESENTATION = frozenset({"spray", "powder"})
+# Kinds a user always declares; a product without them is not one. Other kinds may be implied.
+_DECLARED_KINDS = frozenset(
+    {"hair_dye", "depilatory", "artificial_nail", "nail_hardener", "waving"}
+)
+
+_AREA_TAGS: dict[ApplicationArea, frozenset[str]] = {
+    ApplicationArea.FACE: frozenset({"face", "skin"}),
+    ApplicationArea.EYE_AREA: frozenset({"eye", "skin"}),
+    ApplicationArea.LIPS: frozenset({"lip"}),
+    ApplicationArea.BODY: frozenset({"body", "skin"}),
+    ApplicationArea.HANDS: frozenset({"hands", "skin"}),
+    ApplicationArea.FEET: frozenset({"feet", "skin"}),
+    ApplicationArea.UNDERARM: frozenset({"underarm", "skin"}),
+    ApplicationArea.HAIR: frozenset({"hair"}),
+    ApplicationArea.SCALP: frozenset({"hair", "skin"}),
+    ApplicationArea.NAILS: frozenset({"nail"}),
+    ApplicationArea.ORAL: frozenset({"oral"}),
+    ApplicationArea.INTIMATE_EXTERNAL: frozenset({"intimate", "skin"}),
+    ApplicationArea.NAPPY_AREA: frozenset({"nappy", "body", "skin"}),
+}
+_KIND_TAGS: dict[ProductKind, frozenset[str]] = {
+    ProductKind.HAIR_DYE: frozenset({"hair_dye", "hair"}),
+    ProductKind.HAIR_WAVING_STRAIGHTENING: frozenset({"waving", "hair"}),
+    ProductKind.DEPILATORY: frozenset({"depilatory", "skin"}),
+    ProductKind.ARTIFICIAL_NAIL_SYSTEM: frozenset({"artificial_nail", "nail"}),
+    ProductKind.NAIL_HARDENER: frozenset({"nail_hardener", "nail"}),
+    ProductKind.TOOTHPASTE: frozenset({"toothpaste", "oral"}),
+    ProductKind.MOUTHWASH: frozenset({"mouthwash", "oral"}),
+    ProductKind.SUNSCREEN: frozenset({"sunscreen"}),
+    ProductKind.DEODORANT_ANTIPERSPIRANT: frozenset({"deodorant", "underarm", "skin"}),
+    ProductKind.LIP_PRODUCT: frozenset({"lip"}),
+    ProductKind.EYE_PRODUCT: frozenset({"eye"}),
+    ProductKind.BATH_PRODUCT: frozenset({"bath"}),
+    ProductKind.SHAVING_PRODUCT: frozenset({"shaving"}),
+}
+
+_KEYWORDS: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = tuple(
+    (re.compile(p, re.IGNORECASE), frozenset(s))
+    for p, s in (
+        (r"leave[\s-]*on", {"leave_on"}),
+        (r"rinse[\s-]*off|hand\s*wash|shower\s*gel|\bsoaps?\b|\bbath\b", {"rinse_off"}),
+        (r"\bbath\b", {"bath"}),
+        (r"shampoo", {"rinse_off", "hair"}),
+        (r"\bhair|scalp|eyelash|eyebrow", {"hair"}),
+        (r"hair\s*dye|dyeing|oxidative", {"hair_dye", "hair"}),
+        (r"waving|straighten|\bcurl", {"waving", "hair"}),
+        (r"\boral|\bmouth|dental|\bteeth", {"oral"}),
+        (r"tooth\s*paste", {"toothpaste", "oral"}),
+        (r"mouth\s*wash", {"mouthwash", "oral"}),
+        (r"\beyes?\b|eye[\s-]*(?:lash|brow|liner|shadow|make)|mascara|\beye\s", {"eye"}),
+        (r"\bnails?\b|cuticle", {"nail"}),
+        (r"artificial nail", {"artificial_nail", "nail"}),
+        (r"nail harden", {"nail_hardener", "nail"}),
+        (r"\bskin|callosit", {"skin"}),
+        (r"\bbody", {"body"}),
+        (r"\bhands?\b", {"hands"}),
+        (r"\bfoot|\bfeet", {"feet"}),
+        (r"deodorant|anti-?\s*perspirant|underarm|axilla", {"deodorant", "underarm"}),
+        (r"\bface|facial", {"face"}),
+        (r"\blips?\b|lipstick", {"lip"}),
+        (r"depilator", {"depilatory", "skin"}),
+        (r"shaving", {"shaving"}),
+        (r"sun\s*(?:screen|care|protect)", {"sunscreen"}),
+        (r"\bspray|aerosol", {"spray"}),
+        (r"\bpowder", {"powder"}),
+        (r"professional", {"professional"}),
+        (r"\bothers?\s+(?:[\w-]+\s+){0,3}?(?:products?|produts|uses?)\b", {"other"}),
+    )
+)
+_EXCLUSION = re.compile(
+    r"\b(?:except(?:ion of)?|excluding|not to be used|other than|not intended)\b", re.IGNORECASE
+)
+_PARENS = re.compile(r"\([^()]*\)")
+
+
+def _keywords(text: str) -> set[str]:
+    found: set[str] = set()
+    for pattern, tags in _KEYWORDS:
+        if pattern.search(text):
+            found |= tags
+    return found
+
+
+@lru_cache(maxsize=4096)
+def text_tags(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(tags, excluded tags) a product-type text names; asides in parentheses are dropped."""
+    stripped = text or ""
+    while _PARENS.search(stripped):
+        stripped = _PARENS.sub(" ", stripped)
+    tags: set[str] = set()
+    excluded: set[str] = set()
+    for line in re.split(r"[\n.;]", stripped):
+        match = _EXCLUSION.search(line)
+        head, tail = (line[: match.start()], line[match.end() :]) if match else (line, "")
+        tags |= _keywords(head)
+        excluded |= _keywords(tail) - {"other", "professional"}
+    if "mucous membrane" in stripped.casefold():
+        excluded |= {"oral", "eye", "lip", "intimate"}
+    return frozenset(tags), frozenset(excluded)
+
+
+def product_tags(desc: ProductDescription) -> frozenset[str]:
+    """Tags of the product under check."""
+    tags: set[str] = {desc.form.value}
+    for area in desc.areas:
+        tags |= _AREA_TAGS[area]
+    if desc.kind is not None:
+        tags |= _KIND_TAGS[desc.kind]
+    if desc.presentation in (Presentation.PUMP_SPRAY, Presentation.PROPELLANT_SPRAY):
+        tags.add("spray")
+    if desc.presentation is Presentation.LOOSE_POWDER:
+        tags.add("powder")
+    if desc.use is ProductUse.PROFESSIONAL:
+        tags.add("professional")
+    if desc.population is not Population.GENERAL:
+        tags.add("children")
+    if desc.form is ProductForm.RINSE_OFF and desc.kind is ProductKind.BATH_PRODUCT:
+        tags.add("bath")
+    return frozenset(tags)
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryTags:
+    label: str
+    tags: frozenset[str]
+    excluded: frozenset[str]
+
+
+def category_tags(category: UseCategory) -> CategoryTags:
+    tags, excluded = text_tags(category.product_type_text)
+    if "professional" in category.scopes:
+        tags |= {"professional"}
+    return CategoryTags(category.label, tags, excluded)
+
+
+def status(cat: CategoryTags, product: frozenset[str]) -> str:
+    """'yes', 'maybe' (the description does not say) or 'no'."""
+    if cat.excluded & product:
+        return "no"
+    if "professional" in cat.tags and "professional" not in product:
+        return "no"
+    tags = cat.tags - {"other", "professional"}
+    if not tags:
+        return "yes" if not cat.label else "maybe"
+    verdict = "yes"
+    for dimension in (FORM, AREA, PRESENTATION):
+        wanted = tags & dimension
+        if wanted and not wanted & product:
+            return "no"
+    wanted_kind = tags & KIND
+    if wanted_kind and not wanted_kind & product:
+        if wanted_kind & _DECLARED_KINDS or product & KIND:
+            return "no"
+        verdict = "maybe"  # e.g. "toothpaste" for an oral product of undeclared kind
+    return verdict
+
+
+def applicable(
+    categories: Iterable[UseCategory], product: frozenset[str]
+) -> tuple[list[UseCategory], bool]:
+    """Categories that apply, and whether the choice is certain (else: strictest of them).
+
+    Most specific definite matches win; "maybe" ones are always added (strictest-limit rule, spec
+    06 §5 rule 6); "other products" categories apply only when no specific one does.
+    """
+    cats = list(categories)
+    tagged = [(c, category_tags(c)) for c in cats]
+    specific = [(c, t) for c, t in tagged if "other" not in t.tags]
+    fallback = [(c, t) for c, t in tagged if "other" in t.tags]
+    definite = [(c, t) for c, t in specific if status(t, product) == "yes"]
+    maybe = [c for c, t in specific if status(t, product) == "maybe"]
+    if "professional" in product and any("professional" in t.tags for _, t in definite):
+        definite = [(c, t) for c, t in definite if "professional" in t.tags]
+    if definite:
+        best = max(len(t.tags & product) for _, t in definite)
+        chosen = [c for c, t in definite if len(t.tags & product) == best]
+        return chosen + maybe, not maybe
+    others = [
+        c
+        for c, t in fallback
+        if status(CategoryTags(t.label, t.tags - {"other"}, t.excluded), product) != "no"
+    ]
+    return maybe + others, not maybe
