@@ -56,7 +56,7 @@ _BASIS = (
     (re.compile(r"\bas\s+Zn\b|\((?:of|as)\s+Zn\)", re.IGNORECASE), "Zn"),
 )
 _OTHER_THAN_PRESERVATIVE = re.compile(
-    r"other than inhibiting the development of micro-?organisms", re.IGNORECASE
+    r"other than inhibiting the development of micro-?\s*organisms", re.IGNORECASE
 )
 _SALT_CATIONS = (
     r"(?:mono|di|tri|tetra)?(?:sodium|potassium|calcium|magnesium|ammonium|zinc|lithium"

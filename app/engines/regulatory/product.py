@@ -106,6 +106,9 @@ _EXCLUSION = re.compile(
     r"\b(?:except(?:ion of)?|excluding|not to be used|other than|not intended)\b", re.IGNORECASE
 )
 _PARENS = re.compile(r"\([^()]*\)")
+_NON_SPRAY = re.compile(r"non[\s-]*spray|not in (?:the )?form of (?:an? )?spray", re.IGNORECASE)
+# "Body products, including propellant and pump spray products": an inclusion, not a condition.
+_INCLUDING = re.compile(r",?\s*\bincluding\b[^\n;.]*", re.IGNORECASE)
 
 
 def _keywords(text: str) -> set[str]:
@@ -120,6 +123,8 @@ def _keywords(text: str) -> set[str]:
 def text_tags(text: str) -> tuple[frozenset[str], frozenset[str]]:
     """(tags, excluded tags) a product-type text names; asides in parentheses are dropped."""
     stripped = text or ""
+    no_spray = bool(_NON_SPRAY.search(stripped))
+    stripped = _NON_SPRAY.sub(" ", _INCLUDING.sub(" ", stripped))
     while _PARENS.search(stripped):
         stripped = _PARENS.sub(" ", stripped)
     tags: set[str] = set()
@@ -129,6 +134,9 @@ def text_tags(text: str) -> tuple[frozenset[str], frozenset[str]]:
         head, tail = (line[: match.start()], line[match.end() :]) if match else (line, "")
         tags |= _keywords(head)
         excluded |= _keywords(tail) - {"other", "professional"}
+    if no_spray:
+        tags.discard("spray")
+        excluded.add("spray")
     if "mucous membrane" in stripped.casefold():
         excluded |= {"oral", "eye", "lip", "intimate"}
     return frozenset(tags), frozenset(excluded)
@@ -168,6 +176,28 @@ def category_tags(category: UseCategory) -> CategoryTags:
     return CategoryTags(category.label, tags, excluded)
 
 
+def _alternatives(category: UseCategory) -> list[CategoryTags]:
+    """A list of product types in one cell ("Toothpastes; Hand soaps; ...") is one option each."""
+    items = [x for x in re.split(r";|\n", category.product_type_text) if x.strip()]
+    if len(items) < 2 or any(_EXCLUSION.search(x) for x in items):
+        return [category_tags(category)]
+    whole = category_tags(category)
+    out = []
+    for item in items:
+        tags, excluded = text_tags(item)
+        if "professional" in whole.tags:
+            tags |= {"professional"}
+        out.append(CategoryTags(category.label, tags, excluded))
+    return out
+
+
+def best_status(category: UseCategory, product: frozenset[str]) -> tuple[str, CategoryTags]:
+    """Status of the category's best-fitting alternative."""
+    rank = {"yes": 0, "maybe": 1, "no": 2}
+    scored = [(status(t, product), t) for t in _alternatives(category)]
+    return min(scored, key=lambda st: (rank[st[0]], -len(st[1].tags & product)))
+
+
 def status(cat: CategoryTags, product: frozenset[str]) -> str:
     """'yes', 'maybe' (the description does not say) or 'no'."""
     if cat.excluded & product:
@@ -199,11 +229,11 @@ def applicable(
     06 §5 rule 6); "other products" categories apply only when no specific one does.
     """
     cats = list(categories)
-    tagged = [(c, category_tags(c)) for c in cats]
-    specific = [(c, t) for c, t in tagged if "other" not in t.tags]
-    fallback = [(c, t) for c, t in tagged if "other" in t.tags]
-    definite = [(c, t) for c, t in specific if status(t, product) == "yes"]
-    maybe = [c for c, t in specific if status(t, product) == "maybe"]
+    scored = [(c, *best_status(c, product)) for c in cats]
+    specific = [(c, st, t) for c, st, t in scored if "other" not in t.tags]
+    fallback = [(c, t) for c, _, t in scored if "other" in t.tags]
+    definite = [(c, t) for c, st, t in specific if st == "yes"]
+    maybe = [c for c, st, _ in specific if st == "maybe"]
     if "professional" in product and any("professional" in t.tags for _, t in definite):
         definite = [(c, t) for c, t in definite if "professional" in t.tags]
     if definite:

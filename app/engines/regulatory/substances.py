@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-_DASHES = re.compile(r"[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]")
-_CAS_DASHED = re.compile(r"(?<![\d-])0*(\d{2,7})-(\d{2})-(\d)(?![\d-])")
-_CAS_PLAIN = re.compile(r"(?<![\d-])0*(\d{5,10})(?![\d-])")
+from app.engines.substance.cas import valid_cas_numbers
+from app.engines.substance.names import normalize_name
+
 _NANO = re.compile(r"\s*[\[(]\s*nano\s*[\])]\s*$", re.IGNORECASE)
 # British/American and ligature spellings folded to one key (INCI uses the American forms).
 _SPELLING = (
@@ -30,31 +30,9 @@ _SPELLING = (
 _TWO_SUBSTANCES = re.compile(r"\s(?:\+|&|/)\s|\s+and\s+(?![^()]*\))", re.IGNORECASE)
 
 
-def _check_digit_ok(body: str, check: str) -> bool:
-    total = sum((i + 1) * int(d) for i, d in enumerate(body[::-1]))
-    return total % 10 == int(check)
-
-
 def normalize_cas_all(value: str | None) -> tuple[str, ...]:
     """Every valid CAS in a cell (any dash, full-width digits, leading zeros, or no dashes)."""
-    text = _DASHES.sub("-", unicodedata.normalize("NFKC", value or ""))
-    found: list[str] = []
-    for m in _CAS_DASHED.finditer(text):
-        body = m.group(1) + m.group(2)
-        cas = f"{int(m.group(1))}-{m.group(2)}-{m.group(3)}"
-        if _check_digit_ok(body, m.group(3)) and cas not in found:
-            found.append(cas)
-    if not found:
-        for m in _CAS_PLAIN.finditer(text):
-            digits = str(int(m.group(1)))
-            if len(digits) < 5:
-                continue
-            head, mid, check = digits[:-3], digits[-3:-1], digits[-1]
-            if _check_digit_ok(head + mid, check):
-                cas = f"{head}-{mid}-{check}"
-                if cas not in found:
-                    found.append(cas)
-    return tuple(found)
+    return valid_cas_numbers(value)
 
 
 def split_nano(name: str) -> tuple[str, bool]:
@@ -71,9 +49,7 @@ def name_key(name: str) -> str:
     Zero-width and look-alike (e.g. Cyrillic) characters are kept, so such a spelling matches
     nothing and surfaces as unidentified instead of being silently read as the real name.
     """
-    text = unicodedata.normalize("NFKC", name or "").replace("\u00ad", "").casefold()
-    text = _DASHES.sub("-", text)
-    text = re.sub(r"[\s\"'’`]+", " ", text).strip(" .,;:")
+    text = normalize_name((name or "").replace("\u00ad", "")).casefold().strip(" .,;:")
     text = re.sub(r"\s*-\s*|\s+", " ", text)
     for pattern, repl in _SPELLING:
         text = pattern.sub(repl, text)
