@@ -43,6 +43,9 @@ class FormulaIngredient(BaseModel):
             "declared positive-list function that is not on that list is a finding."
         ),
     ] = None
+    is_nano: Annotated[
+        bool, Field(description="True for the nanomaterial form (or write '[nano]' after inci).")
+    ] = False
 
 
 class SubstanceQuery(BaseModel):

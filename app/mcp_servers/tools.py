@@ -29,6 +29,7 @@ from app.mcp_servers.schemas import (
     SourceState,
     SubstanceQuery,
 )
+from app.schemas.product_description import ProductDescription
 from app.services.formulation import search_ingredients
 from app.services.regulatory.service import check_lines
 
@@ -60,8 +61,7 @@ async def check_formula(
     deps: ToolDeps,
     ingredients: Sequence[FormulaIngredient],
     *,
-    product_type: str | None,
-    body_area: str | None,
+    product: ProductDescription,
 ) -> CheckReport:
     """The formula compliance check of `POST /ingredients/check-formula`."""
     lines = [
@@ -70,13 +70,12 @@ async def check_formula(
             cas=item.cas,
             concentration_pct=item.concentration,
             function=item.function,
+            is_nano=item.is_nano,
         )
         for item in ingredients
     ]
     async with deps.session() as session:
-        return await check_lines(
-            session, deps.rule_cache, lines, product_type=product_type, body_area=body_area
-        )
+        return await check_lines(session, deps.checker_cache, lines, product=product)
 
 
 def _matched_by(entry: RegulatedEntry, name: str | None, cas: str | None) -> MatchedBy:

@@ -7,6 +7,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from app.engines.regulatory import Finding, Summary
+from app.engines.regulatory.findings import LineResult
+from app.schemas.product_description import ProductDescription
 
 
 class IngredientRead(BaseModel):
@@ -71,6 +73,7 @@ class CheckLine(BaseModel):
     cas: Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)] | None = None
     concentration: Concentration | None = Field(default=None, description="% w/w; null = unknown")
     function: Annotated[str, StringConstraints(max_length=100)] | None = None
+    is_nano: bool = False
 
 
 class CheckFormulaRequest(BaseModel):
@@ -78,8 +81,8 @@ class CheckFormulaRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    product_type: Annotated[str, StringConstraints(max_length=50)] | None = None
-    body_area: Annotated[str, StringConstraints(max_length=50)] | None = None
+    # What the product is (closed vocabulary); for `product_id` it defaults from Item 1's category.
+    product: ProductDescription | None = None
     ingredients: Annotated[list[CheckLine], Field(max_length=2000)] | None = None
     product_id: uuid.UUID | None = None
 
@@ -87,9 +90,14 @@ class CheckFormulaRequest(BaseModel):
     def _one_source(self) -> "CheckFormulaRequest":
         if (self.ingredients is None) == (self.product_id is None):
             raise ValueError("give either `ingredients` or `product_id`")
+        if self.ingredients is not None and self.product is None:
+            raise ValueError("`product` (form, areas, ...) is required with `ingredients`")
         return self
 
 
 class CheckFormulaResponse(BaseModel):
     findings: list[Finding]
     summary: Summary
+    # Per-line status (prohibited / non_compliant / unidentified / review / advisory / ...).
+    lines: list[LineResult] = []
+    product: ProductDescription | None = None

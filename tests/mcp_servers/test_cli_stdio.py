@@ -39,7 +39,7 @@ async def test_tfda_over_stdio_lists_tools_and_checks_a_formula(
         result = await client.call_tool(
             "check_formula",
             {
-                "product_type": "leave_on",
+                "product": {"form": "leave_on", "areas": ["face"]},
                 "ingredients": [
                     {"inci": "Methoxyethanol", "cas": "109-86-4", "concentration": 0.01},
                     {"inci": "Phenoxyethanol", "cas": "122-99-6", "concentration": 1.2},

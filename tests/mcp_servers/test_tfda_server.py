@@ -64,11 +64,11 @@ async def test_lists_tools_with_descriptions_and_input_schemas(deps: ToolDeps, m
         assert tool.output_schema is not None and tool.output_schema["type"] == "object"
         assert tool.annotations is not None and tool.annotations.read_only_hint is True
     formula = tools["check_formula"].input_schema
-    assert formula["required"] == ["ingredients"]
+    assert formula["required"] == ["ingredients", "product"]
     line = formula["$defs"]["FormulaIngredient"]
     assert {"inci", "cas", "concentration", "function"} <= set(line["properties"])
     assert line["required"] == ["inci"]
-    assert {"product_type", "body_area"} <= set(formula["properties"])
+    assert "product" in formula["properties"]
     pubchem = tools["pubchem_query"].input_schema["properties"]
     assert pubchem["cas"]["anyOf"][0]["pattern"] == r"^\d{2,7}-\d{2}-\d$"
     assert "name" in pubchem
@@ -81,8 +81,7 @@ async def test_lists_tools_with_descriptions_and_input_schemas(deps: ToolDeps, m
 
 async def test_check_formula_flags_prohibited_and_over_limit(deps: ToolDeps) -> None:
     formula = {
-        "product_type": "leave_on",
-        "body_area": "face",
+        "product": {"form": "leave_on", "areas": ["face"]},
         "ingredients": [
             {"inci": "Water", "cas": "7732-18-5", "concentration": 80.79},
             {"inci": "Methoxyethanol", "cas": "109-86-4", "concentration": 0.01},

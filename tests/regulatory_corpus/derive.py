@@ -2,7 +2,8 @@
 
 Independent of the engine's parser: it reads the raw CSV cells with the csv module and keeps only
 cells whose reading is unambiguous (a plain "N %" maximum, no product type, no other conditions),
-so a parser bug cannot write its own expected values. Run: uv run python tests/regulatory_corpus/derive.py
+so a parser bug cannot write its own expected values.
+Run: uv run python tests/regulatory_corpus/derive.py
 """
 
 from __future__ import annotations
@@ -80,7 +81,9 @@ def positive_list_cases() -> list[dict[str, object]]:
 
 def annex_ii_cases() -> list[dict[str, object]]:
     out: list[dict[str, object]] = []
-    elsewhere = {c for a in ("III", "IV", "V", "VI") for r in rows(a) for c in CAS.findall(col(r, "cas"))}
+    elsewhere = {
+        c for a in ("III", "IV", "V", "VI") for r in rows(a) for c in CAS.findall(col(r, "cas"))
+    }
     plain = hair = 0
     for r in rows("II"):
         name = col(r, "chemical name").strip()

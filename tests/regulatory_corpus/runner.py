@@ -24,7 +24,14 @@ from app.schemas.product_description import ProductDescription
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 ANNEXES = ("II", "III", "IV", "V", "VI")
-TW_HEADER = ["list_type", "ref_no", "inci_name", "cas_numbers", "max_concentration_pct", "regulation"]
+TW_HEADER = [
+    "list_type",
+    "ref_no",
+    "inci_name",
+    "cas_numbers",
+    "max_concentration_pct",
+    "regulation",
+]
 
 
 def cosing_dir() -> Path:
@@ -37,7 +44,9 @@ def cosing_dir() -> Path:
 
 @lru_cache(maxsize=1)
 def eu_entries() -> tuple[RegulatedEntry, ...]:
-    return tuple(e for a in ANNEXES for e in parse_annex_file(cosing_dir() / f"COSING_Annex_{a}_v2.txt"))
+    return tuple(
+        e for a in ANNEXES for e in parse_annex_file(cosing_dir() / f"COSING_Annex_{a}_v2.txt")
+    )
 
 
 @lru_cache(maxsize=1)

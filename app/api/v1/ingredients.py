@@ -28,12 +28,15 @@ from app.schemas.tasks import TaskAccepted
 from app.services import formulation, tasks
 from app.services.regulatory import RuleIndexCache
 from app.services.regulatory import service as regulatory
+from app.services.regulatory import CheckerCache
 
 router = APIRouter(prefix="/ingredients", tags=["ingredients"], responses=ERROR_RESPONSES)
 
 
-def _rule_cache(request: Request) -> RuleIndexCache:
-    cache: RuleIndexCache = request.app.state.rule_index
+def _checker_cache(request: Request) -> CheckerCache:
+    cache: CheckerCache | None = getattr(request.app.state, "regulatory_checker", None)
+    if cache is None:  # one per app; built lazily so apps made without the lifespan work too
+        cache = request.app.state.regulatory_checker = CheckerCache()
     return cache
 
 
@@ -65,31 +68,36 @@ async def search(
 async def check_formula(
     body: CheckFormulaRequest, principal: CurrentPrincipal, session: TenantSession, request: Request
 ) -> CheckFormulaResponse:
-    """Check a formula (or a product's confirmed Item 3) against the TW and EU lists."""
-    cache = _rule_cache(request)
+    """Check a formula (or a product's confirmed Item 3) against the TW and EU lists.
+
+    `product` is the closed product description the annex conditions are evaluated against.
+    """
+    cache = _checker_cache(request)
     if body.product_id is not None:
-        report = await regulatory.check_product_formula(
+        report, product = await regulatory.check_product_formula(
             session,
             cache,
             org_id=principal.tenant_org,
             product_id=body.product_id,
-            product_type=body.product_type,
-            body_area=body.body_area,
+            product=body.product,
         )
     else:
+        assert body.product is not None  # the request model requires it with `ingredients`
+        product = body.product
         lines = [
             FormulaLine(
                 inci=line.inci,
                 cas=line.cas,
                 concentration_pct=line.concentration,
                 function=line.function,
+                is_nano=line.is_nano,
             )
             for line in body.ingredients or []
         ]
-        report = await regulatory.check_lines(
-            session, cache, lines, product_type=body.product_type, body_area=body.body_area
-        )
-    return CheckFormulaResponse(findings=report.findings, summary=report.summary)
+        report = await regulatory.check_lines(session, cache, lines, product=product)
+    return CheckFormulaResponse(
+        findings=report.findings, summary=report.summary, lines=report.lines, product=product
+    )
 
 
 @router.post("/{ingredient_id}/toxicology", **ACCEPTED)

@@ -300,7 +300,9 @@ def _group(checker: Checker, lines: list[_Line]) -> tuple[list[_Substance], list
         if line.record is None and not entries and not classes:
             unknown.append(_Substance(f"?{line.number}", [line], names, cas, line.is_nano))
             continue
-        base = name_key(line.record.inci) if line.record else (cas[0] if cas else name_key(line.name))
+        base = (
+            name_key(line.record.inci) if line.record else (cas[0] if cas else name_key(line.name))
+        )
         key = f"{base}|nano" if line.is_nano else base
         sub = subs.get(key)
         if sub is None:
@@ -322,7 +324,9 @@ def _limit_text(entry: RegulatedEntry, labels: frozenset[str]) -> str:
     if not by_label or not labels:
         return entry.max_text
     roots = {category_root(x) for x in labels} | set(labels)
-    return " ".join([pre, *(t for k, t in by_label.items() if k in roots or category_root(k) in roots)])
+    return " ".join(
+        [pre, *(t for k, t in by_label.items() if k in roots or category_root(k) in roots)]
+    )
 
 
 def _convert(
@@ -337,9 +341,13 @@ def _convert(
         if got is not None:
             value, how = got
             return round(conc * value, 6), basis, f"{conc:g} % x {value:.4f} ({how})"
-    return conc, basis, (
-        f"no conversion factor to '{basis}' on file for {sub.label}: the line's own amount "
-        "is compared (never less than the converted amount)"
+    return (
+        conc,
+        basis,
+        (
+            f"no conversion factor to '{basis}' on file for {sub.label}: the line's own amount "
+            "is compared (never less than the converted amount)"
+        ),
     )
 
 
@@ -401,9 +409,7 @@ def _exception_lifts(
             continue
         _, _, outside, labels = _applicable_limit(e, tags)
         restrictions = parse_restrictions(e.other_text, e.warnings_text, e.product_type_text)
-        if not outside and not any(
-            r.violated(tags) for r in restrictions if applies_to(r, labels)
-        ):
+        if not outside and not any(r.violated(tags) for r in restrictions if applies_to(r, labels)):
             return e
     return None
 
@@ -412,7 +418,6 @@ def _check_substance(
     checker: Checker, sub: _Substance, tags: frozenset[str], assumptions: list[str]
 ) -> None:
     out = _Out(sub)
-    conc = sub.conc
     function = sub.function
     if function is None and any(e.list_type in POSITIVE_LISTS for e in sub.entries):
         assumptions.append(
@@ -426,7 +431,9 @@ def _check_substance(
         ban = next((e for e in checker.index.entries if e.reference == ref), None)
         if ban is not None and _exception_lifts(checker, ban, sub, tags):
             continue
-        label = "heavy-metal compound gate (spec 06 §3 gate 1)" if gate == "heavy_metal" else "class"
+        label = (
+            "heavy-metal compound gate (spec 06 §3 gate 1)" if gate == "heavy_metal" else "class"
+        )
         out.add(
             ban,
             "prohibited",
@@ -454,7 +461,7 @@ def _check_substance(
                 continue
             out.add(entry, "prohibited", "critical", f"Prohibited substance ({entry.reference}).")
             continue
-        ok, why = _binds(entry, sub, function)
+        ok, _ = _binds(entry, sub, function)
         if not ok:
             continue
         _check_limited(checker, out, entry, tags)
@@ -548,8 +555,12 @@ def _check_limited(
 
 def _check_nano(checker: Checker, out: _Out, function: str | None) -> None:
     sub = out.sub
-    permits = [e for e in sub.entries if e.list_type in POSITIVE_LISTS and _nano_entry(e) is not False]
-    non_nano_only = [e for e in sub.entries if e.list_type in POSITIVE_LISTS and _nano_entry(e) is False]
+    permits = [
+        e for e in sub.entries if e.list_type in POSITIVE_LISTS and _nano_entry(e) is not False
+    ]
+    non_nano_only = [
+        e for e in sub.entries if e.list_type in POSITIVE_LISTS and _nano_entry(e) is False
+    ]
     relevant = [e for e in non_nano_only if function in (None, e.list_type)]
     if relevant and not [e for e in permits if function in (None, e.list_type)]:
         e = relevant[0]
@@ -642,7 +653,9 @@ def _sums(checker: Checker, subs: list[_Substance], tags: frozenset[str]) -> lis
                 allowed=rule.limit,
                 jurisdiction=rule.jurisdiction,
                 binding=True,
-                reference=", ".join(sorted(refs)) if len(refs) <= 3 else f"{rule.id} ({len(refs)} entries)",
+                reference=", ".join(sorted(refs))
+                if len(refs) <= 3
+                else f"{rule.id} ({len(refs)} entries)",
                 citation=entry.citation if entry else rule.id,
                 message=f"Sum {total:g} %{as_} exceeds {rule.limit:g} % ({rule.quote!r}): "
                 + "; ".join(names),
@@ -713,9 +726,15 @@ def _line_status(findings: list[Finding]) -> LineStatus:
             s = 2
         elif f.binding and f.severity in BLOCKING and f.kind != "condition":
             s = 1
-        elif f.kind == "nanomaterial" or (f.kind == "condition" and f.severity in ("high", "medium")):
+        elif f.kind == "nanomaterial" or (
+            f.kind == "condition" and f.severity in ("high", "medium")
+        ):
             s = 3
-        elif not f.binding and f.kind in ("over_limit", "outside_permitted_use", "not_on_positive_list"):
+        elif not f.binding and f.kind in (
+            "over_limit",
+            "outside_permitted_use",
+            "not_on_positive_list",
+        ):
             s = 4
         elif f.kind == "label_warning":
             s = 5
@@ -759,7 +778,15 @@ def evaluate_formula(
                 line=ln.number,
                 ingredient=ln.raw,
                 cas=ln.cas[0] if ln.cas else None,
-                identified_as=(ln.record.inci if ln.record else (s.entries[0].inci_name or s.entries[0].chemical_name) if s.entries else None) if not s.key.startswith("?") else None,
+                identified_as=(
+                    ln.record.inci
+                    if ln.record
+                    else (s.entries[0].inci_name or s.entries[0].chemical_name)
+                    if s.entries
+                    else None
+                )
+                if not s.key.startswith("?")
+                else None,
                 is_nano=ln.is_nano,
                 concentration=ln.conc,
                 total_concentration=s.conc,

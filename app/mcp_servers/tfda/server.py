@@ -23,6 +23,7 @@ from app.mcp_servers.schemas import (
     NormalizeResult,
     PubChemResult,
 )
+from app.schemas.product_description import ProductDescription
 
 NAME = "pifai-tfda"
 INSTRUCTIONS = (
@@ -62,20 +63,15 @@ PUBCHEM_QUERY = (
     "may be assumed; 'no_data' means PubChem has no such compound."
 )
 
-ProductType = Annotated[
-    Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] | None,
+ProductArg = Annotated[
+    ProductDescription,
     Field(
-        description="How the product is used: leave_on | rinse_off, optionally with an area "
-        "word (hair, oral, eye, lip, nail, skin, face, depilatory, professional). null = unknown: "
-        "the strictest applicable limits are used.",
-        examples=["leave_on", "rinse_off", "hair", "oral"],
-    ),
-]
-BodyArea = Annotated[
-    Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] | None,
-    Field(
-        description="Where it is applied, e.g. face, skin, hair, eye, lip, oral, nail.",
-        examples=["face", "hair"],
+        description="What the product is (closed vocabulary): form leave_on|rinse_off, areas "
+        "(face, eye_area, lips, body, hands, feet, underarm, hair, scalp, nails, oral, "
+        "intimate_external, nappy_area), kind (e.g. toothpaste, mouthwash, hair_dye), "
+        "presentation (non_spray, pump_spray, propellant_spray, loose_powder), use "
+        "(consumer, professional), population (general, children_under_3/6/10).",
+        examples=[{"form": "leave_on", "areas": ["face"]}],
     ),
 ]
 
@@ -100,12 +96,9 @@ def build_server(deps: ToolDeps) -> MCPServer[Any]:
             list[FormulaIngredient],
             Field(min_length=1, max_length=2000, description="The formula's ingredients."),
         ],
-        product_type: ProductType = None,
-        body_area: BodyArea = None,
+        product: ProductArg,
     ) -> CheckReport:
-        return await tools.check_formula(
-            deps, ingredients, product_type=product_type, body_area=body_area
-        )
+        return await tools.check_formula(deps, ingredients, product=product)
 
     add_check_restricted(server, deps)
 

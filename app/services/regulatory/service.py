@@ -3,64 +3,97 @@
 import uuid
 from decimal import Decimal
 
+from pydantic import ValidationError
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.errors import Conflict, NotFound
-from app.engines.regulatory.check import check_formula
-from app.engines.regulatory.findings import CheckReport, FormulaLine
+from app.core.errors import Conflict, NotFound, Unprocessable
+from app.engines.regulatory.engine import evaluate_formula
+from app.engines.regulatory.findings import CheckReport, FormulaLine, LineResult
 from app.engines.substance import normalize_name
 from app.models import RegulatedSubstance
+from app.models.enums import ProductCategory
+from app.schemas.product_description import CATEGORY_DEFAULTS, ProductDescription
 from app.services import formulation
-from app.services.regulatory.store import RuleIndexCache
+from app.services.regulatory.store import CheckerCache
 
-# products.category -> the check's product type; unknown ones use the strictest limits (06 §5.6)
-CATEGORY_PRODUCT_TYPE = {"oral": "oral", "eye": "eye", "hair_dye": "hair", "lip": "lip"}
+
+def description_for_category(category: str, given: ProductDescription | None) -> ProductDescription:
+    """The product's description: the one given, else Item 1 category defaults (editable).
+
+    A category whose defaults do not say the form and areas cannot be checked honestly: 422.
+    """
+    if given is not None:
+        return given
+    try:
+        defaults = CATEGORY_DEFAULTS[ProductCategory(category)]
+    except ValueError:
+        defaults = {}
+    try:
+        return ProductDescription.model_validate(defaults)
+    except ValidationError as exc:
+        missing = sorted({str(e["loc"][0]) for e in exc.errors() if e["loc"]})
+        raise Unprocessable(
+            f"Category {category!r} does not say the product's {', '.join(missing)}; "
+            "send `product` with the check",
+            details={"missing": missing},
+        ) from exc
 
 
 async def check_lines(
     session: AsyncSession,
-    cache: RuleIndexCache,
+    cache: CheckerCache,
     lines: list[FormulaLine],
     *,
-    product_type: str | None,
-    body_area: str | None,
+    product: ProductDescription,
 ) -> CheckReport:
-    index = await cache.get(session)
-    return check_formula(index, product_type, body_area, lines)
+    checker = await cache.get(session)
+    return evaluate_formula(checker, product, lines)
+
+
+async def line_results(
+    session: AsyncSession,
+    cache: CheckerCache,
+    lines: list[FormulaLine],
+    *,
+    product: ProductDescription,
+) -> list[LineResult]:
+    """Per-line regulatory status (prohibited / non_compliant / unidentified / review /
+    advisory / label_warning / disclosure / compliant), in line order, for the safety engine."""
+    return (await check_lines(session, cache, lines, product=product)).lines
 
 
 async def check_product_formula(
     session: AsyncSession,
-    cache: RuleIndexCache,
+    cache: CheckerCache,
     *,
     org_id: uuid.UUID,
     product_id: uuid.UUID,
-    product_type: str | None,
-    body_area: str | None,
-) -> CheckReport:
+    product: ProductDescription | None,
+) -> tuple[CheckReport, ProductDescription]:
     """The same check on a product's confirmed Item 3 lines."""
     from app.services.products import get_product_for_org
 
-    product = await get_product_for_org(session, product_id, org_id)
-    if product is None:
+    row = await get_product_for_org(session, product_id, org_id)
+    if row is None:
         raise NotFound("Product not found")
     rows = await formulation.confirmed_lines(session, product_id, org_id)
     if not rows:  # checking nothing must not read as a clean formula
         raise Conflict("The product has no confirmed Item 3 formula yet; confirm the draft first")
+    description = description_for_category(row.category, product)
     lines = [
         FormulaLine(
-            inci=row.inci_name or row.raw_name,
-            cas=row.cas_number,
-            concentration_pct=float(row.concentration_pct)
-            if isinstance(row.concentration_pct, Decimal)
+            inci=r.inci_name or r.raw_name,
+            cas=r.cas_number,
+            concentration_pct=float(r.concentration_pct)
+            if isinstance(r.concentration_pct, Decimal)
             else None,
-            function=row.function,
+            function=r.function,
         )
-        for row in rows
+        for r in rows
     ]
-    kind = product_type or CATEGORY_PRODUCT_TYPE.get(product.category)
-    return await check_lines(session, cache, lines, product_type=kind, body_area=body_area)
+    report = await check_lines(session, cache, lines, product=description)
+    return report, description
 
 
 async def list_status(

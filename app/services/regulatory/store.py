@@ -11,11 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.versioned_cache import VersionedCache
 from app.engines.regulatory.diff import entry_keys
+from app.engines.regulatory.engine import Checker
 from app.engines.regulatory.index import RuleIndex
 from app.engines.regulatory.models import RegulatedEntry
 from app.engines.regulatory.serialize import entry_from_json, entry_to_json
+from app.engines.regulatory.substances import MasterRecord, SubstanceMaster, normalize_cas_all
 from app.engines.substance import normalize_name
-from app.models import ChemicalSyncRun, RegulatedSubstance, RegulatedSubstanceLimit
+from app.models import ChemicalSyncRun, Ingredient, RegulatedSubstance, RegulatedSubstanceLimit
 from app.models.enums import SyncRunStatus, SyncSource
 
 DIFF_SAMPLE = 200  # refs listed per category in the stored diff
@@ -174,3 +176,47 @@ class RuleIndexCache(VersionedCache[RuleIndex]):
 
 async def _build_index(session: AsyncSession) -> RuleIndex:
     return RuleIndex.build(await load_entries(session))
+
+
+class CheckerCache(VersionedCache[Checker]):
+    """The v2 formula checker (lists + ingredient master), rebuilt when either changes."""
+
+    def __init__(self) -> None:
+        version = select(
+            select(func.count()).select_from(RegulatedSubstance).scalar_subquery(),
+            select(func.max(RegulatedSubstance.updated_at)).scalar_subquery(),
+            select(func.count()).select_from(Ingredient).scalar_subquery(),
+            select(func.max(Ingredient.updated_at)).scalar_subquery(),
+        )
+        super().__init__(version, _build_checker)
+
+
+async def load_master(session: AsyncSession) -> SubstanceMaster:
+    """Ingredient master from the shared `ingredients` table (INCI, CAS, synonyms, zh names)."""
+    rows = await session.execute(
+        select(
+            Ingredient.inci_name,
+            Ingredient.cas_number,
+            Ingredient.cas_numbers,
+            Ingredient.synonyms,
+            Ingredient.zh_name,
+            Ingredient.functions,
+        )
+    )
+    records = []
+    for inci, cas, cas_list, synonyms, zh, functions in rows:
+        numbers = tuple(dict.fromkeys(c for c in (cas, *(cas_list or ())) if c))
+        records.append(
+            MasterRecord(
+                inci=inci,
+                cas=tuple(c for n in numbers for c in normalize_cas_all(n)),
+                names=tuple(n for n in (*(synonyms or ()), zh) if n),
+                functions=tuple(functions or ()),
+            )
+        )
+    return SubstanceMaster.build(records)
+
+
+async def _build_checker(session: AsyncSession) -> Checker:
+    index = RuleIndex.build(await load_entries(session))
+    return Checker.build(index, await load_master(session))

@@ -45,13 +45,15 @@ async def test_ingredient_detail_shows_list_status(
     assert all(s["citation"] for s in statuses)
 
 
+FACE = {"form": "leave_on", "areas": ["face"]}
+
+
 async def test_check_formula_findings(
     client: AsyncClient, owner_session: AsyncSession, settings: Settings
 ) -> None:
     actor = await make_actor(owner_session, settings)
     body = {
-        "product_type": "leave_on",
-        "body_area": "face",
+        "product": {"form": "leave_on", "areas": ["face"]},
         "ingredients": [
             {"inci": "Water", "cas": "7732-18-5", "concentration": 80},
             {"inci": "Methoxyethanol", "cas": "109-86-4", "concentration": 0.01},
@@ -91,7 +93,9 @@ async def test_check_formula_rejects_invalid_lines(
 ) -> None:
     actor = await make_actor(owner_session, settings)
     response = await client.post(
-        "/api/v1/ingredients/check-formula", json={"ingredients": [line]}, headers=actor.headers
+        "/api/v1/ingredients/check-formula",
+        json={"product": FACE, "ingredients": [line]},
+        headers=actor.headers,
     )
     assert response.status_code == 422
 
@@ -128,9 +132,16 @@ async def test_confirmed_item3_is_checked_by_product_id(
         headers=actor.headers,
     )
     assert confirm.status_code == 200 and confirm.json()["status"] == "human_reviewed"
-    response = await client.post(
+    undescribed = await client.post(
         "/api/v1/ingredients/check-formula",
         json={"product_id": str(product.id)},
+        headers=actor.headers,
+    )
+    assert undescribed.status_code == 422  # a 'general' category does not say form and areas
+    assert "form" in undescribed.json()["error"]["message"]
+    response = await client.post(
+        "/api/v1/ingredients/check-formula",
+        json={"product_id": str(product.id), "product": FACE},
         headers=actor.headers,
     )
     assert response.status_code == 200
@@ -138,7 +149,72 @@ async def test_confirmed_item3_is_checked_by_product_id(
     outsider = await make_actor(owner_session, settings)
     hidden = await client.post(
         "/api/v1/ingredients/check-formula",
-        json={"product_id": str(product.id)},
+        json={"product_id": str(product.id), "product": FACE},
         headers=outsider.headers,
     )
     assert hidden.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("product", "allowed"),
+    [
+        ({"form": "cream", "areas": ["face"]}, ["leave_on", "rinse_off"]),
+        ({"form": "leave_on", "areas": ["skin"]}, ["face", "eye_area", "nappy_area"]),
+        ({"form": "leave_on", "areas": ["face"], "presentation": "aerosol"}, ["propellant_spray"]),
+        ({"form": "leave_on", "areas": ["face"], "population": "baby"}, ["children_under_3"]),
+    ],
+)
+async def test_check_formula_unknown_description_value_lists_allowed_values(
+    client: AsyncClient,
+    owner_session: AsyncSession,
+    settings: Settings,
+    product: dict[str, object],
+    allowed: list[str],
+) -> None:
+    actor = await make_actor(owner_session, settings)
+    body = {"product": product, "ingredients": [{"inci": "Water", "concentration": 90}]}
+    response = await client.post(
+        "/api/v1/ingredients/check-formula", json=body, headers=actor.headers
+    )
+    assert response.status_code == 422
+    assert all(value in response.text for value in allowed), response.text
+
+
+async def test_check_formula_needs_a_product_and_rejects_the_old_free_text(
+    client: AsyncClient, owner_session: AsyncSession, settings: Settings
+) -> None:
+    actor = await make_actor(owner_session, settings)
+    lines = [{"inci": "Water", "concentration": 90}]
+    for body in (
+        {"ingredients": lines},
+        {"product_type": "leave_on", "body_area": "face", "ingredients": lines},
+    ):
+        response = await client.post(
+            "/api/v1/ingredients/check-formula", json=body, headers=actor.headers
+        )
+        assert response.status_code == 422
+
+
+async def test_check_formula_lines_unidentified_and_product_conditions(
+    client: AsyncClient, owner_session: AsyncSession, settings: Settings
+) -> None:
+    actor = await make_actor(owner_session, settings)
+    body = {
+        "product": {"form": "leave_on", "areas": ["face"], "presentation": "propellant_spray"},
+        "ingredients": [
+            {"inci": "Xyzzy", "concentration": 30},
+            {"inci": "Zinc Oxide", "cas": "1314-13-2", "concentration": 10, "is_nano": False},
+            {"inci": "Mercuric chloride", "cas": "7487-94-7", "concentration": 0.0001},
+        ],
+    }
+    response = await client.post(
+        "/api/v1/ingredients/check-formula", json=body, headers=actor.headers
+    )
+    assert response.status_code == 200, response.text
+    data = response.json()
+    assert [ln["status"] for ln in data["lines"]] == ["unidentified", "non_compliant", "prohibited"]
+    assert data["summary"]["compliant"] is False and data["summary"]["unidentified"] == 1
+    unidentified = next(f for f in data["findings"] if f["kind"] == "unidentified")
+    assert unidentified["lines"] == [1]
+    assert any(f["kind"] == "restriction_violated" for f in data["findings"])
+    assert data["product"]["presentation"] == "propellant_spray"
