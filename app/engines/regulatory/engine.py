@@ -12,6 +12,8 @@ import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from typing import Any
 
 from app.engines.regulatory.findings import (
     LINE_STATUSES,
@@ -27,7 +29,8 @@ from app.engines.regulatory.findings import (
     Summary,
 )
 from app.engines.regulatory.index import RuleIndex
-from app.engines.regulatory.labels import category_root, segments_by_label
+from app.engines.regulatory.labels import category_root
+from app.engines.regulatory.labels import segments_by_label as _segments_uncached
 from app.engines.regulatory.models import LIST_TYPES, RegulatedEntry
 from app.engines.regulatory.product import applicable, product_tags
 from app.engines.regulatory.restrictions import applies_to, parse_restrictions
@@ -64,6 +67,9 @@ _SALT_CATIONS = (
 )
 _CHILD = {"general": None}
 BLOCKING: frozenset[Severity] = frozenset({"critical", "high"})
+segments_by_label = lru_cache(maxsize=8192)(_segments_uncached)
+# (id(entry), product tags) -> result + the entry itself (guards against a reused id).
+_LIMITS: dict[tuple[int, frozenset[str]], tuple[Any, ...]] = {}
 
 
 def _nano_entry(entry: RegulatedEntry) -> bool | None:
@@ -87,7 +93,7 @@ class _Line:
     record: MasterRecord | None = None
 
 
-@dataclass(slots=True)
+@dataclass
 class _Substance:
     key: str
     lines: list[_Line]
@@ -111,7 +117,7 @@ class _Substance:
     def numbers(self) -> list[int]:
         return [ln.number for ln in self.lines]
 
-    @property
+    @cached_property
     def function(self) -> str | None:
         """Declared positive-list function; None when undeclared or the lines disagree."""
         declared = {ln.positive_list or ("other" if ln.function else None) for ln in self.lines}
@@ -203,10 +209,17 @@ class Checker:
     names: NameIndex
     master: SubstanceMaster | None
     data: RuleData
+    by_ref: dict[str, RegulatedEntry] = field(default_factory=dict)
+    sum_refs: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, index: RuleIndex, master: SubstanceMaster | None = None) -> Checker:
-        return cls(index, NameIndex.build(index.entries), master, rule_data())
+        data = rule_data()
+        checker = cls(index, NameIndex.build(index.entries), master, data)
+        for e in index.entries:
+            checker.by_ref.setdefault(e.reference, e)
+        checker.sum_refs = {rule.id: _sum_refs(rule, index) for rule in data.sums}
+        return checker
 
 
 class _Out:
@@ -355,6 +368,20 @@ def _applicable_limit(
     entry: RegulatedEntry, tags: frozenset[str]
 ) -> tuple[float | None, bool, bool, frozenset[str]]:
     """(limit, certain, outside permitted use, applied labels)."""
+    key = (id(entry), tags)
+    hit = _LIMITS.get(key)
+    if hit is not None and hit[4] is entry:
+        return hit[0], hit[1], hit[2], hit[3]
+    value = _applicable_uncached(entry, tags)
+    if len(_LIMITS) > 50_000:
+        _LIMITS.clear()
+    _LIMITS[key] = (*value, entry)
+    return value
+
+
+def _applicable_uncached(
+    entry: RegulatedEntry, tags: frozenset[str]
+) -> tuple[float | None, bool, bool, frozenset[str]]:
     if not entry.categories:
         limits = [lim.max_pct for lim in entry.limits]
         return (min(limits) if limits else None), True, False, frozenset()
@@ -428,7 +455,7 @@ def _check_substance(
     for ref, gate, source in sub.classes:
         if ref in banned_refs:
             continue
-        ban = next((e for e in checker.index.entries if e.reference == ref), None)
+        ban = checker.by_ref.get(ref)
         if ban is not None and _exception_lifts(checker, ban, sub, tags):
             continue
         label = (
@@ -623,7 +650,7 @@ def _sum_refs(rule: SumRule, index: RuleIndex) -> set[str]:
 def _sums(checker: Checker, subs: list[_Substance], tags: frozenset[str]) -> list[Finding]:
     out: list[Finding] = []
     for rule in checker.data.sums:
-        refs = _sum_refs(rule, checker.index)
+        refs = checker.sum_refs[rule.id]
         parts: list[tuple[_Substance, float, str]] = []
         for sub in subs:
             hit = [e for e in sub.entries if e.reference in refs]
@@ -640,7 +667,7 @@ def _sums(checker: Checker, subs: list[_Substance], tags: frozenset[str]) -> lis
         total = round(sum(a for _, a, _ in parts), 6)
         if total <= rule.limit:
             continue
-        entry = next((e for e in checker.index.entries if e.reference in refs), None)
+        entry = next((checker.by_ref[r] for r in sorted(refs) if r in checker.by_ref), None)
         as_ = f" as {rule.basis}" if rule.basis else ""
         names = [f"{s.label} {s.conc:g} % ({a:g} %{as_})" for s, a, _ in parts]
         out.append(

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -30,6 +31,7 @@ _SPELLING = (
 _TWO_SUBSTANCES = re.compile(r"\s(?:\+|&|/)\s|\s+and\s+(?![^()]*\))", re.IGNORECASE)
 
 
+@lru_cache(maxsize=16384)
 def normalize_cas_all(value: str | None) -> tuple[str, ...]:
     """Every valid CAS in a cell (any dash, full-width digits, leading zeros, or no dashes)."""
     return valid_cas_numbers(value)
@@ -43,6 +45,7 @@ def split_nano(name: str) -> tuple[str, bool]:
     return cleaned, False
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """Whole-name matching key: NFKC, case-folded, hyphens/spaces/quotes folded, spellings folded.
 

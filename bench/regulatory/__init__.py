@@ -1,0 +1,1 @@
+"""Regulatory check benchmark: corpus false negatives/positives per mechanism, and timing."""
