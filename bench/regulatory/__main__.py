@@ -77,7 +77,8 @@ def main(repeat: int) -> None:
     product = ProductDescription(form="leave_on", areas=["face", "body"], kind="sunscreen")
     median = time_evaluate(checker(), product, lines, repeat)
     print(
-        f"evaluate_formula, {len(lines)} ingredients, all annexes: median {median:.2f} ms ({repeat} runs)"
+        f"evaluate_formula, {len(lines)} ingredients, all annexes: "
+        f"median {median:.2f} ms ({repeat} runs)"
     )
 
 
