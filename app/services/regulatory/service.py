@@ -19,18 +19,19 @@ from app.services.regulatory.store import CheckerCache
 
 
 def description_for_category(category: str, given: ProductDescription | None) -> ProductDescription:
-    """The product's description: the one given, else Item 1 category defaults (editable).
+    """The product's description: the fields given, the rest from Item 1 category defaults.
 
     A category whose defaults do not say the form and areas cannot be checked honestly: 422.
     """
-    if given is not None:
-        return given
     try:
         defaults = CATEGORY_DEFAULTS[ProductCategory(category)]
     except ValueError:
         defaults = {}
+    # What the request states wins; what it leaves out comes from the category (a `baby`
+    # product stays for children under 3 unless the request says otherwise).
+    stated = given.model_dump(exclude_unset=True) if given is not None else {}
     try:
-        return ProductDescription.model_validate(defaults)
+        return ProductDescription.model_validate({**defaults, **stated})
     except ValidationError as exc:
         missing = sorted({str(e["loc"][0]) for e in exc.errors() if e["loc"]})
         raise Unprocessable(

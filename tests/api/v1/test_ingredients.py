@@ -218,3 +218,31 @@ async def test_check_formula_lines_unidentified_and_product_conditions(
     assert unidentified["lines"] == [1]
     assert any(f["kind"] == "restriction_violated" for f in data["findings"])
     assert data["product"]["presentation"] == "propellant_spray"
+
+
+async def test_product_check_takes_category_defaults_for_unstated_fields(
+    client: AsyncClient, owner_session: AsyncSession, settings: Settings
+) -> None:
+    actor = await make_actor(owner_session, settings)
+    product = await make_product(owner_session, actor, category="baby")
+    line = {
+        "raw_name": "Salicylic acid",
+        "inci_name": "SALICYLIC ACID",
+        "cas": "69-72-7",
+        "concentration_pct": "0.2",
+    }
+    confirm = await client.put(
+        f"/api/v1/products/{product.id}/pif/3",
+        json={"data": {"ingredients": [line]}, "confirm": True},
+        headers=actor.headers,
+    )
+    assert confirm.status_code == 200
+    response = await client.post(
+        "/api/v1/ingredients/check-formula",
+        json={"product_id": str(product.id), "product": {"form": "leave_on", "areas": ["body"]}},
+        headers=actor.headers,
+    )
+    assert response.status_code == 200, response.text
+    data = response.json()
+    assert data["product"]["population"] == "children_under_3"
+    assert any(f["kind"] == "restriction_violated" for f in data["findings"])
