@@ -402,6 +402,15 @@ def _warnings_for(entry: RegulatedEntry, labels: frozenset[str]) -> str:
     return "\n".join(p for p in parts if p).strip()
 
 
+def _hair_dye_use_only(entry: RegulatedEntry) -> bool:
+    """An Annex III entry whose every category is a hair-dye (or eyelash-dye) substance use."""
+    text = entry.product_type_text.casefold()
+    if entry.list_type != "restricted" or "hair dye" not in text:
+        return False
+    cats = [c.product_type_text.casefold() for c in entry.categories] or [text]
+    return all("dye" in c or "colouring" in c or "coloring" in c for c in cats)
+
+
 def _binds(entry: RegulatedEntry, sub: _Substance, function: str | None) -> tuple[bool, str]:
     """Whether the entry binds this line (nano form, declared function), and why not."""
     nano = _nano_entry(entry)
@@ -452,6 +461,9 @@ def _check_substance(
             "(strictest reading)"
         )
     banned_refs = {e.reference for e in sub.entries if e.list_type == "prohibited"}
+    colorant = function in (None, "colorant") and any(
+        e.list_type == "colorant" and e.jurisdiction == "EU" for e in sub.entries
+    )
     for ref, gate, source in sub.classes:
         if ref in banned_refs:
             continue
@@ -491,6 +503,8 @@ def _check_substance(
         ok, _ = _binds(entry, sub, function)
         if not ok:
             continue
+        if _hair_dye_use_only(entry) and "hair_dye" not in tags and colorant:
+            continue  # its use as a colourant outside hair dyes is Annex IV's to govern
         _check_limited(checker, out, entry, tags)
     if sub.is_nano:
         _check_nano(checker, out, function)
