@@ -26,9 +26,8 @@ from app.schemas.ingredients import (
 )
 from app.schemas.tasks import TaskAccepted
 from app.services import formulation, tasks
-from app.services.regulatory import RuleIndexCache
-from app.services.regulatory import service as regulatory
 from app.services.regulatory import CheckerCache
+from app.services.regulatory import service as regulatory
 
 router = APIRouter(prefix="/ingredients", tags=["ingredients"], responses=ERROR_RESPONSES)
 

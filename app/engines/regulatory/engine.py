@@ -32,7 +32,7 @@ from app.engines.regulatory.index import RuleIndex
 from app.engines.regulatory.labels import category_root
 from app.engines.regulatory.labels import segments_by_label as _segments_uncached
 from app.engines.regulatory.models import LIST_TYPES, RegulatedEntry
-from app.engines.regulatory.product import applicable, product_tags
+from app.engines.regulatory.product import Description, applicable, product_tags
 from app.engines.regulatory.restrictions import applies_to, parse_restrictions
 from app.engines.regulatory.ruledata import RuleData, SumRule, rule_data
 from app.engines.regulatory.substances import (
@@ -43,7 +43,6 @@ from app.engines.regulatory.substances import (
     normalize_cas_all,
     split_nano,
 )
-from app.schemas.product_description import ProductDescription
 
 JURISDICTIONS = ("TW", "EU")
 _HAIR_DYE_ONLY = re.compile(r"when used as (?:a )?substances? in hair dye", re.IGNORECASE)
@@ -788,7 +787,7 @@ def _line_status(findings: list[Finding]) -> LineStatus:
 
 
 def evaluate_formula(
-    checker: Checker, product: ProductDescription, lines: Iterable[FormulaLine]
+    checker: Checker, product: Description, lines: Iterable[FormulaLine]
 ) -> CheckReport:
     """Check formula lines for a described product; findings, per-line status and summary."""
     tags = product_tags(product)
@@ -879,7 +878,7 @@ def _summary(
 
 
 def time_evaluate(
-    checker: Checker, product: ProductDescription, lines: Sequence[FormulaLine], repeat: int = 50
+    checker: Checker, product: Description, lines: Sequence[FormulaLine], repeat: int = 50
 ) -> float:
     """Median wall time of evaluate_formula in milliseconds (benchmarks)."""
     samples = []

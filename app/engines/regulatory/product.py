@@ -8,20 +8,33 @@ grouped in dimensions; a category applies when every dimension it names is met b
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 from app.engines.regulatory.models import UseCategory
-from app.schemas.product_description import (
-    ApplicationArea,
-    Population,
-    Presentation,
-    ProductDescription,
-    ProductForm,
-    ProductKind,
-    ProductUse,
-)
+
+
+class Description(Protocol):
+    """The product description (app/schemas/product_description.py); values are str enums.
+
+    Engines do not import the API schemas (layering), so the vocabulary is read by value here.
+    """
+
+    @property
+    def form(self) -> str: ...
+    @property
+    def areas(self) -> Sequence[str]: ...
+    @property
+    def kind(self) -> str | None: ...
+    @property
+    def presentation(self) -> str: ...
+    @property
+    def use(self) -> str: ...
+    @property
+    def population(self) -> str: ...
+
 
 FORM = frozenset({"leave_on", "rinse_off"})
 AREA = frozenset(
@@ -38,36 +51,42 @@ _DECLARED_KINDS = frozenset(
     {"hair_dye", "depilatory", "artificial_nail", "nail_hardener", "waving"}
 )
 
-_AREA_TAGS: dict[ApplicationArea, frozenset[str]] = {
-    ApplicationArea.FACE: frozenset({"face", "skin"}),
-    ApplicationArea.EYE_AREA: frozenset({"eye", "skin"}),
-    ApplicationArea.LIPS: frozenset({"lip"}),
-    ApplicationArea.BODY: frozenset({"body", "skin"}),
-    ApplicationArea.HANDS: frozenset({"hands", "skin"}),
-    ApplicationArea.FEET: frozenset({"feet", "skin"}),
-    ApplicationArea.UNDERARM: frozenset({"underarm", "skin"}),
-    ApplicationArea.HAIR: frozenset({"hair"}),
-    ApplicationArea.SCALP: frozenset({"hair", "skin"}),
-    ApplicationArea.NAILS: frozenset({"nail"}),
-    ApplicationArea.ORAL: frozenset({"oral"}),
-    ApplicationArea.INTIMATE_EXTERNAL: frozenset({"intimate", "skin"}),
-    ApplicationArea.NAPPY_AREA: frozenset({"nappy", "body", "skin"}),
+# Vocabulary value -> rule tags.
+_AREA_TAGS: dict[str, frozenset[str]] = {
+    "face": frozenset({"face", "skin"}),
+    "eye_area": frozenset({"eye", "skin"}),
+    "lips": frozenset({"lip"}),
+    "body": frozenset({"body", "skin"}),
+    "hands": frozenset({"hands", "skin"}),
+    "feet": frozenset({"feet", "skin"}),
+    "underarm": frozenset({"underarm", "skin"}),
+    "hair": frozenset({"hair"}),
+    "scalp": frozenset({"hair", "skin"}),
+    "nails": frozenset({"nail"}),
+    "oral": frozenset({"oral"}),
+    "intimate_external": frozenset({"intimate", "skin"}),
+    "nappy_area": frozenset({"nappy", "body", "skin"}),
 }
-_KIND_TAGS: dict[ProductKind, frozenset[str]] = {
-    ProductKind.HAIR_DYE: frozenset({"hair_dye", "hair"}),
-    ProductKind.HAIR_WAVING_STRAIGHTENING: frozenset({"waving", "hair"}),
-    ProductKind.DEPILATORY: frozenset({"depilatory", "skin"}),
-    ProductKind.ARTIFICIAL_NAIL_SYSTEM: frozenset({"artificial_nail", "nail"}),
-    ProductKind.NAIL_HARDENER: frozenset({"nail_hardener", "nail"}),
-    ProductKind.TOOTHPASTE: frozenset({"toothpaste", "oral"}),
-    ProductKind.MOUTHWASH: frozenset({"mouthwash", "oral"}),
-    ProductKind.SUNSCREEN: frozenset({"sunscreen"}),
-    ProductKind.DEODORANT_ANTIPERSPIRANT: frozenset({"deodorant", "underarm", "skin"}),
-    ProductKind.LIP_PRODUCT: frozenset({"lip"}),
-    ProductKind.EYE_PRODUCT: frozenset({"eye"}),
-    ProductKind.BATH_PRODUCT: frozenset({"bath"}),
-    ProductKind.SHAVING_PRODUCT: frozenset({"shaving"}),
+_KIND_TAGS: dict[str, frozenset[str]] = {
+    "hair_dye": frozenset({"hair_dye", "hair"}),
+    "hair_waving_straightening": frozenset({"waving", "hair"}),
+    "depilatory": frozenset({"depilatory", "skin"}),
+    "artificial_nail_system": frozenset({"artificial_nail", "nail"}),
+    "nail_hardener": frozenset({"nail_hardener", "nail"}),
+    "toothpaste": frozenset({"toothpaste", "oral"}),
+    "mouthwash": frozenset({"mouthwash", "oral"}),
+    "sunscreen": frozenset({"sunscreen"}),
+    "deodorant_antiperspirant": frozenset({"deodorant", "underarm", "skin"}),
+    "lip_product": frozenset({"lip"}),
+    "eye_product": frozenset({"eye"}),
+    "bath_product": frozenset({"bath"}),
+    "shaving_product": frozenset({"shaving"}),
 }
+
+
+def _v(value: object) -> str:
+    return str(getattr(value, "value", value))
+
 
 _KEYWORDS: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = tuple(
     (re.compile(p, re.IGNORECASE), frozenset(s))
@@ -142,23 +161,24 @@ def text_tags(text: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(tags), frozenset(excluded)
 
 
-def product_tags(desc: ProductDescription) -> frozenset[str]:
+def product_tags(desc: Description) -> frozenset[str]:
     """Tags of the product under check."""
-    tags: set[str] = {desc.form.value}
+    form = _v(desc.form)
+    tags: set[str] = {form}
     for area in desc.areas:
-        tags |= _AREA_TAGS[area]
-    if desc.kind is not None:
-        tags |= _KIND_TAGS[desc.kind]
-    if desc.presentation in (Presentation.PUMP_SPRAY, Presentation.PROPELLANT_SPRAY):
+        tags |= _AREA_TAGS.get(_v(area), frozenset())
+    kind = _v(desc.kind) if desc.kind is not None else None
+    if kind is not None:
+        tags |= _KIND_TAGS.get(kind, frozenset())
+    presentation = _v(desc.presentation)
+    if presentation in ("pump_spray", "propellant_spray"):
         tags.add("spray")
-    if desc.presentation is Presentation.LOOSE_POWDER:
+    if presentation == "loose_powder":
         tags.add("powder")
-    if desc.use is ProductUse.PROFESSIONAL:
+    if _v(desc.use) == "professional":
         tags.add("professional")
-    if desc.population is not Population.GENERAL:
+    if _v(desc.population) != "general":
         tags.add("children")
-    if desc.form is ProductForm.RINSE_OFF and desc.kind is ProductKind.BATH_PRODUCT:
-        tags.add("bath")
     return frozenset(tags)
 
 
