@@ -7,17 +7,19 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import ValidationError
 from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api.deps import (
     Client,
     CurrentPrincipal,
-    DatabaseDep,
     RedisDep,
+    RequestSession,
     SettingsDep,
     TenantSession,
-    require_role,
+    require_permission,
 )
-from app.api.identity_deps import AntibotDep, GoogleDep, LimiterDep, MailerDep
+from app.api.identity_deps import AntibotDep, CurrentPlan, GoogleDep, LimiterDep, MailerDep
+from app.core.authz import Permission
 from app.core.config import Settings
 from app.models.enums import Role
 from app.schemas.identity import (
@@ -75,7 +77,7 @@ def _token_out(response: Response, settings: Settings, pair: sessions.TokenPair)
 @router.post("/register", status_code=status.HTTP_201_CREATED, response_model=RegisterOut)
 async def register(
     body: RegisterIn,
-    db: DatabaseDep,
+    session: RequestSession,
     settings: SettingsDep,
     client: Client,
     mailer: MailerDep,
@@ -83,7 +85,7 @@ async def register(
 ) -> RegisterOut:
     """Create an organization and its first user (owner); send the verification e-mail."""
     done = await registration.register(
-        db,
+        session,
         settings,
         email=body.email,
         password=body.password,
@@ -101,7 +103,7 @@ async def register(
 
 
 async def _login(
-    db: DatabaseDep,
+    session: AsyncSession,
     settings: Settings,
     redis: Redis,
     limiter: RateLimiter,
@@ -111,7 +113,7 @@ async def _login(
     super_admin: bool = False,
 ) -> sessions.TokenPair:
     return await sessions.login(
-        db,
+        session,
         settings,
         redis,
         limiter,
@@ -127,14 +129,14 @@ async def _login(
 async def login(
     body: LoginIn,
     response: Response,
-    db: DatabaseDep,
+    session: RequestSession,
     settings: SettingsDep,
     redis: RedisDep,
     limiter: LimiterDep,
     client: Client,
 ) -> TokenOut:
     """E-mail + password (+ `totp_code` when 2FA is on) → access token and refresh token."""
-    pair = await _login(db, settings, redis, limiter, client, body)
+    pair = await _login(session, settings, redis, limiter, client, body)
     return _token_out(response, settings, pair)
 
 
@@ -142,7 +144,7 @@ async def login(
 async def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     response: Response,
-    db: DatabaseDep,
+    session: RequestSession,
     settings: SettingsDep,
     redis: RedisDep,
     limiter: LimiterDep,
@@ -153,7 +155,7 @@ async def token(
         body = LoginIn(email=form.username, password=form.password, totp_code=form.client_secret)
     except ValidationError as exc:  # a username that is not an e-mail is a 422, not a 500
         raise RequestValidationError(exc.errors(include_url=False, include_input=False)) from exc
-    pair = await _login(db, settings, redis, limiter, client, body)
+    pair = await _login(session, settings, redis, limiter, client, body)
     return _token_out(response, settings, pair)
 
 
@@ -161,14 +163,14 @@ async def token(
 async def super_admin_login(
     body: SuperAdminLoginIn,
     response: Response,
-    db: DatabaseDep,
+    session: RequestSession,
     settings: SettingsDep,
     redis: RedisDep,
     limiter: LimiterDep,
     client: Client,
 ) -> TokenOut:
     """Separate entry for super admins only; TOTP always required; no refresh token."""
-    pair = await _login(db, settings, redis, limiter, client, body, super_admin=True)
+    pair = await _login(session, settings, redis, limiter, client, body, super_admin=True)
     return _token_out(response, settings, pair)
 
 
@@ -176,7 +178,7 @@ async def super_admin_login(
 async def google_login(
     body: GoogleLoginIn,
     response: Response,
-    db: DatabaseDep,
+    session: RequestSession,
     settings: SettingsDep,
     redis: RedisDep,
     verifier: GoogleDep,
@@ -188,7 +190,7 @@ async def google_login(
     await antibot.verify(body.antibot_token, client.ip)
     identity = await verifier.verify(body.credential)
     pair = await google.sign_in(
-        db, settings, redis, identity, totp_code=body.totp_code, client=client
+        session, settings, redis, identity, totp_code=body.totp_code, client=client
     )
     return _token_out(response, settings, pair)
 
@@ -203,14 +205,14 @@ def _refresh_token_of(request: Request, settings: Settings, body: RefreshIn | No
 async def refresh(
     request: Request,
     response: Response,
-    db: DatabaseDep,
+    session: RequestSession,
     settings: SettingsDep,
     client: Client,
     body: RefreshIn | None = None,
 ) -> TokenOut:
     """Refresh cookie or JSON `{refresh_token}` → new pair; the presented token is spent."""
     raw = _refresh_token_of(request, settings, body)
-    pair = await sessions.refresh(db, settings, raw_token=raw, client=client)
+    pair = await sessions.refresh(session, settings, raw_token=raw, client=client)
     return _token_out(response, settings, pair)
 
 
@@ -218,7 +220,7 @@ async def refresh(
 async def logout(
     request: Request,
     principal: CurrentPrincipal,
-    db: DatabaseDep,
+    session: RequestSession,
     settings: SettingsDep,
     client: Client,
     body: RefreshIn | None = None,
@@ -226,7 +228,7 @@ async def logout(
     """Revoke the refresh token (its family), or all of the caller's sessions if none given."""
     raw = _refresh_token_of(request, settings, body)
     await sessions.logout(
-        db, user_id=principal.user_id, org_id=principal.org_id, raw_token=raw, client=client
+        session, user_id=principal.user_id, org_id=principal.org_id, raw_token=raw, client=client
     )
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     response.delete_cookie(
@@ -240,9 +242,9 @@ async def logout(
 
 
 @router.get("/me", response_model=MeOut)
-async def me(principal: CurrentPrincipal, db: DatabaseDep) -> MeOut:
+async def me(principal: CurrentPrincipal, session: RequestSession) -> MeOut:
     """The current user with role, organization and whether TOTP is enabled."""
-    found = await account.get_me(db, user_id=principal.user_id, org_id=principal.org_id)
+    found = await account.get_me(session, user_id=principal.user_id, org_id=principal.org_id)
     user, org = found.user, found.organization
     return MeOut(
         id=user.id,
@@ -257,16 +259,16 @@ async def me(principal: CurrentPrincipal, db: DatabaseDep) -> MeOut:
 
 
 @router.post("/verify-email", response_model=MessageOut)
-async def verify_email(body: TokenIn, db: DatabaseDep, client: Client) -> MessageOut:
+async def verify_email(body: TokenIn, session: RequestSession, client: Client) -> MessageOut:
     """Consume an e-mail verification token (single use, 24 h)."""
-    await email.verify_email(db, token=body.token, client=client)
+    await email.verify_email(session, token=body.token, client=client)
     return MessageOut(detail="E-mail address verified")
 
 
 @router.post("/forgot-password", status_code=status.HTTP_202_ACCEPTED, response_model=MessageOut)
 async def forgot_password(
     body: EmailIn,
-    db: DatabaseDep,
+    session: RequestSession,
     settings: SettingsDep,
     limiter: LimiterDep,
     mailer: MailerDep,
@@ -274,25 +276,31 @@ async def forgot_password(
     background: BackgroundTasks,
 ) -> MessageOut:
     """Send a reset link; the answer is the same whether or not the address exists."""
-    mail = await email.forgot_password(db, settings, limiter, email=body.email, client=client)
+    mail = await email.forgot_password(session, settings, limiter, email=body.email, client=client)
     if mail is not None:
         background.add_task(send_quietly, mailer, mail)  # after the response: no timing oracle
     return MessageOut(detail=FORGOT_PASSWORD_REPLY)
 
 
 @router.post("/reset-password", response_model=MessageOut)
-async def reset_password(body: ResetPasswordIn, db: DatabaseDep, client: Client) -> MessageOut:
+async def reset_password(
+    body: ResetPasswordIn, session: RequestSession, client: Client
+) -> MessageOut:
     """Set a new password with a reset token; every refresh token of the user is revoked."""
-    await email.reset_password(db, token=body.token, new_password=body.new_password, client=client)
+    await email.reset_password(
+        session, token=body.token, new_password=body.new_password, client=client
+    )
     return MessageOut(detail="Password changed; sign in again")
 
 
 @router.post("/setup-2fa", response_model=TotpSetupOut)
 async def setup_2fa(
-    principal: CurrentPrincipal, db: DatabaseDep, settings: SettingsDep
+    principal: CurrentPrincipal, session: RequestSession, settings: SettingsDep
 ) -> TotpSetupOut:
     """New TOTP secret (stored Fernet-encrypted, not yet enabled): otpauth URI and QR SVG."""
-    result = await totp.setup(db, settings, user_id=principal.user_id, org_id=principal.tenant_org)
+    result = await totp.setup(
+        session, settings, user_id=principal.user_id, org_id=principal.tenant_org
+    )
     return TotpSetupOut(otpauth_uri=result.otpauth_uri, qr_svg=result.qr_svg)
 
 
@@ -300,13 +308,13 @@ async def setup_2fa(
 async def verify_2fa(
     body: TotpCodeIn,
     principal: CurrentPrincipal,
-    db: DatabaseDep,
+    session: RequestSession,
     settings: SettingsDep,
     client: Client,
 ) -> RecoveryCodesOut:
     """Check the first code and enable TOTP; returns single-use recovery codes once."""
     codes = await totp.enable(
-        db,
+        session,
         settings,
         user_id=principal.user_id,
         org_id=principal.tenant_org,
@@ -329,7 +337,8 @@ async def invite(
     mailer: MailerDep,
     background: BackgroundTasks,
     principal: CurrentPrincipal,
-    _: object = require_role(Role.OWNER, Role.ADMIN),
+    access: CurrentPlan,
+    _: object = require_permission(Permission.MEMBER_INVITE),
 ) -> InvitationRead:
     """Org owners/admins invite by e-mail (roles admin, member, sa); the token is e-mailed."""
     invited = await registration.invite(
@@ -339,6 +348,7 @@ async def invite(
         inviter_id=principal.user_id,
         email=body.email,
         role=Role(body.role),
+        access=access,
         client=client,
     )
     org = await get_org(session, principal.tenant_org)
@@ -350,9 +360,16 @@ async def invite(
 
 
 @router.post("/invitations/accept", status_code=status.HTTP_201_CREATED, response_model=UserRead)
-async def accept_invitation(body: AcceptInvitationIn, db: DatabaseDep, client: Client) -> UserRead:
+async def accept_invitation(
+    body: AcceptInvitationIn, session: RequestSession, settings: SettingsDep, client: Client
+) -> UserRead:
     """Create the invited account with the e-mailed token."""
     user = await registration.accept_invitation(
-        db, token=body.token, password=body.password, full_name=body.full_name, client=client
+        session,
+        token=body.token,
+        password=body.password,
+        full_name=body.full_name,
+        enforcement=settings.plan_enforcement,
+        client=client,
     )
     return UserRead.model_validate(user)

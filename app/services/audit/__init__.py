@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.sql.expression import bindparam
 
 from app.core.database import Database
@@ -60,6 +60,36 @@ async def record(
     )
     seq: int = result.scalar_one()
     return seq
+
+
+async def record_denied(
+    session: AsyncSession,
+    action: str,
+    *,
+    org_id: uuid.UUID | None = None,
+    user_id: uuid.UUID | None = None,
+    resource_type: str | None = None,
+    resource_id: uuid.UUID | None = None,
+    details: dict[str, Any] | None = None,
+    client: ClientInfo | None = None,
+) -> int:
+    """Append a refusal in its own short transaction, so it survives the refused request's
+    rollback. `session` is the request's session; only its engine is used."""
+    bind = session.bind
+    if bind is None:
+        raise RuntimeError("record_denied needs a session bound to an engine or connection")
+    engine = bind if isinstance(bind, AsyncEngine) else bind.engine
+    async with AsyncSession(engine) as own, own.begin():
+        return await record(
+            own,
+            action,
+            org_id=org_id,
+            user_id=user_id,
+            resource_type=resource_type,
+            resource_id=resource_id,
+            details=details,
+            client=client,
+        )
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pyotp
 from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from app.core.crypto import encrypt_str
@@ -42,6 +43,7 @@ def check_bootstrap_secret(settings: Settings, presented: str | None) -> None:
 
 
 async def create_super_admin(
+    session: AsyncSession,
     db: Database,
     settings: Settings,
     *,
@@ -53,13 +55,12 @@ async def create_super_admin(
 ) -> SuperAdminCreated:
     """A new platform-staff record (no org), TOTP enabled from the start; never a promotion."""
     email = email.strip().lower()
-    async with db.tenant(None) as session:
-        if only_if_none and await repository.super_admin_exists(session):
-            raise Conflict(
-                "A super admin already exists; bootstrap is disabled", code="bootstrap_disabled"
-            )
-        if await repository.auth_user_by_email(session, email) is not None:
-            raise Conflict("This e-mail address already has an account", code="email_taken")
+    if only_if_none and await repository.super_admin_exists(session):
+        raise Conflict(
+            "A super admin already exists; bootstrap is disabled", code="bootstrap_disabled"
+        )
+    if await repository.auth_user_by_email(session, email) is not None:
+        raise Conflict("This e-mail address already has an account", code="email_taken")
     validate_password(password, email=email)
     secret = pyotp.random_base32()
     codes = totp.new_recovery_codes()

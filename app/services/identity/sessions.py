@@ -9,9 +9,9 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
-from app.core.database import Database
 from app.core.errors import DomainError, Forbidden, Unauthorized
 from app.core.security import ACCESS_TOKEN_TTL, create_access_token
+from app.core.unit_of_work import keep_on_refusal
 from app.models.enums import Role
 from app.models.identity import RefreshToken
 from app.services import audit
@@ -94,7 +94,7 @@ async def _count_ip_failure(redis: Redis, ip: str | None, *, reset: bool = False
 
 
 async def login(
-    db: Database,
+    session: AsyncSession,
     settings: Settings,
     redis: Redis,
     limiter: RateLimiter,
@@ -114,41 +114,41 @@ async def login(
     await limiter.enforce(settings.login_rate_limit_account, "login:account", email)
     error: DomainError | None = None
     pair: TokenPair | None = None
-    async with db.tenant(None) as session:
-        user = await repository.auth_user_by_email(session, email)
-        password_ok = check_password(password, user.password_hash if user else None)
-        now = datetime.now(UTC)
-        reason: str | None = None
-        if user is None:
-            reason = "unknown_account"
-        elif (user.role == Role.SUPER_ADMIN) != super_admin:
-            reason = "wrong_entry"
-        elif not user.is_active:
-            reason = "inactive"
-        elif user.locked_until is not None and user.locked_until > now:
-            reason = "locked"
-        elif not password_ok:
-            reason = "wrong_password"
+    user = await repository.auth_user_by_email(session, email)
+    password_ok = check_password(password, user.password_hash if user else None)
+    now = datetime.now(UTC)
+    reason: str | None = None
+    if user is None:
+        reason = "unknown_account"
+    elif (user.role == Role.SUPER_ADMIN) != super_admin:
+        reason = "wrong_entry"
+    elif not user.is_active:
+        reason = "inactive"
+    elif user.locked_until is not None and user.locked_until > now:
+        reason = "locked"
+    elif not password_ok:
+        reason = "wrong_password"
 
-        if reason == "locked" and user is not None:
-            await audit.record(
-                session,
-                "auth.login_blocked",
-                org_id=user.org_id,
-                user_id=user.id,
-                details={"reason": reason},
-                client=client,
-            )
-            error = invalid_credentials()
-        elif reason is not None:
-            error = invalid_credentials()
-            await _record_failure(session, settings, redis, user, email, reason, client)
-        else:
-            assert user is not None
-            error, pair = await _second_factor_and_issue(
-                session, settings, redis, user, totp_code, client, super_admin=super_admin
-            )
+    if reason == "locked" and user is not None:
+        await audit.record(
+            session,
+            "auth.login_blocked",
+            org_id=user.org_id,
+            user_id=user.id,
+            details={"reason": reason},
+            client=client,
+        )
+        error = invalid_credentials()
+    elif reason is not None:
+        error = invalid_credentials()
+        await _record_failure(session, settings, redis, user, email, reason, client)
+    else:
+        assert user is not None
+        error, pair = await _second_factor_and_issue(
+            session, settings, redis, user, totp_code, client, super_admin=super_admin
+        )
     if error is not None:
+        keep_on_refusal(session)  # the failure's audit row, counters and revocations stay
         raise error
     assert pair is not None
     return pair
@@ -241,48 +241,48 @@ async def _second_factor_and_issue(
 
 
 async def refresh(
-    db: Database, settings: Settings, *, raw_token: str | None, client: ClientInfo
+    session: AsyncSession, settings: Settings, *, raw_token: str | None, client: ClientInfo
 ) -> TokenPair:
     """Rotate: the presented token is spent; presenting a spent token revokes its whole family."""
     if not raw_token:
         raise Unauthorized("Missing refresh token", code="invalid_refresh_token")
     error: DomainError | None = None
     pair: TokenPair | None = None
-    async with db.tenant(None) as session:
-        now = datetime.now(UTC)
-        token = await repository.get_refresh_token_for_update(session, token_hash(raw_token))
-        user = await repository.auth_user_by_id(session, token.user_id) if token else None
-        if token is None or user is None:
-            error = Unauthorized("Invalid refresh token", code="invalid_refresh_token")
-        elif token.rotated_at is not None or token.revoked_at is not None:
-            await repository.revoke_refresh_family(session, token.family_id, now)
-            if token.revoked_at is None or token.rotated_at is not None:
-                await audit.record(
-                    session,
-                    "security.refresh_token_reuse",
-                    org_id=user.org_id,
-                    user_id=user.id,
-                    resource_type="refresh_token_family",
-                    resource_id=token.family_id,
-                    client=client,
-                )
-            error = Unauthorized(
-                "Refresh token already used; session revoked", code="invalid_refresh_token"
+    now = datetime.now(UTC)
+    token = await repository.get_refresh_token_for_update(session, token_hash(raw_token))
+    user = await repository.auth_user_by_id(session, token.user_id) if token else None
+    if token is None or user is None:
+        error = Unauthorized("Invalid refresh token", code="invalid_refresh_token")
+    elif token.rotated_at is not None or token.revoked_at is not None:
+        await repository.revoke_refresh_family(session, token.family_id, now)
+        if token.revoked_at is None or token.rotated_at is not None:
+            await audit.record(
+                session,
+                "security.refresh_token_reuse",
+                org_id=user.org_id,
+                user_id=user.id,
+                resource_type="refresh_token_family",
+                resource_id=token.family_id,
+                client=client,
             )
-        elif token.expires_at <= now or not user.is_active:
-            token.revoked_at = now
-            error = Unauthorized("Refresh token expired", code="invalid_refresh_token")
-        else:
-            token.rotated_at = now
-            pair = await issue_tokens(session, settings, user, client, family_id=token.family_id)
+        error = Unauthorized(
+            "Refresh token already used; session revoked", code="invalid_refresh_token"
+        )
+    elif token.expires_at <= now or not user.is_active:
+        token.revoked_at = now
+        error = Unauthorized("Refresh token expired", code="invalid_refresh_token")
+    else:
+        token.rotated_at = now
+        pair = await issue_tokens(session, settings, user, client, family_id=token.family_id)
     if error is not None:
+        keep_on_refusal(session)  # the failure's audit row, counters and revocations stay
         raise error
     assert pair is not None
     return pair
 
 
 async def logout(
-    db: Database,
+    session: AsyncSession,
     *,
     user_id: uuid.UUID,
     org_id: uuid.UUID | None,
@@ -290,15 +290,14 @@ async def logout(
     client: ClientInfo,
 ) -> None:
     """Revoke the presented refresh token's family, or every session of the user if none given."""
-    async with db.tenant(None) as session:
-        now = datetime.now(UTC)
-        token = (
-            await repository.get_refresh_token_for_update(session, token_hash(raw_token))
-            if raw_token
-            else None
-        )
-        if token is not None and token.user_id == user_id:
-            await repository.revoke_refresh_family(session, token.family_id, now)
-        else:
-            await repository.revoke_refresh_tokens_of_user(session, user_id, now)
-        await audit.record(session, "auth.logout", org_id=org_id, user_id=user_id, client=client)
+    now = datetime.now(UTC)
+    token = (
+        await repository.get_refresh_token_for_update(session, token_hash(raw_token))
+        if raw_token
+        else None
+    )
+    if token is not None and token.user_id == user_id:
+        await repository.revoke_refresh_family(session, token.family_id, now)
+    else:
+        await repository.revoke_refresh_tokens_of_user(session, user_id, now)
+    await audit.record(session, "auth.logout", org_id=org_id, user_id=user_id, client=client)
