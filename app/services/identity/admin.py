@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pyotp
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
@@ -110,17 +110,8 @@ async def list_organizations(
     async with audit.superadmin_session(
         db, actor_id=actor_id, reason="list_organizations", client=client
     ) as s:
-        total = await s.scalar(select(func.count()).select_from(Organization))
-        users = select(User.org_id, func.count().label("n")).group_by(User.org_id).subquery()
-        rows = await s.execute(
-            select(Organization, func.coalesce(users.c.n, 0))
-            .outerjoin(users, users.c.org_id == Organization.id)
-            .order_by(Organization.created_at.desc(), Organization.id)
-            .limit(limit)
-            .offset(offset)
-        )
-        items = [OrgSummary(org, int(n)) for org, n in rows.all()]
-    return items, int(total or 0)
+        rows, total = await repository.organizations_with_user_counts(s, limit=limit, offset=offset)
+    return [OrgSummary(org, n) for org, n in rows], total
 
 
 async def change_plan(

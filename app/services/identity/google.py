@@ -8,7 +8,6 @@ from typing import Any
 import httpx
 import jwt
 from redis.asyncio import Redis
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
@@ -16,7 +15,6 @@ from app.core.errors import DomainError, Forbidden, ServiceUnavailable, Unauthor
 from app.core.unit_of_work import keep_on_refusal, set_tenant
 from app.integrations.http import build_client, default_user_agent
 from app.models.enums import Role
-from app.models.identity import User
 from app.services import audit
 from app.services.audit import ClientInfo
 from app.services.identity import repository, totp
@@ -148,11 +146,7 @@ async def sign_in(
     else:
         if link:
             await set_tenant(session, user.org_id)  # the org is known now
-            await session.execute(
-                update(User)
-                .where(User.id == user.id, User.org_id == user.org_id)
-                .values(google_sub=identity.sub)
-            )
+            await repository.link_google_sub(session, user.id, user.org_id, identity.sub)
             await audit.record(
                 session,
                 "auth.google_linked",

@@ -4,7 +4,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -173,11 +172,7 @@ async def accept_invitation(
     validate_password(password, email=ref.email)
     password_hash = hash_password(password)
     await set_tenant(session, ref.org_id)
-    invitation = await session.scalar(
-        select(Invitation)
-        .where(Invitation.id == ref.id, Invitation.org_id == ref.org_id)
-        .with_for_update()
-    )
+    invitation = await repository.get_invitation_for_org_for_update(session, ref.id, ref.org_id)
     if invitation is None or invitation.accepted_at is not None:
         raise InvalidToken("Invitation is invalid or has expired")
     access = await plan_access_for_org(session, ref.org_id, enforcement)
