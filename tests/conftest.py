@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
-from app.core.config import AppEnv, Settings
+from app.core.config import AppEnv, PlanEnforcement, Settings
 from app.core.migrations_state import alembic_config
 from app.main import create_app
 from tests import infra
@@ -135,6 +135,17 @@ async def clean_db(owner_engine: AsyncEngine, settings: Settings) -> AsyncIterat
 async def client(app: FastAPI, clean_db: None) -> AsyncIterator[AsyncClient]:
     async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as http:
         yield http
+
+
+@pytest.fixture
+def saas_plans(app: FastAPI, settings: Settings) -> Iterator[Settings]:
+    """PLAN_ENFORCEMENT=saas for one test (the default, off, gives every org the top plan)."""
+    from app.api.deps import get_settings
+
+    saas = settings.model_copy(update={"plan_enforcement": PlanEnforcement.SAAS})
+    app.dependency_overrides[get_settings] = lambda: saas
+    yield saas
+    app.dependency_overrides.pop(get_settings, None)
 
 
 @pytest.fixture

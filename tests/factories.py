@@ -12,9 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.config import Settings
 from app.core.crypto import encrypt_str
 from app.core.security import create_access_token, hash_password
+from app.core.tenancy import OrgId, Principal
 from app.models import Organization, Product, User
 from app.models.enums import OrgType, Plan, Role
 from app.schemas.products import ProductCreate
+from app.services.identity.plans import unrestricted
 from app.services.products import create_product
 
 
@@ -28,6 +30,11 @@ class Actor:
     def org_id(self) -> uuid.UUID:
         assert self.org is not None
         return self.org.id
+
+    @property
+    def principal(self) -> Principal:
+        org = OrgId(self.org.id) if self.org else None
+        return Principal(user_id=self.user.id, org_id=org, role=Role(self.user.role), jti="test")
 
 
 async def make_org(
@@ -89,8 +96,8 @@ async def make_product(
     """A product created through the real service (16 items + V0), committed."""
     product = await create_product(
         session,
-        org_id=actor.org_id,
-        user_id=actor.user.id,
+        actor.principal,
+        access=unrestricted(actor.org_id),
         payload=ProductCreate(name=name, category=category, name_en="Moisturising lotion"),
     )
     await session.commit()

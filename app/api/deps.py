@@ -1,9 +1,7 @@
 """Cross-cutting dependencies: settings, database, Redis, the caller, the tenant transaction."""
 
-import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from typing import Annotated, Any, NewType
+from typing import Annotated, Any
 
 import jwt
 from fastapi import Depends, Request
@@ -11,21 +9,22 @@ from fastapi.security import OAuth2PasswordBearer
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.authz import Permission
 from app.core.config import Settings
 from app.core.database import Database
-from app.core.errors import Forbidden, Unauthorized
+from app.core.errors import Unauthorized
 from app.core.file_crypto import KeyEncryptionKey
 from app.core.jobs import JobBuffer
 from app.core.queue import publish
 from app.core.security import decode_access_token
 from app.core.storage import Storage
+from app.core.tenancy import OrgId, Principal
+from app.core.unit_of_work import set_tenant, unit_of_work
 from app.integrations.rag import RagClient
 from app.models.enums import Role
 from app.services.audit import ClientInfo
+from app.services.identity.authz import authorize
 from app.services.identity.principals import PrincipalCache
-
-# An org id that came from a verified token, never from client input.
-OrgId = NewType("OrgId", uuid.UUID)
 
 
 def get_settings(request: Request) -> Settings:
@@ -50,22 +49,6 @@ RedisDep = Annotated[Redis, Depends(get_redis)]
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
-@dataclass(frozen=True)
-class Principal:
-    user_id: uuid.UUID
-    org_id: OrgId | None  # None only for super admins
-    role: Role
-    jti: str
-    session_id: uuid.UUID | None = None
-
-    @property
-    def tenant_org(self) -> OrgId:
-        """The caller's org; super admins have none and must use the BYPASSRLS path."""
-        if self.org_id is None:
-            raise Forbidden("This action needs an organization account")
-        return self.org_id
-
-
 def principal_cache(request: Request) -> PrincipalCache:
     """One per app (tests may pre-set app.state.principal_cache)."""
     state = request.app.state
@@ -75,8 +58,32 @@ def principal_cache(request: Request) -> PrincipalCache:
     return cache
 
 
+def get_job_buffer() -> JobBuffer:
+    return JobBuffer()
+
+
+Jobs = Annotated[JobBuffer, Depends(get_job_buffer)]
+
+
+async def request_session(
+    db: DatabaseDep, redis: RedisDep, jobs: Jobs
+) -> AsyncIterator[AsyncSession]:
+    """The request's one session and transaction (no tenant yet); jobs publish after commit."""
+    async with unit_of_work(db.engine) as session:
+        yield session
+    await publish(redis, jobs.drain())
+
+
+# scope="function": commit (and publish) run when the handler returns, *before* the response is
+# sent; with the default scope they would run after it, and a failed commit would still be a 2xx.
+RequestSession = Annotated[AsyncSession, Depends(request_session, scope="function")]
+
+
 async def current_principal(
-    request: Request, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+    request: Request,
+    settings: SettingsDep,
+    session: RequestSession,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
 ) -> Principal:
     """A valid token of a live session; role, org and active state come from the database."""
     if not token:
@@ -86,7 +93,7 @@ async def current_principal(
     except (jwt.InvalidTokenError, ValueError) as exc:
         raise Unauthorized("Invalid or expired token", code="invalid_token") from exc
     state = await principal_cache(request).resolve(
-        request.app.state.db, request.app.state.redis, claims.user_id, claims.session_id
+        session, request.app.state.redis, claims.user_id, claims.session_id
     )
     if state is not None and state.session_revoked:
         raise Unauthorized("This session has ended; sign in again", code="session_revoked")
@@ -105,20 +112,10 @@ async def current_principal(
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
-def get_job_buffer() -> JobBuffer:
-    return JobBuffer()
-
-
-Jobs = Annotated[JobBuffer, Depends(get_job_buffer)]
-
-
-async def tenant_session(
-    db: DatabaseDep, redis: RedisDep, principal: CurrentPrincipal, jobs: Jobs
-) -> AsyncIterator[AsyncSession]:
-    """One transaction per request with RLS set to the caller's org; jobs publish after commit."""
-    async with db.tenant(principal.tenant_org) as session:
-        yield session
-    await publish(redis, jobs.drain())
+async def tenant_session(principal: CurrentPrincipal, session: RequestSession) -> AsyncSession:
+    """The request's session with RLS set to the caller's org."""
+    await set_tenant(session, principal.tenant_org)
+    return session
 
 
 TenantSession = Annotated[AsyncSession, Depends(tenant_session)]
@@ -132,12 +129,13 @@ def client_info(request: Request) -> ClientInfo:
 Client = Annotated[ClientInfo, Depends(client_info)]
 
 
-def require_role(*roles: Role) -> Any:
-    """Dependency factory: 403 unless the caller has one of `roles`."""
+def require_permission(permission: Permission) -> Any:
+    """Dependency factory: 403 (audited `authz.denied`) unless the caller's role grants it."""
 
-    async def _check(principal: CurrentPrincipal) -> Principal:
-        if principal.role not in roles:
-            raise Forbidden("Your role does not allow this action")
+    async def _check(
+        principal: CurrentPrincipal, session: RequestSession, client: Client
+    ) -> Principal:
+        await authorize(session, principal, permission, client=client)
         return principal
 
     return Depends(_check)

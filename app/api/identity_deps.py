@@ -8,18 +8,23 @@ from typing import Annotated, Any
 
 import httpx
 from fastapi import Depends, Header, Request
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api.deps import (
     Client,
     CurrentPrincipal,
-    DatabaseDep,
-    Principal,
+    RequestSession,
     SettingsDep,
     TenantSession,
 )
+from app.core.authz import Permission
+from app.core.config import Settings
 from app.core.errors import Forbidden
+from app.core.tenancy import Principal
 from app.models.enums import Role
-from app.services.identity import repository
+from app.services import audit
+from app.services.audit import ClientInfo
+from app.services.identity import authorize, repository, require_feature
 from app.services.identity.antibot import AntibotVerifier
 from app.services.identity.google import GoogleVerifier
 from app.services.identity.limits import RateLimiter
@@ -85,7 +90,7 @@ OutboundTransport = Annotated[httpx.AsyncBaseTransport | None, Depends(get_outbo
 
 async def require_totp(
     principal: CurrentPrincipal,
-    db: DatabaseDep,
+    session: RequestSession,
     settings: SettingsDep,
     client: Client,
     code: TotpHeader = None,
@@ -93,7 +98,12 @@ async def require_totp(
     """401 totp_required / totp_invalid (audited `auth.totp_failed`) unless X-TOTP-Code is a
     fresh valid code of the caller; 403 totp_setup_required if TOTP is not enabled."""
     await require_code(
-        db, settings, user_id=principal.user_id, org_id=principal.org_id, code=code, client=client
+        session,
+        settings,
+        user_id=principal.user_id,
+        org_id=principal.org_id,
+        code=code,
+        client=client,
     )
     return principal
 
@@ -101,13 +111,21 @@ async def require_totp(
 RequireTotp = Annotated[Principal, Depends(require_totp)]
 
 
-async def require_sa(principal: CurrentPrincipal, db: DatabaseDep) -> Principal:
+async def require_sa(
+    principal: CurrentPrincipal, session: RequestSession, client: Client
+) -> Principal:
     """Role `sa` with TOTP enabled on the account (for SA reads, no per-call code)."""
-    if principal.role is not Role.SA:
-        raise Forbidden("Only safety assessors may do this")
-    async with db.tenant(None) as session:
-        state = await repository.totp_state(session, principal.user_id)
+    await authorize(session, principal, Permission.PIF_REVIEW, client=client)
+    state = await repository.totp_state(session, principal.user_id)
     if state is None or not state.enabled:
+        await audit.record_denied(
+            session,
+            "authz.denied",
+            org_id=principal.org_id,
+            user_id=principal.user_id,
+            details={"permission": Permission.PIF_REVIEW.value, "reason": "totp_setup_required"},
+            client=client,
+        )
         raise Forbidden(
             "Safety assessors must enable two-factor authentication first",
             code="totp_setup_required",
@@ -127,13 +145,17 @@ SaTotpPrincipal = Annotated[Principal, Depends(require_sa_totp)]
 
 
 async def require_sa_step_up(
-    principal: Principal, db: DatabaseDep, settings: SettingsDep, client: Client, code: str | None
+    principal: Principal,
+    session: AsyncSession,
+    settings: Settings,
+    client: ClientInfo,
+    code: str | None,
 ) -> None:
     """For routes shared by users and SAs: an SA's decision needs TOTP set up and a fresh code
     (403 totp_setup_required, 401 totp_required / totp_invalid); others are judged by the route."""
     if principal.role is Role.SA:
         await require_code(
-            db,
+            session,
             settings,
             user_id=principal.user_id,
             org_id=principal.org_id,
@@ -142,8 +164,11 @@ async def require_sa_step_up(
         )
 
 
-async def _super_admin_role(principal: CurrentPrincipal) -> Principal:
-    if principal.role is not Role.SUPER_ADMIN or principal.org_id is not None:
+async def _super_admin_role(
+    principal: CurrentPrincipal, session: RequestSession, client: Client
+) -> Principal:
+    await authorize(session, principal, Permission.PLATFORM_ADMIN, client=client)
+    if principal.org_id is not None:
         raise Forbidden("Super admins only")
     return principal
 
@@ -158,14 +183,27 @@ async def require_super_admin(
 SuperAdminPrincipal = Annotated[Principal, Depends(require_super_admin)]
 
 
-def require_plan_access(feature: str | None = None) -> Any:
-    """Dependency factory: the caller's effective plan (beta exemption = pro); 403
-    plan_upgrade_required if `feature` (e.g. "compliance_engine") is not in it."""
+async def plan_access(
+    principal: CurrentPrincipal, session: TenantSession, settings: SettingsDep
+) -> PlanAccess:
+    """The caller's effective plan (beta exemption = pro; the top plan if enforcement is off)."""
+    return await plan_access_for_org(session, principal.tenant_org, settings.plan_enforcement)
 
-    async def _check(principal: CurrentPrincipal, session: TenantSession) -> PlanAccess:
-        access = await plan_access_for_org(session, principal.tenant_org)
+
+CurrentPlan = Annotated[PlanAccess, Depends(plan_access)]
+
+
+def require_plan_access(feature: str | None = None) -> Any:
+    """Dependency factory: the caller's plan; 403 plan_upgrade_required (audited `plan.denied`)
+    if `feature` (e.g. "compliance_engine") is not in it."""
+
+    async def _check(
+        principal: CurrentPrincipal, session: TenantSession, access: CurrentPlan, client: Client
+    ) -> PlanAccess:
         if feature is not None:
-            access.require_feature(feature)
+            await require_feature(
+                session, access, feature, user_id=principal.user_id, client=client
+            )
         return access
 
     return Depends(_check)

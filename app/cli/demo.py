@@ -10,9 +10,11 @@ from app.cli.common import DataDirOption, load_settings, run
 from app.core.config import Settings
 from app.core.database import owner_engine
 from app.core.security import hash_password
+from app.core.tenancy import OrgId, Principal
 from app.models import Organization, User
 from app.models.enums import OrgType, Plan, Role
 from app.schemas.products import ProductCreate
+from app.services.identity.plans import unrestricted
 from app.services.products import create_product
 
 DEMO_ORG = "PIF AI Demo 示範化粧品公司"
@@ -50,10 +52,13 @@ async def seed(settings: Settings) -> bool:
             }
             session.add_all(users.values())
             await session.flush()
+            owner = Principal(
+                user_id=users[Role.OWNER].id, org_id=OrgId(org.id), role=Role.OWNER, jti="seed-demo"
+            )
             await create_product(
                 session,
-                org_id=org.id,
-                user_id=users[Role.OWNER].id,
+                owner,
+                access=unrestricted(org.id),
                 payload=ProductCreate(
                     name="玻尿酸保濕精華液",
                     name_en="Hyaluronic moisturising serum",

@@ -9,6 +9,7 @@ from app.cli.common import DataDirOption, load_settings, run
 from app.core.config import Settings
 from app.core.database import Database, owner_engine
 from app.core.errors import DomainError
+from app.core.unit_of_work import unit_of_work
 from app.services import audit
 from app.services.audit import ChainReport, ClientInfo
 from app.services.identity import admin
@@ -19,9 +20,16 @@ CLI_CLIENT = ClientInfo(ip=None, user_agent="pifai-cli")
 async def _bootstrap(settings: Settings, email: str, password: str, full_name: str) -> str:
     db = Database.connect(settings)
     try:
-        created = await admin.create_super_admin(
-            db, settings, email=email, password=password, full_name=full_name, client=CLI_CLIENT
-        )
+        async with unit_of_work(db.engine) as session:
+            created = await admin.create_super_admin(
+                session,
+                db,
+                settings,
+                email=email,
+                password=password,
+                full_name=full_name,
+                client=CLI_CLIENT,
+            )
     finally:
         await db.dispose()
     codes = "\n".join(f"  {c}" for c in created.recovery_codes)

@@ -81,6 +81,11 @@ class EmailBackend(StrEnum):
     SMTP = "smtp"
 
 
+class PlanEnforcement(StrEnum):
+    OFF = "off"  # self-hosting: every org gets the top plan's access, no limits
+    SAAS = "saas"  # a SaaS operator's plans: features and limits from plan_limits
+
+
 class CookieSameSite(StrEnum):
     STRICT = "strict"
     LAX = "lax"
@@ -198,6 +203,7 @@ class Settings(BaseSettings):
     # Turnstile (default URL) or reCAPTCHA (https://www.google.com/recaptcha/api/siteverify)
     antibot_secret: SecretStr | None = None
     antibot_verify_url: str = "https://challenges.cloudflare.com/turnstile/v0/siteverify"
+    plan_enforcement: PlanEnforcement = PlanEnforcement.OFF
     auth_require_verified_email: bool = False  # forced true in production
     refresh_token_days: int = 7
     verify_email_token_hours: int = 24

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, status
 
-from app.api.deps import Client, DatabaseDep, SettingsDep
+from app.api.deps import Client, DatabaseDep, RequestSession, SettingsDep
 from app.api.identity_deps import SuperAdminPrincipal
 from app.api.pagination import MAX_OFFSET
 from app.schemas.admin import (
@@ -32,6 +32,7 @@ Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 @router.post("/bootstrap", status_code=status.HTTP_201_CREATED, response_model=BootstrapOut)
 async def bootstrap(
     body: BootstrapIn,
+    session: RequestSession,
     db: DatabaseDep,
     settings: SettingsDep,
     client: Client,
@@ -40,6 +41,7 @@ async def bootstrap(
     """Create the first super admin (TOTP enabled; provisioning returned once). Works once."""
     admin.check_bootstrap_secret(settings, secret)
     created = await admin.create_super_admin(
+        session,
         db,
         settings,
         email=body.email,

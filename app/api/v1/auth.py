@@ -7,19 +7,22 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import ValidationError
 from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api.deps import (
     Client,
     CurrentPrincipal,
-    DatabaseDep,
     RedisDep,
+    RequestSession,
     SettingsDep,
     TenantSession,
     principal_cache,
-    require_role,
+    require_permission,
 )
-from app.api.identity_deps import AntibotDep, GoogleDep, LimiterDep, MailerDep
+from app.api.identity_deps import AntibotDep, CurrentPlan, GoogleDep, LimiterDep, MailerDep
+from app.core.authz import Permission
 from app.core.config import Settings
+from app.core.unit_of_work import after_commit
 from app.models.enums import Role
 from app.schemas.identity import (
     AcceptInvitationIn,
@@ -77,7 +80,7 @@ def _token_out(response: Response, settings: Settings, pair: sessions.TokenPair)
 @router.post("/register", status_code=status.HTTP_201_CREATED, response_model=RegisterOut)
 async def register(
     body: RegisterIn,
-    db: DatabaseDep,
+    session: RequestSession,
     settings: SettingsDep,
     client: Client,
     mailer: MailerDep,
@@ -89,7 +92,7 @@ async def register(
     await limiter.enforce(settings.register_rate_limit_ip, "register:ip", client.ip)
     await limiter.enforce(settings.register_rate_limit_account, "register:account", body.email)
     done = await registration.register(
-        db,
+        session,
         settings,
         email=body.email,
         password=body.password,
@@ -107,7 +110,7 @@ async def register(
 
 
 async def _login(
-    db: DatabaseDep,
+    session: AsyncSession,
     settings: Settings,
     redis: Redis,
     limiter: RateLimiter,
@@ -117,7 +120,7 @@ async def _login(
     super_admin: bool = False,
 ) -> sessions.TokenPair:
     return await sessions.login(
-        db,
+        session,
         settings,
         redis,
         limiter,
@@ -133,14 +136,14 @@ async def _login(
 async def login(
     body: LoginIn,
     response: Response,
-    db: DatabaseDep,
+    session: RequestSession,
     settings: SettingsDep,
     redis: RedisDep,
     limiter: LimiterDep,
     client: Client,
 ) -> TokenOut:
     """E-mail + password (+ `totp_code` when 2FA is on) → access token and refresh token."""
-    pair = await _login(db, settings, redis, limiter, client, body)
+    pair = await _login(session, settings, redis, limiter, client, body)
     return _token_out(response, settings, pair)
 
 
@@ -148,7 +151,7 @@ async def login(
 async def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     response: Response,
-    db: DatabaseDep,
+    session: RequestSession,
     settings: SettingsDep,
     redis: RedisDep,
     limiter: LimiterDep,
@@ -159,7 +162,7 @@ async def token(
         body = LoginIn(email=form.username, password=form.password, totp_code=form.client_secret)
     except ValidationError as exc:  # a username that is not an e-mail is a 422, not a 500
         raise RequestValidationError(exc.errors(include_url=False, include_input=False)) from exc
-    pair = await _login(db, settings, redis, limiter, client, body)
+    pair = await _login(session, settings, redis, limiter, client, body)
     return _token_out(response, settings, pair)
 
 
@@ -167,14 +170,14 @@ async def token(
 async def super_admin_login(
     body: SuperAdminLoginIn,
     response: Response,
-    db: DatabaseDep,
+    session: RequestSession,
     settings: SettingsDep,
     redis: RedisDep,
     limiter: LimiterDep,
     client: Client,
 ) -> TokenOut:
     """Separate entry for super admins only; TOTP always required; no refresh token."""
-    pair = await _login(db, settings, redis, limiter, client, body, super_admin=True)
+    pair = await _login(session, settings, redis, limiter, client, body, super_admin=True)
     return _token_out(response, settings, pair)
 
 
@@ -182,7 +185,7 @@ async def super_admin_login(
 async def google_login(
     body: GoogleLoginIn,
     response: Response,
-    db: DatabaseDep,
+    session: RequestSession,
     settings: SettingsDep,
     redis: RedisDep,
     verifier: GoogleDep,
@@ -194,7 +197,7 @@ async def google_login(
     await antibot.verify(body.antibot_token, client.ip)
     identity = await verifier.verify(body.credential)
     pair = await google.sign_in(
-        db, settings, redis, identity, totp_code=body.totp_code, client=client
+        session, settings, redis, identity, totp_code=body.totp_code, client=client
     )
     return _token_out(response, settings, pair)
 
@@ -209,7 +212,7 @@ def _refresh_token_of(request: Request, settings: Settings, body: RefreshIn | No
 async def refresh(
     request: Request,
     response: Response,
-    db: DatabaseDep,
+    session: RequestSession,
     settings: SettingsDep,
     redis: RedisDep,
     client: Client,
@@ -218,7 +221,7 @@ async def refresh(
     """Refresh cookie or JSON `{refresh_token}` → new pair; the presented token is spent."""
     raw = _refresh_token_of(request, settings, body)
     pair = await sessions.refresh(
-        db, settings, raw_token=raw, client=client, redis=redis, cache=principal_cache(request)
+        session, settings, raw_token=raw, client=client, redis=redis, cache=principal_cache(request)
     )
     return _token_out(response, settings, pair)
 
@@ -227,7 +230,7 @@ async def refresh(
 async def logout(
     request: Request,
     principal: CurrentPrincipal,
-    db: DatabaseDep,
+    session: RequestSession,
     settings: SettingsDep,
     redis: RedisDep,
     client: Client,
@@ -237,7 +240,7 @@ async def logout(
     family, or all of the caller's sessions if no refresh token is given."""
     raw = _refresh_token_of(request, settings, body)
     await sessions.logout(
-        db,
+        session,
         redis,
         principal_cache(request),
         user_id=principal.user_id,
@@ -258,9 +261,9 @@ async def logout(
 
 
 @router.get("/me", response_model=MeOut)
-async def me(principal: CurrentPrincipal, db: DatabaseDep) -> MeOut:
+async def me(principal: CurrentPrincipal, session: RequestSession) -> MeOut:
     """The current user with role, organization and whether TOTP is enabled."""
-    found = await account.get_me(db, user_id=principal.user_id, org_id=principal.org_id)
+    found = await account.get_me(session, user_id=principal.user_id, org_id=principal.org_id)
     user, org = found.user, found.organization
     return MeOut(
         id=user.id,
@@ -275,16 +278,16 @@ async def me(principal: CurrentPrincipal, db: DatabaseDep) -> MeOut:
 
 
 @router.post("/verify-email", response_model=MessageOut)
-async def verify_email(body: TokenIn, db: DatabaseDep, client: Client) -> MessageOut:
+async def verify_email(body: TokenIn, session: RequestSession, client: Client) -> MessageOut:
     """Consume an e-mail verification token (single use, 24 h)."""
-    await email.verify_email(db, token=body.token, client=client)
+    await email.verify_email(session, token=body.token, client=client)
     return MessageOut(detail="E-mail address verified")
 
 
 @router.post("/forgot-password", status_code=status.HTTP_202_ACCEPTED, response_model=MessageOut)
 async def forgot_password(
     body: EmailIn,
-    db: DatabaseDep,
+    session: RequestSession,
     settings: SettingsDep,
     limiter: LimiterDep,
     mailer: MailerDep,
@@ -292,7 +295,7 @@ async def forgot_password(
     background: BackgroundTasks,
 ) -> MessageOut:
     """Send a reset link; the answer is the same whether or not the address exists."""
-    mail = await email.forgot_password(db, settings, limiter, email=body.email, client=client)
+    mail = await email.forgot_password(session, settings, limiter, email=body.email, client=client)
     if mail is not None:
         background.add_task(send_quietly, mailer, mail)  # after the response: no timing oracle
     return MessageOut(detail=FORGOT_PASSWORD_REPLY)
@@ -302,7 +305,7 @@ async def forgot_password(
 async def reset_password(
     request: Request,
     body: ResetPasswordIn,
-    db: DatabaseDep,
+    session: RequestSession,
     redis: RedisDep,
     settings: SettingsDep,
     limiter: LimiterDep,
@@ -311,18 +314,21 @@ async def reset_password(
     """Set a new password with a reset token; every session of the user ends. Limited per IP."""
     await limiter.enforce(settings.reset_password_rate_limit_ip, "reset:ip", client.ip)
     ended = await email.reset_password(
-        db, token=body.token, new_password=body.new_password, client=client
+        session, token=body.token, new_password=body.new_password, client=client
     )
-    await sessions_revoked(principal_cache(request), redis, ended)
+    cache = principal_cache(request)
+    after_commit(session, lambda: sessions_revoked(cache, redis, ended))
     return MessageOut(detail="Password changed; sign in again")
 
 
 @router.post("/setup-2fa", response_model=TotpSetupOut)
 async def setup_2fa(
-    principal: CurrentPrincipal, db: DatabaseDep, settings: SettingsDep
+    principal: CurrentPrincipal, session: RequestSession, settings: SettingsDep
 ) -> TotpSetupOut:
     """New TOTP secret (stored Fernet-encrypted, not yet enabled): otpauth URI and QR SVG."""
-    result = await totp.setup(db, settings, user_id=principal.user_id, org_id=principal.tenant_org)
+    result = await totp.setup(
+        session, settings, user_id=principal.user_id, org_id=principal.tenant_org
+    )
     return TotpSetupOut(otpauth_uri=result.otpauth_uri, qr_svg=result.qr_svg)
 
 
@@ -330,13 +336,13 @@ async def setup_2fa(
 async def verify_2fa(
     body: TotpCodeIn,
     principal: CurrentPrincipal,
-    db: DatabaseDep,
+    session: RequestSession,
     settings: SettingsDep,
     client: Client,
 ) -> RecoveryCodesOut:
     """Check the first code and enable TOTP; returns single-use recovery codes once."""
     codes = await totp.enable(
-        db,
+        session,
         settings,
         user_id=principal.user_id,
         org_id=principal.tenant_org,
@@ -359,7 +365,8 @@ async def invite(
     mailer: MailerDep,
     background: BackgroundTasks,
     principal: CurrentPrincipal,
-    _: object = require_role(Role.OWNER, Role.ADMIN),
+    access: CurrentPlan,
+    _: object = require_permission(Permission.MEMBER_INVITE),
 ) -> InvitationRead:
     """Org owners/admins invite by e-mail (roles admin, member, sa); the token is e-mailed."""
     invited = await registration.invite(
@@ -369,6 +376,7 @@ async def invite(
         inviter_id=principal.user_id,
         email=body.email,
         role=Role(body.role),
+        access=access,
         client=client,
     )
     org = await get_org(session, principal.tenant_org)
@@ -380,9 +388,16 @@ async def invite(
 
 
 @router.post("/invitations/accept", status_code=status.HTTP_201_CREATED, response_model=UserRead)
-async def accept_invitation(body: AcceptInvitationIn, db: DatabaseDep, client: Client) -> UserRead:
+async def accept_invitation(
+    body: AcceptInvitationIn, session: RequestSession, settings: SettingsDep, client: Client
+) -> UserRead:
     """Create the invited account with the e-mailed token."""
     user = await registration.accept_invitation(
-        db, token=body.token, password=body.password, full_name=body.full_name, client=client
+        session,
+        token=body.token,
+        password=body.password,
+        full_name=body.full_name,
+        enforcement=settings.plan_enforcement,
+        client=client,
     )
     return UserRead.model_validate(user)

@@ -5,11 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, File, Response, UploadFile
 
 from app.api.accepted import ACCEPTED, accepted
-from app.api.deps import DatabaseDep, Jobs, KekDep, RedisDep, SettingsDep, StorageDep
+from app.api.deps import Jobs, KekDep, RequestSession, SettingsDep, StorageDep
 from app.api.identity_deps import SuperAdminPrincipal
 from app.core.errors import PayloadTooLarge, Unprocessable
-from app.core.queue import publish
-from app.core.system_context import org_or_system_session
+from app.core.unit_of_work import enter_system_scope
 from app.models.enums import SyncSource
 from app.schemas.chemical_sync import SyncRunRead, SyncSourceStatus, SyncStatus
 from app.schemas.errors import ERROR_RESPONSES
@@ -26,8 +25,7 @@ async def sync_tfda(
     principal: SuperAdminPrincipal,
     file: Annotated[UploadFile, File(description="TW list template (CSV or XLSX)")],
     response: Response,
-    db: DatabaseDep,
-    redis: RedisDep,
+    session: RequestSession,
     storage: StorageDep,
     kek: KekDep,
     settings: SettingsDep,
@@ -40,30 +38,27 @@ async def sync_tfda(
     name = safe_filename(file.filename)
     if not data or not name.lower().endswith((".csv", ".xlsx")):
         raise Unprocessable("Upload a non-empty .csv or .xlsx template", code="invalid_template")
-    async with org_or_system_session(db, None) as session:
-        task = await service.start_tfda_sync(
-            session, jobs, storage, kek, user_id=principal.user_id, filename=name, data=data
-        )
-    await publish(redis, jobs.drain())
+    await enter_system_scope(session)
+    task = await service.start_tfda_sync(
+        session, jobs, storage, kek, user_id=principal.user_id, filename=name, data=data
+    )
     return accepted(response, task)
 
 
 @router.post("/echa", **ACCEPTED)
 async def sync_echa(
-    principal: SuperAdminPrincipal, response: Response, db: DatabaseDep, redis: RedisDep, jobs: Jobs
+    principal: SuperAdminPrincipal, response: Response, session: RequestSession, jobs: Jobs
 ) -> TaskAccepted:
     """Refresh ECHA classifications of every ingredient in a confirmed formula (202)."""
-    async with org_or_system_session(db, None) as session:
-        task = await service.start_echa_sync(session, jobs, user_id=principal.user_id)
-    await publish(redis, jobs.drain())
+    await enter_system_scope(session)
+    task = await service.start_echa_sync(session, jobs, user_id=principal.user_id)
     return accepted(response, task)
 
 
 @router.get("/status", response_model=SyncStatus)
-async def sync_status(principal: SuperAdminPrincipal, db: DatabaseDep) -> SyncStatus:
+async def sync_status(principal: SuperAdminPrincipal, session: RequestSession) -> SyncStatus:
     """The last run per source with its counts and diff summary."""
-    async with db.tenant(None) as session:
-        runs = await service.last_runs(session, [s.value for s in STATUS_SOURCES])
+    runs = await service.last_runs(session, [s.value for s in STATUS_SOURCES])
     return SyncStatus(
         sources=[
             SyncSourceStatus(

@@ -10,7 +10,6 @@ from app.api.accepted import ACCEPTED, accepted
 from app.api.deps import (
     Client,
     CurrentPrincipal,
-    DatabaseDep,
     Jobs,
     KekDep,
     SettingsDep,
@@ -159,14 +158,13 @@ async def transition_item(
     principal: CurrentPrincipal,
     session: TenantSession,
     client: Client,
-    db: DatabaseDep,
     settings: SettingsDep,
     totp_code: TotpHeader = None,
 ) -> PifItemDetail:
     """Move an item through the state machine; 409 lists the legal targets. Approval and sending
     back for revision are SA-only and need a fresh `X-TOTP-Code`."""
     if body.status in SA_DECISIONS:
-        await require_sa_step_up(principal, db, settings, client, totp_code)
+        await require_sa_step_up(principal, session, settings, client, totp_code)
     doc = await service.transition_item(
         session,
         org_id=principal.tenant_org,

@@ -9,16 +9,14 @@ from pydantic import BaseModel, StringConstraints
 from app.api.deps import (
     Client,
     CurrentPrincipal,
-    DatabaseDep,
     RagDep,
     StorageDep,
     TenantSession,
-    require_role,
 )
-from app.api.identity_deps import require_plan_access
+from app.api.identity_deps import CurrentPlan, require_plan_access
 from app.api.pagination import MAX_OFFSET
 from app.core.errors import NotFound
-from app.models.enums import DocumentStatus, PifStatus, Role
+from app.models.enums import DocumentStatus, PifStatus
 from app.schemas.errors import ERROR_RESPONSES
 from app.schemas.products import (
     ProductCreate,
@@ -44,18 +42,14 @@ router = APIRouter(
 async def create_product(
     payload: ProductCreate,
     principal: CurrentPrincipal,
-    db: DatabaseDep,
+    session: TenantSession,
+    plan: CurrentPlan,
     rag: RagDep,
     client: Client,
 ) -> ProductRead:
     """Create a product with its 16 PIF items (`missing`) and V0 draft; the KB is fail-soft."""
     product = await create_product_with_kb(
-        db,
-        rag,
-        org_id=principal.tenant_org,
-        user_id=principal.user_id,
-        payload=payload,
-        client=client,
+        session, rag, principal, payload=payload, access=plan, client=client
     )
     return ProductRead.model_validate(product)
 
@@ -106,7 +100,7 @@ async def update_product(
     session: TenantSession,
 ) -> ProductRead:
     product = await products.update_product(
-        session, org_id=principal.tenant_org, product_id=product_id, payload=payload
+        session, principal, product_id=product_id, payload=payload
     )
     return ProductRead.model_validate(product)
 
@@ -115,25 +109,18 @@ async def update_product(
     "/{product_id}",
     status_code=204,
     response_class=Response,
-    dependencies=[require_role(Role.OWNER, Role.ADMIN)],
 )
 async def delete_product(
     product_id: uuid.UUID,
     principal: CurrentPrincipal,
-    db: DatabaseDep,
+    session: TenantSession,
     rag: RagDep,
     storage: StorageDep,
     client: Client,
 ) -> Response:
-    """Admins only. Signed PIFs are retained (soft delete); drafts are removed."""
+    """Admins only (Permission.PRODUCT_DELETE). Signed PIFs are kept (soft delete), drafts go."""
     await delete_product_and_kb(
-        db,
-        rag,
-        storage,
-        org_id=principal.tenant_org,
-        user_id=principal.user_id,
-        product_id=product_id,
-        client=client,
+        session, rag, storage, principal, product_id=product_id, client=client
     )
     return Response(status_code=204)
 

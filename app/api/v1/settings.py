@@ -6,10 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.api.deps import Client, CurrentPrincipal, SettingsDep, TenantSession, require_role
+from app.api.deps import Client, CurrentPrincipal, SettingsDep, TenantSession, require_permission
 from app.api.identity_deps import OutboundTransport
 from app.api.pagination import MAX_OFFSET
-from app.models.enums import Role
+from app.core.authz import Permission
 from app.schemas.admin import AuditLogList, AuditLogRead
 from app.schemas.settings import (
     ApiKeyIn,
@@ -27,7 +27,8 @@ from app.services.identity import account, api_keys, org_settings
 
 router = APIRouter(prefix="/settings", tags=["settings"])
 
-OrgAdmin = require_role(Role.OWNER, Role.ADMIN)
+OrgAdmin = require_permission(Permission.ORG_SETTINGS_MANAGE)
+AuditReader = require_permission(Permission.AUDIT_LOG_READ)
 
 
 @router.get("/org", response_model=OrgSettingsRead)
@@ -106,7 +107,7 @@ async def list_members(principal: CurrentPrincipal, session: TenantSession) -> M
     return MemberList(items=[MemberRead.model_validate(u) for u in users], total=len(users))
 
 
-@router.get("/audit-logs", response_model=AuditLogList, dependencies=[OrgAdmin])
+@router.get("/audit-logs", response_model=AuditLogList, dependencies=[AuditReader])
 async def org_audit_logs(
     principal: CurrentPrincipal,
     session: TenantSession,

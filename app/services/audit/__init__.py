@@ -6,16 +6,25 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, text
+from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.sql.expression import bindparam
 
 from app.core.database import Database
-from app.models.platform import AuditLog
+from app.services.audit.repository import AuditFilter, query
+
+__all__ = [
+    "AuditFilter",
+    "ChainReport",
+    "ClientInfo",
+    "query",
+    "record",
+    "record_denied",
+    "verify_chain",
+]
 
 
 @dataclass(frozen=True)
@@ -62,41 +71,34 @@ async def record(
     return seq
 
 
-@dataclass(frozen=True)
-class AuditFilter:
-    """Filters for the audit-log query; all optional, combined with AND."""
-
-    org_id: uuid.UUID | None = None
-    user_id: uuid.UUID | None = None
-    action: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-
-
-async def query(
-    session: AsyncSession, filters: AuditFilter, *, limit: int = 20, offset: int = 0
-) -> tuple[list[AuditLog], int]:
-    """Newest first. RLS limits a tenant session to its own org; the superadmin session sees all."""
-    conditions: list[ColumnElement[bool]] = []
-    if filters.org_id is not None:
-        conditions.append(AuditLog.org_id == filters.org_id)
-    if filters.user_id is not None:
-        conditions.append(AuditLog.user_id == filters.user_id)
-    if filters.action:
-        conditions.append(AuditLog.action == filters.action)
-    if filters.since is not None:
-        conditions.append(AuditLog.created_at >= filters.since)
-    if filters.until is not None:
-        conditions.append(AuditLog.created_at < filters.until)
-    total = await session.scalar(select(func.count()).select_from(AuditLog).where(*conditions))
-    rows = await session.scalars(
-        select(AuditLog)
-        .where(*conditions)
-        .order_by(AuditLog.seq.desc())
-        .limit(limit)
-        .offset(offset)
-    )
-    return list(rows), int(total or 0)
+async def record_denied(
+    session: AsyncSession,
+    action: str,
+    *,
+    org_id: uuid.UUID | None = None,
+    user_id: uuid.UUID | None = None,
+    resource_type: str | None = None,
+    resource_id: uuid.UUID | None = None,
+    details: dict[str, Any] | None = None,
+    client: ClientInfo | None = None,
+) -> int:
+    """Append a refusal in its own short transaction, so it survives the refused request's
+    rollback. `session` is the request's session; only its engine is used."""
+    bind = session.bind
+    if bind is None:
+        raise RuntimeError("record_denied needs a session bound to an engine or connection")
+    engine = bind if isinstance(bind, AsyncEngine) else bind.engine
+    async with AsyncSession(engine) as own, own.begin():
+        return await record(
+            own,
+            action,
+            org_id=org_id,
+            user_id=user_id,
+            resource_type=resource_type,
+            resource_id=resource_id,
+            details=details,
+            client=client,
+        )
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from app.services.formulation.importer import (
     records_from_inventory,
     records_from_starter,
 )
-from app.services.formulation.lines import confirmed_lines, replace_formula_lines
-from app.services.formulation.repository import get_ingredient, search_ingredients
+from app.services.formulation.lines import replace_formula_lines
+from app.services.formulation.repository import confirmed_lines, get_ingredient, search_ingredients
 
 __all__ = [
     "ImportReport",

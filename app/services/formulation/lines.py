@@ -3,12 +3,13 @@
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.engines.substance import normalize_name
 from app.models import Ingredient, ProductIngredient
 from app.schemas.pif_items import FormulaLine
+from app.services.formulation.repository import delete_formula_lines_for_org
 
 
 async def _ingredient_ids(session: AsyncSession, lines: list[FormulaLine]) -> dict[int, uuid.UUID]:
@@ -46,11 +47,7 @@ async def replace_formula_lines(
     session: AsyncSession, *, org_id: uuid.UUID, product_id: uuid.UUID, lines: list[FormulaLine]
 ) -> list[ProductIngredient]:
     """Store the reviewed Item 3 rows in descending concentration order (sort_order 1..n)."""
-    await session.execute(
-        delete(ProductIngredient).where(
-            ProductIngredient.product_id == product_id, ProductIngredient.org_id == org_id
-        )
-    )
+    await delete_formula_lines_for_org(session, product_id, org_id)
     ordered = sorted(lines, key=_descending)
     ids = await _ingredient_ids(session, ordered)
     rows = [
@@ -73,14 +70,3 @@ async def replace_formula_lines(
     session.add_all(rows)
     await session.flush()
     return rows
-
-
-async def confirmed_lines(
-    session: AsyncSession, product_id: uuid.UUID, org_id: uuid.UUID
-) -> list[ProductIngredient]:
-    rows = await session.execute(
-        select(ProductIngredient)
-        .where(ProductIngredient.product_id == product_id, ProductIngredient.org_id == org_id)
-        .order_by(ProductIngredient.sort_order)
-    )
-    return list(rows.scalars())

@@ -4,11 +4,11 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Float, cast, func, select
+from sqlalchemy import ColumnElement, Float, cast, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.engines.substance import normalize_name
-from app.models import Ingredient
+from app.models import Ingredient, ProductIngredient
 
 _CAS_LIKE = re.compile(r"^\d{2,7}-\d{2}-\d$")
 _EC_LIKE = re.compile(r"^\d{3}-\d{3}-\d$")
@@ -75,3 +75,25 @@ async def _hits(
 async def get_ingredient(session: AsyncSession, ingredient_id: uuid.UUID) -> Ingredient | None:
     stmt = select(Ingredient).where(Ingredient.id == ingredient_id)
     return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def confirmed_lines(
+    session: AsyncSession, product_id: uuid.UUID, org_id: uuid.UUID
+) -> list[ProductIngredient]:
+    """A product's reviewed Item 3 rows, in declaration order."""
+    rows = await session.execute(
+        select(ProductIngredient)
+        .where(ProductIngredient.product_id == product_id, ProductIngredient.org_id == org_id)
+        .order_by(ProductIngredient.sort_order)
+    )
+    return list(rows.scalars())
+
+
+async def delete_formula_lines_for_org(
+    session: AsyncSession, product_id: uuid.UUID, org_id: uuid.UUID
+) -> None:
+    await session.execute(
+        delete(ProductIngredient).where(
+            ProductIngredient.product_id == product_id, ProductIngredient.org_id == org_id
+        )
+    )

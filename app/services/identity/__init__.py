@@ -3,7 +3,22 @@
 Other contexts call only what is re-exported here.
 """
 
-from app.services.identity.plans import PlanAccess, effective_plan, plan_access_for_org
+from app.services.identity.authz import authorize
+from app.services.identity.plans import (
+    PlanAccess,
+    effective_plan,
+    plan_access_for_org,
+    require_feature,
+    require_limit,
+)
 from app.services.identity.totp import require_code as require_totp_code
 
-__all__ = ["PlanAccess", "effective_plan", "plan_access_for_org", "require_totp_code"]
+__all__ = [
+    "PlanAccess",
+    "authorize",
+    "effective_plan",
+    "plan_access_for_org",
+    "require_feature",
+    "require_limit",
+    "require_totp_code",
+]

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.database import Database
 from app.core.errors import NotFound
+from app.core.unit_of_work import set_tenant
 from app.models.identity import Organization, User
 from app.services.identity import repository
 from app.services.identity.repository import AuthUser
@@ -18,12 +18,13 @@ class Me:
     organization: Organization | None
 
 
-async def get_me(db: Database, *, user_id: uuid.UUID, org_id: uuid.UUID | None) -> Me:
-    async with db.tenant(org_id) as session:
-        user = await repository.auth_user_by_id(session, user_id)
-        if user is None or user.org_id != org_id:
-            raise NotFound("User not found")
-        org = await repository.get_org(session, org_id) if org_id else None
+async def get_me(session: AsyncSession, *, user_id: uuid.UUID, org_id: uuid.UUID | None) -> Me:
+    if org_id is not None:
+        await set_tenant(session, org_id)
+    user = await repository.auth_user_by_id(session, user_id)
+    if user is None or user.org_id != org_id:
+        raise NotFound("User not found")
+    org = await repository.get_org(session, org_id) if org_id else None
     return Me(user, org)
 
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pyotp
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from app.core.crypto import encrypt_str
@@ -42,6 +43,7 @@ def check_bootstrap_secret(settings: Settings, presented: str | None) -> None:
 
 
 async def create_super_admin(
+    session: AsyncSession,
     db: Database,
     settings: Settings,
     *,
@@ -53,13 +55,12 @@ async def create_super_admin(
 ) -> SuperAdminCreated:
     """A new platform-staff record (no org), TOTP enabled from the start; never a promotion."""
     email = email.strip().lower()
-    async with db.tenant(None) as session:
-        if only_if_none and await repository.super_admin_exists(session):
-            raise Conflict(
-                "A super admin already exists; bootstrap is disabled", code="bootstrap_disabled"
-            )
-        if await repository.auth_user_by_email(session, email) is not None:
-            raise Conflict("This e-mail address already has an account", code="email_taken")
+    if only_if_none and await repository.super_admin_exists(session):
+        raise Conflict(
+            "A super admin already exists; bootstrap is disabled", code="bootstrap_disabled"
+        )
+    if await repository.auth_user_by_email(session, email) is not None:
+        raise Conflict("This e-mail address already has an account", code="email_taken")
     validate_password(password, email=email)
     secret = pyotp.random_base32()
     codes = totp.new_recovery_codes()
@@ -109,17 +110,8 @@ async def list_organizations(
     async with audit.superadmin_session(
         db, actor_id=actor_id, reason="list_organizations", client=client
     ) as s:
-        total = await s.scalar(select(func.count()).select_from(Organization))
-        users = select(User.org_id, func.count().label("n")).group_by(User.org_id).subquery()
-        rows = await s.execute(
-            select(Organization, func.coalesce(users.c.n, 0))
-            .outerjoin(users, users.c.org_id == Organization.id)
-            .order_by(Organization.created_at.desc(), Organization.id)
-            .limit(limit)
-            .offset(offset)
-        )
-        items = [OrgSummary(org, int(n)) for org, n in rows.all()]
-    return items, int(total or 0)
+        rows, total = await repository.organizations_with_user_counts(s, limit=limit, offset=offset)
+    return [OrgSummary(org, n) for org, n in rows], total
 
 
 async def change_plan(

@@ -8,14 +8,13 @@ from typing import Any
 import httpx
 import jwt
 from redis.asyncio import Redis
-from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
-from app.core.database import Database, set_current_org
 from app.core.errors import DomainError, Forbidden, ServiceUnavailable, Unauthorized
+from app.core.unit_of_work import keep_on_refusal, set_tenant
 from app.integrations.http import build_client, default_user_agent
 from app.models.enums import Role
-from app.models.identity import User
 from app.services import audit
 from app.services.audit import ClientInfo
 from app.services.identity import repository, totp
@@ -112,7 +111,7 @@ class GoogleVerifier:
 
 
 async def sign_in(
-    db: Database,
+    session: AsyncSession,
     settings: Settings,
     redis: Redis,
     identity: GoogleIdentity,
@@ -123,55 +122,51 @@ async def sign_in(
     """Log in by Google subject, or link it to the account with the same verified e-mail."""
     error: DomainError | None = None
     pair: TokenPair | None = None
-    async with db.tenant(None) as session:
-        user = await repository.auth_user_by_google_sub(session, identity.sub)
-        link = False
-        if user is None and identity.email and identity.email_verified:
-            user = await repository.auth_user_by_email(session, identity.email)
-            link = user is not None
-        now = datetime.now(UTC)
-        if user is None or user.org_id is None or user.role == Role.SUPER_ADMIN:
-            error = Unauthorized(
-                "No account for this Google identity; register first", code="account_not_found"
-            )
-        elif not user.is_active or (user.locked_until is not None and user.locked_until > now):
-            error = Forbidden("This account cannot sign in right now", code="account_unavailable")
-        elif user.totp_enabled and not totp_code:
-            error = Unauthorized("TOTP code required", code="totp_required")
-        elif user.totp_enabled and not await totp.check_code(
-            session, settings, user.id, totp_code or "", allow_recovery=True
-        ):
-            await audit.record(
-                session, "auth.totp_failed", org_id=user.org_id, user_id=user.id, client=client
-            )
-            error = Unauthorized("Invalid or already used TOTP code", code="totp_invalid")
-        else:
-            if link:
-                await set_current_org(session, user.org_id)  # the org is known now
-                await session.execute(
-                    update(User)
-                    .where(User.id == user.id, User.org_id == user.org_id)
-                    .values(google_sub=identity.sub)
-                )
-                await audit.record(
-                    session,
-                    "auth.google_linked",
-                    org_id=user.org_id,
-                    user_id=user.id,
-                    client=client,
-                )
-            await repository.mark_email_verified(session, user.id)
-            await repository.login_succeeded(session, user.id)
+    user = await repository.auth_user_by_google_sub(session, identity.sub)
+    link = False
+    if user is None and identity.email and identity.email_verified:
+        user = await repository.auth_user_by_email(session, identity.email)
+        link = user is not None
+    now = datetime.now(UTC)
+    if user is None or user.org_id is None or user.role == Role.SUPER_ADMIN:
+        error = Unauthorized(
+            "No account for this Google identity; register first", code="account_not_found"
+        )
+    elif not user.is_active or (user.locked_until is not None and user.locked_until > now):
+        error = Forbidden("This account cannot sign in right now", code="account_unavailable")
+    elif user.totp_enabled and not totp_code:
+        error = Unauthorized("TOTP code required", code="totp_required")
+    elif user.totp_enabled and not await totp.check_code(
+        session, settings, user.id, totp_code or "", allow_recovery=True
+    ):
+        await audit.record(
+            session, "auth.totp_failed", org_id=user.org_id, user_id=user.id, client=client
+        )
+        error = Unauthorized("Invalid or already used TOTP code", code="totp_invalid")
+    else:
+        if link:
+            await set_tenant(session, user.org_id)  # the org is known now
+            await repository.link_google_sub(session, user.id, user.org_id, identity.sub)
             await audit.record(
                 session,
-                "auth.login_success",
+                "auth.google_linked",
                 org_id=user.org_id,
                 user_id=user.id,
-                details={"method": "google"},
                 client=client,
             )
-            pair = await issue_tokens(session, settings, user, client)
+        await repository.mark_email_verified(session, user.id)
+        await repository.login_succeeded(session, user.id)
+        await audit.record(
+            session,
+            "auth.login_success",
+            org_id=user.org_id,
+            user_id=user.id,
+            details={"method": "google"},
+            client=client,
+        )
+        pair = await issue_tokens(session, settings, user, client)
     if error is not None:
+        keep_on_refusal(session)  # the failure's audit row, counters and revocations stay
         raise error
     assert pair is not None
     return pair

@@ -6,8 +6,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.config import PlanEnforcement
 from app.core.errors import Forbidden, NotFound
 from app.models.enums import Plan
+from app.services import audit
+from app.services.audit import ClientInfo
 from app.services.identity import repository
 
 FEATURES = frozenset({"compliance_engine"})
@@ -47,14 +50,38 @@ class PlanAccess:
             )
 
 
+TOP_PLAN = Plan.ENTERPRISE
+
+
+def unrestricted(org_id: uuid.UUID) -> PlanAccess:
+    """PLAN_ENFORCEMENT=off: the top plan's access (every feature, no limits), read from nothing."""
+    return PlanAccess(
+        org_id=org_id,
+        plan=TOP_PLAN.value,
+        effective_plan=TOP_PLAN.value,
+        beta_exempt_until=None,
+        max_products=None,
+        max_users=None,
+        max_ai_tasks_per_day=None,
+        compliance_engine=True,
+    )
+
+
 def effective_plan(plan: str, beta_exempt_until: datetime | None, now: datetime) -> str:
     exempt = beta_exempt_until is not None and beta_exempt_until > now
     return Plan.PRO.value if exempt and plan == Plan.FREE.value else plan
 
 
 async def plan_access_for_org(
-    session: AsyncSession, org_id: uuid.UUID, *, now: datetime | None = None
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    enforcement: PlanEnforcement,
+    *,
+    now: datetime | None = None,
 ) -> PlanAccess:
+    """The org's effective plan in SaaS mode; with enforcement off, the top plan's access."""
+    if enforcement is PlanEnforcement.OFF:
+        return unrestricted(org_id)
     org = await repository.get_org(session, org_id)
     if org is None:
         raise NotFound("Organization not found")
@@ -71,4 +98,63 @@ async def plan_access_for_org(
         max_users=limits.max_users,
         max_ai_tasks_per_day=limits.max_ai_tasks_per_day,
         compliance_engine=limits.compliance_engine,
+    )
+
+
+async def require_limit(
+    session: AsyncSession,
+    access: PlanAccess,
+    limit: str,
+    current: int,
+    *,
+    user_id: uuid.UUID | None,
+    client: ClientInfo | None = None,
+) -> None:
+    """`check_limit`, with the refusal audited (`plan.denied`) in its own transaction."""
+    try:
+        access.check_limit(limit, current)
+    except Forbidden as exc:
+        await _record_plan_denied(session, access, exc, user_id=user_id, client=client)
+        raise
+
+
+async def require_feature(
+    session: AsyncSession,
+    access: PlanAccess,
+    feature: str,
+    *,
+    user_id: uuid.UUID | None,
+    client: ClientInfo | None = None,
+) -> None:
+    """`PlanAccess.require_feature`, with the refusal audited (`plan.denied`)."""
+    try:
+        access.require_feature(feature)
+    except Forbidden as exc:
+        await _record_plan_denied(
+            session, access, exc, user_id=user_id, client=client, feature=feature
+        )
+        raise
+
+
+async def _record_plan_denied(
+    session: AsyncSession,
+    access: PlanAccess,
+    exc: Forbidden,
+    *,
+    user_id: uuid.UUID | None,
+    client: ClientInfo | None,
+    feature: str | None = None,
+) -> None:
+    details: dict[str, object] = {"code": exc.code, "plan": access.effective_plan}
+    if feature is not None:
+        details["feature"] = feature
+    if isinstance(exc.details, dict):
+        details.update(exc.details)
+    await audit.record_denied(
+        session,
+        "plan.denied",
+        org_id=access.org_id,
+        user_id=user_id,
+        details=details,
+        client=client,
     )

@@ -16,8 +16,8 @@ import structlog
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.database import Database
 from app.core.security import ACCESS_TOKEN_TTL
 
 log = structlog.get_logger(__name__)
@@ -76,21 +76,22 @@ class PrincipalCache:
             self._entries.pop(key, None)
 
     async def resolve(
-        self, db: Database, redis: Redis, user_id: uuid.UUID, session_id: uuid.UUID
+        self, session: AsyncSession, redis: Redis, user_id: uuid.UUID, session_id: uuid.UUID
     ) -> CallerState | None:
+        """`session` is the request's own: a cache miss costs a query, never a connection."""
         try:
             async with asyncio.timeout(REDIS_TIMEOUT_SECONDS):
                 revoked, version = await redis.mget(session_key(session_id), user_key(user_id))
         except (RedisError, OSError, TimeoutError) as exc:
             log.warning("principal_redis_unavailable", error=type(exc).__name__)
-            return await load_state(db, user_id, session_id)  # uncached: the database decides
+            return await load_state(session, user_id, session_id)  # uncached: the database decides
         if revoked is not None:
             return CallerState(None, "", is_active=False, session_revoked=True)
         key, now = (user_id, session_id), time.monotonic()
         entry = self._entries.get(key)
         if entry is not None and entry.expires_at > now and entry.version == version:
             return entry.state
-        state = await load_state(db, user_id, session_id)
+        state = await load_state(session, user_id, session_id)
         if state is not None and self.ttl > 0:
             if len(self._entries) >= MAX_ENTRIES:
                 self._entries.clear()  # bounded memory; entries are cheap to rebuild
@@ -98,10 +99,11 @@ class PrincipalCache:
         return state
 
 
-async def load_state(db: Database, user_id: uuid.UUID, session_id: uuid.UUID) -> CallerState | None:
+async def load_state(
+    session: AsyncSession, user_id: uuid.UUID, session_id: uuid.UUID
+) -> CallerState | None:
     """One round trip: the user's row (through the definer function) and the session's state."""
-    async with db.tenant(None) as session:
-        row = (await session.execute(_STATE_SQL, {"uid": user_id, "sid": session_id})).first()
+    row = (await session.execute(_STATE_SQL, {"uid": user_id, "sid": session_id})).first()
     if row is None:
         return None
     return CallerState(row.org_id, row.role, bool(row.is_active), bool(row.session_revoked))

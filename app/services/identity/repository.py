@@ -205,3 +205,37 @@ async def get_auth_token_for_update(
         .with_for_update()
     )
     return await session.scalar(stmt)
+
+
+async def get_invitation_for_org_for_update(
+    session: AsyncSession, invitation_id: uuid.UUID, org_id: uuid.UUID
+) -> Invitation | None:
+    return await session.scalar(
+        select(Invitation)
+        .where(Invitation.id == invitation_id, Invitation.org_id == org_id)
+        .with_for_update()
+    )
+
+
+async def link_google_sub(
+    session: AsyncSession, user_id: uuid.UUID, org_id: uuid.UUID, sub: str
+) -> None:
+    await session.execute(
+        update(User).where(User.id == user_id, User.org_id == org_id).values(google_sub=sub)
+    )
+
+
+async def organizations_with_user_counts(
+    session: AsyncSession, *, limit: int, offset: int
+) -> tuple[list[tuple[Organization, int]], int]:
+    """Every org (BYPASSRLS session only) with its number of users, newest first."""
+    total = await session.scalar(select(func.count()).select_from(Organization))
+    users = select(User.org_id, func.count().label("n")).group_by(User.org_id).subquery()
+    rows = await session.execute(
+        select(Organization, func.coalesce(users.c.n, 0))
+        .outerjoin(users, users.c.org_id == Organization.id)
+        .order_by(Organization.created_at.desc(), Organization.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return [(org, int(n)) for org, n in rows.all()], int(total or 0)

@@ -10,9 +10,9 @@ from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
-from app.core.database import Database
 from app.core.errors import DomainError, Forbidden, Unauthorized
 from app.core.security import ACCESS_TOKEN_TTL, create_access_token
+from app.core.unit_of_work import after_commit, keep_on_refusal
 from app.models.enums import Role
 from app.models.identity import RefreshToken
 from app.services import audit
@@ -110,7 +110,7 @@ async def _count_ip_failure(redis: Redis, ip: str | None, *, reset: bool = False
 
 
 async def login(
-    db: Database,
+    session: AsyncSession,
     settings: Settings,
     redis: Redis,
     limiter: RateLimiter,
@@ -135,43 +135,43 @@ async def login(
         raise too_many(await limiter.retry_after(failures, FAILURE_SCOPE, email), code=LOCKED)
     error: DomainError | None = None
     pair: TokenPair | None = None
-    async with db.tenant(None) as session:
-        user = await repository.auth_user_by_email(session, email)
-        password_ok = check_password(password, user.password_hash if user else None)
-        now = datetime.now(UTC)
-        reason: str | None = None
-        if user is None:
-            reason = "unknown_account"
-        elif (user.role == Role.SUPER_ADMIN) != super_admin:
-            reason = "wrong_entry"
-        elif not user.is_active:
-            reason = "inactive"
-        elif user.locked_until is not None and user.locked_until > now:
-            reason = "locked"
-        elif not password_ok:
-            reason = "wrong_password"
+    user = await repository.auth_user_by_email(session, email)
+    password_ok = check_password(password, user.password_hash if user else None)
+    now = datetime.now(UTC)
+    reason: str | None = None
+    if user is None:
+        reason = "unknown_account"
+    elif (user.role == Role.SUPER_ADMIN) != super_admin:
+        reason = "wrong_entry"
+    elif not user.is_active:
+        reason = "inactive"
+    elif user.locked_until is not None and user.locked_until > now:
+        reason = "locked"
+    elif not password_ok:
+        reason = "wrong_password"
 
-        if reason == "locked" and user is not None:
-            await audit.record(
-                session,
-                "auth.login_blocked",
-                org_id=user.org_id,
-                user_id=user.id,
-                details={"reason": reason},
-                client=client,
-            )
-            wait = int((user.locked_until - now).total_seconds()) + 1 if user.locked_until else 1
-            error = too_many(wait, code=LOCKED)
-        elif reason is not None:
-            error = invalid_credentials()
-            await _record_failure(session, settings, redis, user, email, reason, client)
-            await limiter.hit(failures, FAILURE_SCOPE, email)
-        else:
-            assert user is not None
-            error, pair = await _second_factor_and_issue(
-                session, settings, redis, user, totp_code, client, super_admin=super_admin
-            )
+    if reason == "locked" and user is not None:
+        await audit.record(
+            session,
+            "auth.login_blocked",
+            org_id=user.org_id,
+            user_id=user.id,
+            details={"reason": reason},
+            client=client,
+        )
+        wait = int((user.locked_until - now).total_seconds()) + 1 if user.locked_until else 1
+        error = too_many(wait, code=LOCKED)
+    elif reason is not None:
+        error = invalid_credentials()
+        await _record_failure(session, settings, redis, user, email, reason, client)
+        await limiter.hit(failures, FAILURE_SCOPE, email)
+    else:
+        assert user is not None
+        error, pair = await _second_factor_and_issue(
+            session, settings, redis, user, totp_code, client, super_admin=super_admin
+        )
     if error is not None:
+        keep_on_refusal(session)  # the failure's audit row, counters and revocations stay
         raise error
     assert pair is not None
     await limiter.clear(failures, FAILURE_SCOPE, email)
@@ -265,7 +265,7 @@ async def _second_factor_and_issue(
 
 
 async def refresh(
-    db: Database,
+    session: AsyncSession,
     settings: Settings,
     *,
     raw_token: str | None,
@@ -279,44 +279,45 @@ async def refresh(
     error: DomainError | None = None
     pair: TokenPair | None = None
     reused_family: uuid.UUID | None = None
-    async with db.tenant(None) as session:
-        now = datetime.now(UTC)
-        token = await repository.get_refresh_token_for_update(session, token_hash(raw_token))
-        user = await repository.auth_user_by_id(session, token.user_id) if token else None
-        if token is None or user is None:
-            error = Unauthorized("Invalid refresh token", code="invalid_refresh_token")
-        elif token.rotated_at is not None or token.revoked_at is not None:
-            await repository.revoke_refresh_family(session, token.family_id, now)
-            if token.revoked_at is None or token.rotated_at is not None:
-                await audit.record(
-                    session,
-                    "security.refresh_token_reuse",
-                    org_id=user.org_id,
-                    user_id=user.id,
-                    resource_type="refresh_token_family",
-                    resource_id=token.family_id,
-                    client=client,
-                )
-            error = Unauthorized(
-                "Refresh token already used; session revoked", code="invalid_refresh_token"
+    now = datetime.now(UTC)
+    token = await repository.get_refresh_token_for_update(session, token_hash(raw_token))
+    user = await repository.auth_user_by_id(session, token.user_id) if token else None
+    if token is None or user is None:
+        error = Unauthorized("Invalid refresh token", code="invalid_refresh_token")
+    elif token.rotated_at is not None or token.revoked_at is not None:
+        await repository.revoke_refresh_family(session, token.family_id, now)
+        if token.revoked_at is None or token.rotated_at is not None:
+            await audit.record(
+                session,
+                "security.refresh_token_reuse",
+                org_id=user.org_id,
+                user_id=user.id,
+                resource_type="refresh_token_family",
+                resource_id=token.family_id,
+                client=client,
             )
-            reused_family = token.family_id
-        elif token.expires_at <= now or not user.is_active:
-            token.revoked_at = now
-            error = Unauthorized("Refresh token expired", code="invalid_refresh_token")
-        else:
-            token.rotated_at = now
-            pair = await issue_tokens(session, settings, user, client, family_id=token.family_id)
+        error = Unauthorized(
+            "Refresh token already used; session revoked", code="invalid_refresh_token"
+        )
+        reused_family = token.family_id
+    elif token.expires_at <= now or not user.is_active:
+        token.revoked_at = now
+        error = Unauthorized("Refresh token expired", code="invalid_refresh_token")
+    else:
+        token.rotated_at = now
+        pair = await issue_tokens(session, settings, user, client, family_id=token.family_id)
     if reused_family is not None and redis is not None:
-        await sessions_revoked(cache, redis, [reused_family])  # the stolen access token ends too
+        family = reused_family  # the stolen access token ends too, once committed
+        after_commit(session, lambda: sessions_revoked(cache, redis, [family]))
     if error is not None:
+        keep_on_refusal(session)  # the failure's audit row, counters and revocations stay
         raise error
     assert pair is not None
     return pair
 
 
 async def logout(
-    db: Database,
+    session: AsyncSession,
     redis: Redis,
     cache: PrincipalCache | None,
     *,
@@ -329,23 +330,23 @@ async def logout(
     """End the caller's session (the access token's `sid`) and the presented refresh token's
     family, or every session of the user if no refresh token is given."""
     revoked: set[uuid.UUID] = set()
-    async with db.tenant(None) as session:
-        now = datetime.now(UTC)
-        token = (
-            await repository.get_refresh_token_for_update(session, token_hash(raw_token))
-            if raw_token
-            else None
-        )
-        if token is not None and token.user_id == user_id:
-            revoked.add(token.family_id)
-            if session_id is not None:
-                revoked.add(session_id)
-            for family in revoked:
-                await repository.revoke_refresh_family(session, family, now)
-        else:
-            revoked.update(await repository.revoke_refresh_tokens_of_user(session, user_id, now))
-            if session_id is not None:
-                revoked.add(session_id)
-        await audit.record(session, "auth.logout", org_id=org_id, user_id=user_id, client=client)
-    # committed: now tell every process (a Redis outage leaves the database as the fallback)
-    await sessions_revoked(cache, redis, sorted(revoked))
+    now = datetime.now(UTC)
+    token = (
+        await repository.get_refresh_token_for_update(session, token_hash(raw_token))
+        if raw_token
+        else None
+    )
+    if token is not None and token.user_id == user_id:
+        revoked.add(token.family_id)
+        if session_id is not None:
+            revoked.add(session_id)
+        for family in revoked:
+            await repository.revoke_refresh_family(session, family, now)
+    else:
+        revoked.update(await repository.revoke_refresh_tokens_of_user(session, user_id, now))
+        if session_id is not None:
+            revoked.add(session_id)
+    await audit.record(session, "auth.logout", org_id=org_id, user_id=user_id, client=client)
+    # once committed, tell every process (a Redis outage leaves the database as the fallback)
+    ended = sorted(revoked)
+    after_commit(session, lambda: sessions_revoked(cache, redis, ended))

@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from app.core.crypto import decrypt_str, encrypt_str
-from app.core.database import Database
 from app.core.errors import Conflict, DomainError, Forbidden, NotFound, Unauthorized
+from app.core.unit_of_work import set_tenant
 from app.services import audit
 from app.services.audit import ClientInfo
 from app.services.identity import repository
@@ -91,7 +91,7 @@ async def check_code(
 
 
 async def require_code(
-    db: Database,
+    session: AsyncSession,
     settings: Settings,
     *,
     user_id: uuid.UUID,
@@ -101,21 +101,25 @@ async def require_code(
 ) -> None:
     """Raise unless the user has TOTP enabled and `code` is a fresh valid code.
 
-    Runs in its own transaction so that a failure's `auth.totp_failed` row is kept.
+    Every refusal is audited (`auth.totp_failed`) in its own transaction, so the row is kept.
     """
     error: DomainError | None = None
-    async with db.tenant(None) as session:
-        state = await repository.totp_state(session, user_id)
-        if state is None or not state.enabled:
-            error = Forbidden("Enable two-factor authentication first", code="totp_setup_required")
-        elif not code:
-            error = Unauthorized("TOTP code required (X-TOTP-Code header)", code="totp_required")
-        elif not await check_code(session, settings, user_id, code):
-            await audit.record(
-                session, "auth.totp_failed", org_id=org_id, user_id=user_id, client=client
-            )
-            error = Unauthorized("Invalid or already used TOTP code", code="totp_invalid")
+    state = await repository.totp_state(session, user_id)
+    if state is None or not state.enabled:
+        error = Forbidden("Enable two-factor authentication first", code="totp_setup_required")
+    elif not code:
+        error = Unauthorized("TOTP code required (X-TOTP-Code header)", code="totp_required")
+    elif not await check_code(session, settings, user_id, code):
+        error = Unauthorized("Invalid or already used TOTP code", code="totp_invalid")
     if error is not None:
+        await audit.record_denied(
+            session,
+            "auth.totp_failed",
+            org_id=org_id,
+            user_id=user_id,
+            details={"reason": error.code},
+            client=client,
+        )
         raise error
 
 
@@ -126,24 +130,24 @@ class TotpSetup:
 
 
 async def setup(
-    db: Database, settings: Settings, *, user_id: uuid.UUID, org_id: uuid.UUID
+    session: AsyncSession, settings: Settings, *, user_id: uuid.UUID, org_id: uuid.UUID
 ) -> TotpSetup:
     """Store a new (not yet enabled) secret, Fernet-encrypted; refused once TOTP is enabled."""
-    async with db.tenant(org_id) as session:
-        user = await repository.get_user_for_org(session, user_id, org_id)
-        if user is None:
-            raise NotFound("User not found")
-        if user.totp_enabled:
-            raise Conflict("Two-factor authentication is already enabled", code="totp_enabled")
-        secret = pyotp.random_base32()
-        user.totp_secret = encrypt_str(settings, secret)
-        user.totp_last_step = None
-        uri, svg = provisioning(secret, user.email)
+    await set_tenant(session, org_id)
+    user = await repository.get_user_for_org(session, user_id, org_id)
+    if user is None:
+        raise NotFound("User not found")
+    if user.totp_enabled:
+        raise Conflict("Two-factor authentication is already enabled", code="totp_enabled")
+    secret = pyotp.random_base32()
+    user.totp_secret = encrypt_str(settings, secret)
+    user.totp_last_step = None
+    uri, svg = provisioning(secret, user.email)
     return TotpSetup(uri, svg)
 
 
 async def enable(
-    db: Database,
+    session: AsyncSession,
     settings: Settings,
     *,
     user_id: uuid.UUID,
@@ -154,28 +158,28 @@ async def enable(
     """Check the first code, enable TOTP and return fresh recovery codes (shown once)."""
     error: DomainError | None = None
     codes: list[str] = []
-    async with db.tenant(org_id) as session:
-        user = await repository.get_user_for_org(session, user_id, org_id)
-        if user is None:
-            raise NotFound("User not found")
-        if user.totp_enabled:
-            raise Conflict("Two-factor authentication is already enabled", code="totp_enabled")
-        if not user.totp_secret:
-            raise Conflict("Call setup-2fa first", code="totp_not_set_up")
-        step = match_step(decrypt_str(settings, user.totp_secret), code, last_step=None)
-        if step is None:
-            await audit.record(
-                session, "auth.totp_failed", org_id=org_id, user_id=user_id, client=client
-            )
-            error = Unauthorized("Invalid TOTP code", code="totp_invalid")
-        else:
-            codes = new_recovery_codes()
-            user.totp_enabled = True
-            user.totp_last_step = step
-            user.recovery_codes = [recovery_code_hash(c) for c in codes]
-            await audit.record(
-                session, "auth.totp_enabled", org_id=org_id, user_id=user_id, client=client
-            )
+    await set_tenant(session, org_id)
+    user = await repository.get_user_for_org(session, user_id, org_id)
+    if user is None:
+        raise NotFound("User not found")
+    if user.totp_enabled:
+        raise Conflict("Two-factor authentication is already enabled", code="totp_enabled")
+    if not user.totp_secret:
+        raise Conflict("Call setup-2fa first", code="totp_not_set_up")
+    step = match_step(decrypt_str(settings, user.totp_secret), code, last_step=None)
+    if step is None:
+        await audit.record_denied(
+            session, "auth.totp_failed", org_id=org_id, user_id=user_id, client=client
+        )
+        error = Unauthorized("Invalid TOTP code", code="totp_invalid")
+    else:
+        codes = new_recovery_codes()
+        user.totp_enabled = True
+        user.totp_last_step = step
+        user.recovery_codes = [recovery_code_hash(c) for c in codes]
+        await audit.record(
+            session, "auth.totp_enabled", org_id=org_id, user_id=user_id, client=client
+        )
     if error is not None:
         raise error
     return codes

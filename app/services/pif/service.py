@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.authz import ROLE_PERMISSIONS, Permission
 from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.models import PifDocument, Product
 from app.models.enums import DocumentStatus, PifStatus, Role
@@ -25,7 +26,10 @@ from app.services.products import get_product_for_org
 
 
 def actor_for(role: Role) -> Actor:
-    return Actor.SA if role is Role.SA else Actor.USER
+    """The state-machine actor of a role: reviewers (Permission.PIF_REVIEW) act as the SA."""
+    return (
+        Actor.SA if Permission.PIF_REVIEW in ROLE_PERMISSIONS.get(role, frozenset()) else Actor.USER
+    )
 
 
 async def require_product(
@@ -75,23 +79,30 @@ async def move_document(
     current = DocumentStatus(document.status)
     try:
         check_transition(current, target, actor)
-    except IllegalTransition as exc:
-        raise Conflict(
-            f"Item {document.item_number} cannot move from {current} to {target}",
-            code="illegal_transition",
-            details={"from": current, "to": target, "allowed": [s.value for s in exc.allowed]},
-        ) from exc
-    except ForbiddenTransition as exc:
-        await audit.record(
+    except (IllegalTransition, ForbiddenTransition) as exc:
+        # spec 01 §4: every attempt is audited; own transaction, so the refusal's rollback keeps it
+        await audit.record_denied(
             session,
             "pif.transition_refused",
             org_id=document.org_id,
             user_id=user_id,
             resource_type="pif_document",
             resource_id=document.id,
-            details={"item": document.item_number, "from": current, "to": target, "actor": actor},
+            details={
+                "item": document.item_number,
+                "from": current,
+                "to": target,
+                "actor": actor,
+                "reason": "illegal" if isinstance(exc, IllegalTransition) else "forbidden",
+            },
             client=client,
         )
+        if isinstance(exc, IllegalTransition):
+            raise Conflict(
+                f"Item {document.item_number} cannot move from {current} to {target}",
+                code="illegal_transition",
+                details={"from": current, "to": target, "allowed": [s.value for s in exc.allowed]},
+            ) from exc
         raise Forbidden(
             "Only a safety assessor may approve an item"
             if target is DocumentStatus.APPROVED

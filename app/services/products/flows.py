@@ -1,15 +1,19 @@
-"""Multi-step product flows: local commit first, then the fail-soft knowledge-base calls."""
+"""Multi-step product flows: the local write commits first, then the fail-soft RAG calls run
+with no transaction open (on the request's one connection)."""
 
 import uuid
 
 import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.database import Database
 from app.core.storage import Storage
+from app.core.tenancy import Principal
+from app.core.unit_of_work import after_commit, commit
 from app.integrations.rag import RagClient
 from app.models import Product
 from app.schemas.products import ProductCreate
 from app.services.audit import ClientInfo
+from app.services.identity import PlanAccess
 from app.services.pif.repository import list_files_for_org
 from app.services.products import repository, service
 
@@ -17,51 +21,52 @@ log = structlog.get_logger(__name__)
 
 
 async def create_product_with_kb(
-    db: Database,
+    session: AsyncSession,
     rag: RagClient,
+    principal: Principal,
     *,
-    org_id: uuid.UUID,
-    user_id: uuid.UUID,
     payload: ProductCreate,
+    access: PlanAccess,
     client: ClientInfo | None = None,
 ) -> Product:
     """Commit the product and its 16 items, then ask for a knowledge base (never blocking)."""
-    async with db.tenant(org_id) as session:
-        product = await service.create_product(
-            session, org_id=org_id, user_id=user_id, payload=payload, client=client
-        )
-    kb_id = await rag.safe_create_kb(org_id, product.id, product.name)
+    product = await service.create_product(
+        session, principal, payload=payload, access=access, client=client
+    )
+    await commit(session)  # the product stands on its own; the RAG call holds no transaction
+    kb_id = await rag.safe_create_kb(principal.tenant_org, product.id, product.name)
     if kb_id is None:
         log.warning("product_created_without_kb", product_id=str(product.id))
         return product
-    async with db.tenant(org_id) as session:
-        stored = await repository.get_product_for_org(session, product.id, org_id, for_update=True)
-        if stored is not None:
-            stored.rag_kb_id = kb_id
-            await session.flush()
-            await session.refresh(stored)
-            return stored
-    return product
+    stored = await repository.get_product_for_org(
+        session, product.id, principal.tenant_org, for_update=True
+    )
+    if stored is None:  # deleted meanwhile
+        return product
+    stored.rag_kb_id = kb_id
+    await session.flush()
+    await session.refresh(stored)
+    return stored
 
 
 async def delete_product_and_kb(
-    db: Database,
+    session: AsyncSession,
     rag: RagClient,
     storage: Storage,
+    principal: Principal,
     *,
-    org_id: uuid.UUID,
-    user_id: uuid.UUID,
     product_id: uuid.UUID,
     client: ClientInfo | None = None,
 ) -> None:
-    """Delete (or retire) locally first; then drop blobs of hard-deleted drafts and the KB."""
-    async with db.tenant(org_id) as session:
-        files = await list_files_for_org(session, product_id, org_id)
-        deleted = await service.delete_product(
-            session, org_id=org_id, user_id=user_id, product_id=product_id, client=client
-        )
-    if not deleted.retained:
-        for record in files:
-            await storage.delete(record.storage_key)
-    if deleted.kb_id:
-        await rag.safe_delete_kb(deleted.kb_id)
+    """Delete (or retire) locally; after commit drop blobs of hard-deleted drafts and the KB."""
+    files = await list_files_for_org(session, product_id, principal.tenant_org)
+    deleted = await service.delete_product(session, principal, product_id=product_id, client=client)
+
+    async def cleanup() -> None:
+        if not deleted.retained:
+            for record in files:
+                await storage.delete(record.storage_key)
+        if deleted.kb_id:
+            await rag.safe_delete_kb(deleted.kb_id)
+
+    after_commit(session, cleanup)

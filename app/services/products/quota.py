@@ -4,11 +4,18 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.services.identity import plan_access_for_org
+from app.services.audit import ClientInfo
+from app.services.identity import PlanAccess, require_limit
 from app.services.products.repository import count_active_products
 
 
-async def ensure_product_quota(session: AsyncSession, org_id: uuid.UUID) -> None:
-    """Raise 403 `plan_limit_reached` when the org's plan allows no further product."""
-    access = await plan_access_for_org(session, org_id)
-    access.check_limit("max_products", await count_active_products(session, org_id))
+async def ensure_product_quota(
+    session: AsyncSession,
+    access: PlanAccess,
+    *,
+    user_id: uuid.UUID,
+    client: ClientInfo | None = None,
+) -> None:
+    """Raise 403 `plan_limit_reached` (audited) when the org's plan allows no further product."""
+    current = await count_active_products(session, access.org_id)
+    await require_limit(session, access, "max_products", current, user_id=user_id, client=client)

@@ -2,7 +2,7 @@
 
 import uuid
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import PifVersion, Product
@@ -58,3 +58,10 @@ async def has_signed_version(
         PifVersion.product_id == product_id, PifVersion.org_id == org_id, PifVersion.is_signed
     )
     return (await session.execute(stmt)).scalar_one() > 0
+
+
+async def delete_product_row(
+    session: AsyncSession, product_id: uuid.UUID, org_id: uuid.UUID
+) -> None:
+    """Hard delete (drafts only); documents, versions and files go with it (ON DELETE CASCADE)."""
+    await session.execute(delete(Product).where(Product.id == product_id, Product.org_id == org_id))

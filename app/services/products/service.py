@@ -4,18 +4,24 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import delete as sql_delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.authz import Permission
 from app.core.errors import NotFound
+from app.core.tenancy import Principal
 from app.models import PifDocument, PifVersion, Product
 from app.models.enums import VersionLabel
 from app.schemas.products import ProductCreate, ProductUpdate
 from app.services import audit
 from app.services.audit import ClientInfo
+from app.services.identity import PlanAccess, authorize
 from app.services.pif.catalog import ITEM_NUMBERS
 from app.services.products.quota import ensure_product_quota
-from app.services.products.repository import get_product_for_org, has_signed_version
+from app.services.products.repository import (
+    delete_product_row,
+    get_product_for_org,
+    has_signed_version,
+)
 
 
 @dataclass(frozen=True)
@@ -26,14 +32,15 @@ class DeletedProduct:
 
 async def create_product(
     session: AsyncSession,
+    principal: Principal,
     *,
-    org_id: uuid.UUID,
-    user_id: uuid.UUID,
     payload: ProductCreate,
+    access: PlanAccess,
     client: ClientInfo | None = None,
 ) -> Product:
     """Insert the product, its 16 `missing` documents and the V0 draft in one transaction."""
-    await ensure_product_quota(session, org_id)
+    org_id, user_id = principal.tenant_org, principal.user_id
+    await ensure_product_quota(session, access, user_id=user_id, client=client)
     product = Product(org_id=org_id, created_by=user_id, **payload.model_dump())
     session.add(product)
     await session.flush()
@@ -67,12 +74,12 @@ async def create_product(
 
 async def update_product(
     session: AsyncSession,
+    principal: Principal,
     *,
-    org_id: uuid.UUID,
     product_id: uuid.UUID,
     payload: ProductUpdate,
 ) -> Product:
-    product = await get_product_for_org(session, product_id, org_id, for_update=True)
+    product = await get_product_for_org(session, product_id, principal.tenant_org, for_update=True)
     if product is None:
         raise NotFound("Product not found")
     for field, value in payload.model_dump(exclude_unset=True).items():
@@ -86,13 +93,14 @@ async def update_product(
 
 async def delete_product(
     session: AsyncSession,
+    principal: Principal,
     *,
-    org_id: uuid.UUID,
-    user_id: uuid.UUID,
     product_id: uuid.UUID,
     client: ClientInfo | None = None,
 ) -> DeletedProduct:
     """Soft-delete products with a signed version (10-year retention), hard-delete drafts."""
+    await authorize(session, principal, Permission.PRODUCT_DELETE, client=client)
+    org_id, user_id = principal.tenant_org, principal.user_id
     product = await get_product_for_org(session, product_id, org_id, for_update=True)
     if product is None:
         raise NotFound("Product not found")
@@ -101,9 +109,7 @@ async def delete_product(
     if retained:
         product.deleted_at = datetime.now(UTC)
     else:
-        await session.execute(
-            sql_delete(Product).where(Product.id == product.id, Product.org_id == org_id)
-        )
+        await delete_product_row(session, product.id, org_id)
     await audit.record(
         session,
         "product.deleted",

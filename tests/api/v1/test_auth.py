@@ -335,7 +335,8 @@ async def test_sa_actions_need_totp(
         f"{probe_routes}/sa-action", headers={**headers, "X-TOTP-Code": code}
     )
     assert replay.status_code == 401 and replay.json()["error"]["code"] == "totp_invalid"
-    assert await _actions(owner_session, "auth.totp_failed") == 1
+    # every refusal is audited: the missing code and the replayed one
+    assert await _actions(owner_session, "auth.totp_failed") == 2
 
     as_member = await client.post(
         f"{probe_routes}/sa-action", headers=auth_headers(settings, member)
@@ -344,7 +345,11 @@ async def test_sa_actions_need_totp(
 
 
 async def test_plan_access_and_beta_exemption(
-    client: AsyncClient, owner_session: AsyncSession, settings: Settings, probe_routes: str
+    saas_plans: Settings,
+    client: AsyncClient,
+    owner_session: AsyncSession,
+    settings: Settings,
+    probe_routes: str,
 ) -> None:
     from datetime import UTC, datetime, timedelta
 
@@ -353,6 +358,7 @@ async def test_plan_access_and_beta_exemption(
     headers = auth_headers(settings, user)
     denied = await client.get(f"{probe_routes}/compliance", headers=headers)
     assert denied.status_code == 403 and denied.json()["error"]["code"] == "plan_upgrade_required"
+    assert await _actions(owner_session, "plan.denied") == 1  # refusals are audited
     org.beta_exempt_until = datetime.now(UTC) + timedelta(days=30)
     await owner_session.commit()
     allowed = await client.get(f"{probe_routes}/compliance", headers=headers)

@@ -164,7 +164,7 @@ async def test_list_paginates_filters_and_searches(
 
 
 async def test_plan_limit_is_enforced_on_create(
-    client: AsyncClient, owner_session: AsyncSession, settings: Settings
+    saas_plans: Settings, client: AsyncClient, owner_session: AsyncSession, settings: Settings
 ) -> None:
     actor = await make_actor(owner_session, settings, plan=Plan.FREE)
     for _ in range(3):

@@ -1,0 +1,110 @@
+"""One request = one session on one pooled connection, committed before the response is sent.
+
+Services never commit: they flush, and register what must happen after commit (publishing jobs,
+calls to the RAG service, mail) with `after_commit`. A flow that needs an external call's result
+in the same request (create a product, then its knowledge base) commits with `commit`, makes the
+call with no transaction open, and writes the result in a second transaction on the same
+connection.
+"""
+
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import structlog
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.orm import Session, SessionTransaction
+
+from app.core.errors import DomainError
+
+log = structlog.get_logger(__name__)
+
+AfterCommit = Callable[[], Awaitable[None]]
+
+_TENANT = "pifai.tenant"
+_SYSTEM = "pifai.system_context"
+_KEEP_ON_REFUSAL = "pifai.keep_on_refusal"
+_AFTER_COMMIT = "pifai.after_commit"
+_SET_ORG = text("SELECT set_config('app.current_org_id', :org, true)")
+
+
+def _apply_tenant(session: Session, _tx: SessionTransaction, connection: Connection) -> None:
+    # set_config(..., true) dies with each transaction: re-apply it to every one of the request
+    org = session.info.get(_TENANT)
+    if org is not None:
+        connection.execute(_SET_ORG, {"org": str(org)})
+    if session.info.get(_SYSTEM):
+        connection.execute(text("SELECT set_config('app.system_context', 'on', true)"))
+
+
+async def set_tenant(session: AsyncSession, org_id: uuid.UUID) -> None:
+    """Scope this and every later transaction of the request's session to `org_id` (RLS)."""
+    session.info[_TENANT] = org_id
+    if session.in_transaction():
+        await session.execute(_SET_ORG, {"org": str(org_id)})
+
+
+async def enter_system_scope(session: AsyncSession) -> None:
+    """Let the request's transactions see org-less task rows (the tasks RLS policy)."""
+    session.info[_SYSTEM] = True
+    if session.in_transaction():
+        await session.execute(text("SELECT set_config('app.system_context', 'on', true)"))
+
+
+def keep_on_refusal(session: AsyncSession) -> None:
+    """Commit this request's writes even though it ends in a DomainError (4xx).
+
+    For refusals whose own bookkeeping must survive: a failed sign-in's counter and audit row,
+    the revocation of a reused refresh-token family."""
+    session.info[_KEEP_ON_REFUSAL] = True
+
+
+def after_commit(session: AsyncSession, hook: AfterCommit) -> None:
+    """Run `hook` once the request's transaction has committed (never if it rolls back)."""
+    session.info.setdefault(_AFTER_COMMIT, []).append(hook)
+
+
+async def _run_hooks(session: AsyncSession) -> None:
+    hooks: list[AfterCommit] = session.info.pop(_AFTER_COMMIT, [])
+    for hook in hooks:
+        try:
+            await hook()
+        except Exception:  # committed already: a failing side effect must not turn it into a 500
+            log.exception("after_commit_failed", hook=getattr(hook, "__qualname__", repr(hook)))
+
+
+async def commit(session: AsyncSession) -> None:
+    """Commit now and run the hooks registered so far; the connection stays with the request."""
+    await session.commit()
+    await _run_hooks(session)
+
+
+@asynccontextmanager
+async def unit_of_work(engine: AsyncEngine, **session_options: Any) -> AsyncIterator[AsyncSession]:
+    """The request's session: commit on success, roll back on error, then run after-commit hooks.
+
+    The session is bound to one checked-out connection for the whole request, so a second
+    transaction (after `commit`) reuses it instead of taking another from the pool."""
+    async with engine.connect() as connection:
+        session = AsyncSession(bind=connection, expire_on_commit=False, **session_options)
+        event.listen(session.sync_session, "after_begin", _apply_tenant)
+        try:
+            try:
+                yield session
+            except DomainError:
+                if session.info.get(_KEEP_ON_REFUSAL):
+                    await session.commit()
+                    await _run_hooks(session)  # e.g. a revoked session announced to every process
+                else:
+                    await session.rollback()
+                raise
+            except BaseException:
+                await session.rollback()
+                raise
+            await session.commit()
+        finally:
+            await session.close()
+    await _run_hooks(session)
