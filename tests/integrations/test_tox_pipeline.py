@@ -106,6 +106,8 @@ async def test_batch_of_30_respects_the_shared_5_per_second_limit(
     # the limit lets 5 calls start per window, so the last burst starts after
     # ceil(calls / 5) - 1 windows and finishes one call latency later
     bound = (math.ceil(calls / limiter.limit) - 1) * limiter.window + latency
-    assert bound <= elapsed <= 1.2 * bound
+    # a lower bound only (an upper one would measure machine load); the limiter's exact
+    # schedule is proven on a virtual clock in test_shared_ratelimit.py
+    assert elapsed >= bound
     times = sorted(request_times)
     assert all(later - earlier >= 1.0 for earlier, later in zip(times, times[5:], strict=False))
