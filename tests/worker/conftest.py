@@ -100,7 +100,7 @@ async def running_worker(settings: Settings, **kwargs: Any) -> AsyncIterator[Run
         yield runner
     finally:
         runner.request_stop()
-        await asyncio.wait_for(job, timeout=15)
+        await asyncio.wait_for(job, timeout=60)
 
 
 async def load_task(engine: AsyncEngine, task_id: uuid.UUID) -> Task:
@@ -113,7 +113,7 @@ async def wait_for_task(
     task_id: uuid.UUID,
     done: Callable[[Task], bool],
     *,
-    timeout: float = 10.0,
+    timeout: float = 60.0,  # generous: a bound against a hang, not a timing assertion
 ) -> Task:
     """Poll the row (as the owner) until `done(task)` holds."""
     deadline = time.monotonic() + timeout

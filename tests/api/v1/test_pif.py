@@ -8,7 +8,6 @@ import zipfile
 from email.policy import default
 from pathlib import Path
 
-import openpyxl
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import func, select
@@ -17,19 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.config import Settings
 from app.models import UploadedFile
 from app.models.enums import Role
-from tests.factories import Actor, enable_totp, make_actor, make_product, totp_code
-
-
-def xlsx_bytes(rows: list[list[object]]) -> bytes:
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)  # type: ignore[union-attr]
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-FORMULA = xlsx_bytes([["成分", "INCI", "含量%"], ["水", "WATER", "q.s."], ["甘油", "GLYCERIN", 5]])
+from tests.factories import FORMULA, Actor, enable_totp, make_actor, make_product, totp_code
 
 
 async def _upload(

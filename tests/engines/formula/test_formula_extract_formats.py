@@ -4,12 +4,12 @@ import io
 import zipfile
 
 import pytest
-from formula_sheets import csv_bytes, docx_bytes, pdf_bytes, xlsx_bytes
 
 from app.engines.formula import ExtractionError, extract_formula
 from app.engines.formula.inci import IngredientDictionary
 from app.engines.formula.models import ExtractedIngredient
 from app.engines.formula.readers import detect_kind
+from tests.engines.formula.formula_sheets import csv_bytes, docx_bytes, pdf_bytes, xlsx_bytes
 
 EN_ROWS: list[list[object]] = [
     ["Ingredient", "CAS No.", "Concentration (% w/w)", "Function"],

@@ -3,11 +3,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from formula_sheets import xlsx_bytes
 
 from app.engines.formula import extract_formula
 from app.engines.formula.inci import IngredientDictionary
 from app.engines.formula.models import confidence_band
+from tests.engines.formula.formula_sheets import xlsx_bytes
 
 HEADER = ["No.", "成分名稱 INCI Name", "中文名", "CAS No.", "含量 (%)", "功能"]
 TITLE = [["XX 化粧品有限公司"], ["產品名稱：保濕乳液 Moisturising Lotion"], ["配方表"], []]
