@@ -36,7 +36,7 @@ REFERENCE_TABLES = {
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
-assert echo_task.echo  # the test-only `tasks.echo` handler, registered on import
+assert callable(echo_task.echo)  # the test-only `tasks.echo` handler, registered on import
 
 INFRA_FIXTURES = {
     "database_url",

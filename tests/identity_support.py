@@ -39,7 +39,9 @@ class _Inbox:
     def token_for(self, address: str) -> str:
         mails = self.to(address)
         assert mails, f"no mail to {address}"
-        body = mails[-1].get_payload(decode=True).decode()
+        payload = mails[-1].get_payload(decode=True)
+        assert isinstance(payload, bytes)
+        body = payload.decode()
         match = re.search(r"Token: (\S+)", body)
         assert match
         return match.group(1)

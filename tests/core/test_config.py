@@ -1,6 +1,7 @@
 """Production refuses to start without real secrets; dev/test have safe defaults."""
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -40,7 +41,7 @@ def test_production_accepts_real_secrets() -> None:
 
 
 def test_production_google_sign_in_needs_the_anti_bot_check() -> None:
-    real = {
+    real: dict[str, Any] = {
         "secret_key": REAL_KEY,
         "fernet_key": "k",
         "file_encryption_key": "k",

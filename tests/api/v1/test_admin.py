@@ -51,6 +51,7 @@ async def test_bootstrap_once_then_super_admin_needs_totp_everywhere(
     created = await _bootstrap(client)
     assert created["role"] == "super_admin" and len(created["recovery_codes"]) == 10
     generator = pyotp.parse_uri(created["otpauth_uri"])
+    assert isinstance(generator, pyotp.TOTP)
     second = await client.post(
         "/api/v1/admin/bootstrap",
         json={"email": "root2@example.com", "password": ADMIN_PASSWORD},
@@ -129,6 +130,7 @@ async def test_exempt_and_audit_query(
 ) -> None:
     created = await _bootstrap(client)
     generator = pyotp.parse_uri(created["otpauth_uri"])
+    assert isinstance(generator, pyotp.TOTP)
     login = await client.post(
         "/api/v1/auth/super-admin/login",
         json={

@@ -176,7 +176,10 @@ async def test_unknown_email_and_wrong_password_look_the_same(
     unknown = await _login(client, "nobody@example.com", "whatever-password-1")
     wrong = await _login(client, user.email, "whatever-password-1")
     assert unknown.status_code == wrong.status_code == 401
-    strip = lambda r: {k: v for k, v in r.json()["error"].items() if k != "request_id"}  # noqa: E731
+
+    def strip(r: httpx.Response) -> dict[str, Any]:
+        return {k: v for k, v in r.json()["error"].items() if k != "request_id"}
+
     assert strip(unknown) == strip(wrong)
 
 
@@ -292,6 +295,7 @@ async def test_totp_setup_verify_and_login(
     stored = await owner_session.scalar(select(User.totp_secret).where(User.id == user.id))
     assert stored is not None and is_fernet_token(stored)
     generator = pyotp.parse_uri(uri)
+    assert isinstance(generator, pyotp.TOTP)
 
     wrong = await client.post("/api/v1/auth/verify-2fa", json={"code": "000000"}, headers=headers)
     assert wrong.status_code == 401 and wrong.json()["error"]["code"] == "totp_invalid"

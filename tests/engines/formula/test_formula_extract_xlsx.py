@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -56,7 +57,7 @@ MIX = [("Cetearyl Alcohol", "2.40", 2.4), ("Cetearyl Glucoside", "0.60", 0.6)]
 
 def forty_row_sheet(starter: IngredientDictionary) -> tuple[bytes, dict[str, float]]:
     """The acceptance sheet: 4 title rows, header in row 5, 40 data rows, a Total row."""
-    rows: list[list[object]] = [*TITLE, HEADER, [1, "Aqua", "水", "7732-18-5", "q.s.", "溶劑"]]
+    rows: list[Sequence[object]] = [*TITLE, HEADER, [1, "Aqua", "水", "7732-18-5", "q.s.", "溶劑"]]
     expected: dict[str, float] = {}
     indent_rows: list[int] = []
     for i, (written, inci, conc, value, give_cas) in enumerate(FORMULA):
