@@ -27,7 +27,7 @@ class _Inbox:
             self.messages.append(message_from_bytes(envelope.content))  # type: ignore[attr-defined]
         return "250 OK"
 
-    def to(self, address: str, *, timeout: float = 5.0) -> list[Message]:
+    def to(self, address: str, *, timeout: float = 30.0) -> list[Message]:
         deadline = time.monotonic() + timeout
         while True:
             with self._lock:
