@@ -34,7 +34,9 @@ def fast_settings(settings: Settings) -> Settings:
         update={
             "worker_concurrency": 4,
             "worker_block_ms": 100,
-            "worker_visibility_timeout_seconds": 1.0,
+            # long enough that a loaded machine's event-loop stalls never make a worker
+            # reclaim its own in-flight work (reclaim tests wait on conditions, not this value)
+            "worker_visibility_timeout_seconds": 10.0,
             "worker_heartbeat_seconds": 0.2,
             "worker_shutdown_grace_seconds": 2.0,
             "task_retry_base_seconds": RETRY_BASE,

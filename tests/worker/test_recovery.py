@@ -51,7 +51,7 @@ def _worker_env(settings: Settings) -> dict[str, str]:
             "LOG_JSON": "true",
             "WORKER_CONCURRENCY": "2",
             "WORKER_BLOCK_MS": "100",
-            "WORKER_VISIBILITY_TIMEOUT_SECONDS": "1",
+            "WORKER_VISIBILITY_TIMEOUT_SECONDS": "10",
             "WORKER_HEARTBEAT_SECONDS": "0.2",
             "WORKER_SHUTDOWN_GRACE_SECONDS": "0.2",
             "TASK_SWEEPER_INTERVAL_SECONDS": "3600",

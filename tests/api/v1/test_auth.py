@@ -26,6 +26,7 @@ from tests.factories import (
     Override,
     auth_headers,
     enable_totp,
+    fresh_totp_step,
     make_login_user,
     make_org,
     totp_code,
@@ -296,6 +297,7 @@ async def test_totp_setup_verify_and_login(
     assert stored is not None and is_fernet_token(stored)
     generator = pyotp.parse_uri(uri)
     assert isinstance(generator, pyotp.TOTP)
+    await fresh_totp_step()  # the codes of steps -1, 0 and +1 are used in turn
 
     wrong = await client.post("/api/v1/auth/verify-2fa", json={"code": "000000"}, headers=headers)
     assert wrong.status_code == 401 and wrong.json()["error"]["code"] == "totp_invalid"
