@@ -3,8 +3,8 @@
     uv run python -m bench.worker_throughput [--tasks 2000] [--latency-tasks 200] [--concurrency 8]
 
 Uses DATABASE_URL/REDIS_URL when set, else the embedded servers in DATA_DIR (migrated first).
-The worker runs in this process (one worker process); tasks are `tasks.echo` no-ops in a
-throw-away organization that is deleted afterwards.
+The worker runs in this process (one worker process); tasks are `bench.noop` no-ops (registered
+here) in a throw-away organization that is deleted afterwards.
 """
 
 import argparse
@@ -25,6 +25,11 @@ from app.core.runtime import resolve_servers
 from app.models.platform import Task
 from app.services import tasks
 from app.worker.runner import Runner
+
+
+@tasks.register_handler("bench.noop")
+async def _noop(ctx: tasks.JobContext) -> None:
+    """The task whose cost is the worker's own overhead."""
 
 
 async def _make_org(settings: Settings) -> uuid.UUID:
@@ -54,7 +59,7 @@ async def _enqueue(db: Database, runner: Runner, org_id: uuid.UUID, count: int) 
     jobs = JobBuffer()
     async with db.tenant(org_id) as session:
         for _ in range(count):
-            await tasks.enqueue(session, jobs, org_id=org_id, type="tasks.echo", payload={})
+            await tasks.enqueue(session, jobs, org_id=org_id, type="bench.noop", payload={})
     await publish(runner.redis, jobs.drain())
 
 

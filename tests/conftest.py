@@ -2,8 +2,9 @@
 
 import os
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis.asyncio as redis
@@ -18,7 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engin
 from app.core.config import AppEnv, PlanEnforcement, Settings
 from app.core.migrations_state import alembic_config
 from app.main import create_app
-from tests import infra
+from tests import echo_task, infra
+from tests.factories import Override
 
 TEST_FERNET_KEY = "x1DVKp5fcmFz7L3VqLkCX6eR2l1k0a3NR2Ozz9-bVzE="
 TEST_FILE_KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
@@ -33,6 +35,8 @@ REFERENCE_TABLES = {
 }
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
+
+assert callable(echo_task.echo)  # the test-only `tasks.echo` handler, registered on import
 
 INFRA_FIXTURES = {
     "database_url",
@@ -129,6 +133,19 @@ async def clean_db(owner_engine: AsyncEngine, settings: Settings) -> AsyncIterat
     await client.flushdb()
     await client.aclose()
     shutil.rmtree(settings.storage_dir or settings.data_dir / "files", ignore_errors=True)
+
+
+@pytest.fixture
+def override(app: FastAPI) -> Iterator[Override]:
+    """`override(get_x, value)`: dependency `get_x` answers `value` for this test only."""
+    saved = dict(app.dependency_overrides)
+
+    def install(dependency: Callable[..., Any], value: Any) -> None:
+        app.dependency_overrides[dependency] = lambda: value
+
+    yield install
+    app.dependency_overrides.clear()
+    app.dependency_overrides.update(saved)
 
 
 @pytest.fixture

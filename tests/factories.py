@@ -1,12 +1,16 @@
 """Small async factories: add rows with the owner session and flush/commit; tokens for the API."""
 
+import asyncio
 import functools
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import pyotp
+from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
@@ -18,6 +22,14 @@ from app.models.enums import OrgType, Plan, Role
 from app.schemas.products import ProductCreate
 from app.services.identity.plans import unrestricted
 from app.services.products import create_product
+from tests.engines.formula.formula_sheets import xlsx_bytes
+
+# A two-line formula sheet (water q.s., glycerin 5 %) for upload and analysis tests.
+FORMULA = xlsx_bytes([["成分", "INCI", "含量%"], ["水", "WATER", "q.s."], ["甘油", "GLYCERIN", 5]])
+
+
+# The `override` fixture: `override(get_x, value)` for one test (app.dependency_overrides).
+Override = Callable[[Callable[..., Any], Any], None]
 
 
 @dataclass
@@ -141,6 +153,30 @@ async def enable_totp(session: AsyncSession, settings: Settings, user: User) -> 
     return pyotp.TOTP(secret)
 
 
+async def fresh_totp_step(min_left: float = 20.0) -> None:
+    """Wait for the next 30 s step if this one has under `min_left` s left (a bounded wait on the
+    step boundary), so a test's -1/0/+1 codes stay in the server's window on a loaded machine."""
+    left = 30 - time.time() % 30
+    if left < min_left:
+        await asyncio.sleep(left + 0.05)
+
+
 def totp_code(totp: pyotp.TOTP, steps_ahead: int = 0) -> str:
     """The code of the current step (+/- `steps_ahead`); each step may be used once."""
     return str(totp.at(time.time() + 30 * steps_ahead))
+
+
+async def poll_task(
+    client: AsyncClient, actor: Actor, location: str
+) -> tuple[dict[str, Any], list[str]]:
+    """Poll a task resource until it is done or failed; returns it and the statuses seen."""
+    seen: list[str] = []
+    deadline = time.monotonic() + 60  # generous: a bound against a hang
+    while time.monotonic() < deadline:
+        body = (await client.get(location, headers=actor.headers)).json()
+        if not seen or seen[-1] != body["status"]:
+            seen.append(body["status"])
+        if body["status"] in ("done", "failed"):
+            return body, seen
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"task did not finish: {seen}")

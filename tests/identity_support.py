@@ -12,7 +12,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from fastapi import APIRouter, FastAPI
 
-from app.api.identity_deps import SaPrincipal, SaTotpPrincipal, require_plan_access
+from app.api.identity_deps import SaPrincipal, SaTotpPrincipal, get_mailer, require_plan_access
 from app.services.identity.mailer import SmtpMailer
 from app.services.identity.plans import PlanAccess
 
@@ -27,7 +27,7 @@ class _Inbox:
             self.messages.append(message_from_bytes(envelope.content))  # type: ignore[attr-defined]
         return "250 OK"
 
-    def to(self, address: str, *, timeout: float = 5.0) -> list[Message]:
+    def to(self, address: str, *, timeout: float = 30.0) -> list[Message]:
         deadline = time.monotonic() + timeout
         while True:
             with self._lock:
@@ -39,7 +39,9 @@ class _Inbox:
     def token_for(self, address: str) -> str:
         mails = self.to(address)
         assert mails, f"no mail to {address}"
-        body = mails[-1].get_payload(decode=True).decode()
+        payload = mails[-1].get_payload(decode=True)
+        assert isinstance(payload, bytes)
+        body = payload.decode()
         match = re.search(r"Token: (\S+)", body)
         assert match
         return match.group(1)
@@ -58,12 +60,10 @@ def smtp_server(app: FastAPI) -> Iterator[_Inbox]:
         port = probe.getsockname()[1]
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
-    previous = getattr(app.state, "mailer", None)
-    app.state.mailer = SmtpMailer(
-        host="127.0.0.1", port=controller.port, sender="PIF AI <no-reply@test>"
-    )
+    mailer = SmtpMailer(host="127.0.0.1", port=controller.port, sender="PIF AI <no-reply@test>")
+    app.dependency_overrides[get_mailer] = lambda: mailer
     yield inbox
-    app.state.mailer = previous
+    app.dependency_overrides.pop(get_mailer, None)
     controller.stop()
 
 
@@ -76,8 +76,9 @@ def inbox(smtp_server: _Inbox) -> _Inbox:
 @pytest.fixture(scope="session")
 def probe_routes(app: FastAPI) -> str:
     """Test-only routes proving the SA and plan dependencies (later issues use them for real)."""
-    if not getattr(app.state, "identity_probes", False):
-        router = APIRouter(prefix="/__test__/identity")
+    prefix = "/__test__/identity"
+    if not any(getattr(r, "path", "").startswith(prefix) for r in app.routes):
+        router = APIRouter(prefix=prefix)
 
         @router.get("/sa-read")
         async def sa_read(principal: SaPrincipal) -> dict[str, str]:
@@ -94,5 +95,4 @@ def probe_routes(app: FastAPI) -> str:
             return {"plan": access.effective_plan}
 
         app.include_router(router)
-        app.state.identity_probes = True
-    return "/__test__/identity"
+    return prefix

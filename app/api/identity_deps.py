@@ -39,7 +39,7 @@ TotpHeader = Annotated[
 
 
 def _state(request: Request, name: str, factory: Any) -> Any:
-    """Lazily created per-app collaborators (tests may pre-set them on app.state)."""
+    """Per-app collaborators, built on first use (tests override the dependency instead)."""
     value = getattr(request.app.state, name, None)
     if value is None:
         value = factory()
@@ -73,12 +73,10 @@ def get_antibot_verifier(request: Request, settings: SettingsDep) -> AntibotVeri
     return verifier
 
 
-def get_outbound_transport(request: Request) -> httpx.AsyncBaseTransport | None:
-    """Tests inject an httpx.MockTransport here; production uses the real network."""
-    transport: httpx.AsyncBaseTransport | None = getattr(
-        request.app.state, "outbound_transport", None
-    )
-    return transport
+def get_outbound_transport() -> httpx.AsyncBaseTransport | None:
+    """The real network (None: httpx's default transport); tests override it with a
+    MockTransport through `app.dependency_overrides`."""
+    return None
 
 
 MailerDep = Annotated[Mailer, Depends(get_mailer)]

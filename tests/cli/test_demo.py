@@ -24,7 +24,7 @@ def _rows(url: URL, sql: str) -> list[tuple[object, ...]]:
 def test_seed_demo_creates_roles_and_a_product_once(cli_db: URL) -> None:
     first = invoke(cli_db, "seed-demo")
     assert "demo data created" in first and "sa@demo.example.com" in first
-    roles = sorted(r[0] for r in _rows(cli_db, "SELECT role FROM users"))
+    roles = sorted(str(r[0]) for r in _rows(cli_db, "SELECT role FROM users"))
     assert roles == ["admin", "member", "owner", "sa"]
     assert _rows(cli_db, "SELECT count(*) FROM pif_documents") == [(16,)]
     again = invoke(cli_db, "seed-demo")

@@ -1,6 +1,7 @@
 """Operational endpoints, request ids and the structured error shape."""
 
 import re
+from collections.abc import AsyncIterator
 
 import pytest
 from fastapi import FastAPI
@@ -19,7 +20,7 @@ class Payload(BaseModel):
 
 
 @pytest.fixture
-async def probe_client(settings: Settings) -> AsyncClient:
+async def probe_client(settings: Settings) -> AsyncIterator[AsyncClient]:
     app: FastAPI = create_app(settings, run_startup_migrations=False)
 
     @app.post("/probe")
@@ -36,7 +37,7 @@ async def probe_client(settings: Settings) -> AsyncClient:
             transport=ASGITransport(app=app, raise_app_exceptions=False), base_url="http://t"
         ) as http,
     ):
-        yield http  # type: ignore[misc]
+        yield http
 
 
 async def test_healthz_and_readyz(client: AsyncClient) -> None:

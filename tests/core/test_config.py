@@ -1,6 +1,7 @@
 """Production refuses to start without real secrets; dev/test have safe defaults."""
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -40,7 +41,7 @@ def test_production_accepts_real_secrets() -> None:
 
 
 def test_production_google_sign_in_needs_the_anti_bot_check() -> None:
-    real = {
+    real: dict[str, Any] = {
         "secret_key": REAL_KEY,
         "fernet_key": "k",
         "file_encryption_key": "k",
@@ -108,15 +109,15 @@ def test_development_signing_key_is_per_data_dir_and_private(tmp_path: Path) -> 
 
     from app.core.security import DEV_SIGNING_KEY_FILE, signing_key
 
-    one = Settings(_env_file=None, data_dir=tmp_path / "one")  # type: ignore[call-arg]
-    two = Settings(_env_file=None, data_dir=tmp_path / "two")  # type: ignore[call-arg]
+    one = Settings(_env_file=None, data_dir=tmp_path / "one")
+    two = Settings(_env_file=None, data_dir=tmp_path / "two")
     assert signing_key(one) != signing_key(two)
     assert signing_key(one) == signing_key(one)
     assert weak_secret_reason(signing_key(one)) is None
     mode = stat.S_IMODE((tmp_path / "one" / DEV_SIGNING_KEY_FILE).stat().st_mode)
     assert mode == 0o600
     copied = Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         data_dir=tmp_path / "one",
         secret_key=ENV_EXAMPLE_PLACEHOLDER,
     )

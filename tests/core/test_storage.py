@@ -1,19 +1,18 @@
 """Storage backends: the S3-compatible one against a real local S3 API server (moto)."""
 
 import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import boto3
 import pytest
-from fastapi import FastAPI
 from httpx import AsyncClient
 from moto.server import ThreadedMotoServer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.api.deps import get_storage
 from app.core.config import Settings, StorageBackend
 from app.core.storage import LocalStorage, S3Storage, storage_for
-from tests.api.v1.test_pif import FORMULA
-from tests.factories import make_actor, make_product
+from tests.factories import FORMULA, Override, make_actor, make_product
 
 
 def _free_port() -> int:
@@ -70,13 +69,11 @@ async def test_local_storage_refuses_keys_outside_its_root(tmp_path: object) -> 
 
 
 @pytest.fixture
-async def s3_app(app: FastAPI, s3_settings: Settings) -> AsyncIterator[S3Storage]:
-    original = app.state.storage
+def s3_app(override: Override, s3_settings: Settings) -> S3Storage:
     storage = storage_for(s3_settings)
     assert isinstance(storage, S3Storage)
-    app.state.storage = storage
-    yield storage
-    app.state.storage = original
+    override(get_storage, storage)
+    return storage
 
 
 async def test_formula_upload_is_encrypted_in_s3_and_downloads_intact(

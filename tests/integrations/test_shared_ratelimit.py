@@ -1,10 +1,8 @@
-import asyncio
-import time
-
 import pytest
 from redis.asyncio import Redis
 
 from app.integrations.ratelimit import RateLimiterError, RedisRateLimiter
+from tests.clock import VirtualClock
 
 pytestmark = pytest.mark.infra
 
@@ -17,22 +15,42 @@ def _max_in_any_window(stamps: list[float], window: float) -> int:
 async def test_thirty_concurrent_callers_never_exceed_five_per_second(
     redis_client: Redis, limiter_key: str
 ) -> None:
-    limiter = RedisRateLimiter(redis_client, key=limiter_key, limit=5, period=1.0)
-    stamps: list[float] = []
+    clock = VirtualClock(start=1_000.0)
+    limiter = RedisRateLimiter(
+        redis_client, key=limiter_key, limit=5, period=1.0, clock=clock, sleep=clock.sleep
+    )
 
-    async def caller() -> None:
+    async def caller() -> float:
         await limiter.acquire()
-        stamps.append(time.monotonic())
+        return clock()
 
-    started = time.monotonic()
-    await asyncio.gather(*(caller() for _ in range(30)))
-    elapsed = time.monotonic() - started
+    stamps = await clock.run(caller() for _ in range(30))
 
     assert len(stamps) == 30
-    assert _max_in_any_window(stamps, 1.0) <= 5
-    # six bursts of five, one window apart: (30 / 5 - 1) windows, and at most 20 % slower
-    bound = (30 // 5 - 1) * limiter.window
-    assert bound <= elapsed <= 1.2 * bound
+    assert _max_in_any_window(stamps, limiter.window) == 5
+    # six bursts of five: each burst starts when the previous one leaves the window
+    # (window + the limiter's 1 ms poll margin), so the whole run takes exactly five steps
+    step = limiter.window + 0.001
+    bursts = sorted({round(t - 1_000.0, 6) for t in stamps})
+    assert bursts == pytest.approx([k * step for k in range(6)], abs=1e-6)
+    assert all(sum(1 for t in stamps if round(t - 1_000.0, 6) == b) == 5 for b in bursts)
+
+
+async def test_try_acquire_reports_the_exact_wait_on_an_injected_clock(
+    redis_client: Redis, limiter_key: str
+) -> None:
+    clock = VirtualClock(start=50.0)
+    limiter = RedisRateLimiter(redis_client, key=limiter_key, limit=2, period=0.3, clock=clock)
+    assert await limiter.try_acquire() == 0.0
+    clock.now += 0.1
+    assert await limiter.try_acquire() == 0.0
+    # full: the oldest slot (taken at 50.0) frees at 50.0 + 0.35
+    assert await limiter.try_acquire() == pytest.approx(0.25)
+    clock.now += 0.2
+    assert await limiter.try_acquire() == pytest.approx(0.05)
+    clock.now += 0.05  # the oldest entry has left the window; the one of 50.1 is still in it
+    assert await limiter.try_acquire() == 0.0
+    assert await limiter.try_acquire() == pytest.approx(0.1)
 
 
 async def test_limiters_in_separate_processes_share_the_window(
@@ -49,18 +67,6 @@ async def test_limiters_in_separate_processes_share_the_window(
         await second.aclose()
     assert waits[:5] == [0.0] * 5
     assert 0 < waits[5] <= a.window
-
-
-async def test_try_acquire_reports_the_wait_until_the_oldest_slot_frees(
-    redis_client: Redis, limiter_key: str
-) -> None:
-    limiter = RedisRateLimiter(redis_client, key=limiter_key, limit=2, period=0.3)
-    assert await limiter.try_acquire() == 0.0
-    assert await limiter.try_acquire() == 0.0
-    wait = await limiter.try_acquire()
-    assert 0 < wait <= limiter.window
-    await asyncio.sleep(wait + 0.01)
-    assert await limiter.try_acquire() == 0.0
 
 
 async def test_unreachable_redis_raises_rate_limiter_error() -> None:

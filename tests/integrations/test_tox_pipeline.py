@@ -46,10 +46,25 @@ async def test_results_keep_source_order_and_exceptions_become_unavailable() -> 
     assert results[1].error == "RuntimeError: boom"
 
 
+class MeetingSource(StaticSource):
+    """Answers only once every source of the batch is in flight at the same time."""
+
+    def __init__(self, name: str, barrier: asyncio.Barrier) -> None:
+        super().__init__(name)
+        self.barrier = barrier
+
+    async def fetch(self, ref: SubstanceRef) -> SourceResult:
+        await self.barrier.wait()
+        return await super().fetch(ref)
+
+
 async def test_sources_are_queried_concurrently() -> None:
-    started = time.monotonic()
-    await gather_sources([StaticSource(str(i), delay=0.3) for i in range(4)], REF)
-    assert time.monotonic() - started < 0.6
+    # sequential queries would leave the first source waiting at the barrier (the bound is a
+    # guard against a hang, not a timing assertion)
+    barrier = asyncio.Barrier(4)
+    sources = [MeetingSource(str(i), barrier) for i in range(4)]
+    results = await asyncio.wait_for(gather_sources(sources, REF), timeout=30)
+    assert [r.status for r in results] == [SourceStatus.NO_DATA] * 4
 
 
 async def test_pubchem_timing_out_leaves_the_other_sources_intact(
@@ -106,6 +121,8 @@ async def test_batch_of_30_respects_the_shared_5_per_second_limit(
     # the limit lets 5 calls start per window, so the last burst starts after
     # ceil(calls / 5) - 1 windows and finishes one call latency later
     bound = (math.ceil(calls / limiter.limit) - 1) * limiter.window + latency
-    assert bound <= elapsed <= 1.2 * bound
+    # a lower bound only (an upper one would measure machine load); the limiter's exact
+    # schedule is proven on a virtual clock in test_shared_ratelimit.py
+    assert elapsed >= bound
     times = sorted(request_times)
     assert all(later - earlier >= 1.0 for earlier, later in zip(times, times[5:], strict=False))

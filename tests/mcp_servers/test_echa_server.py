@@ -10,7 +10,7 @@ from app.integrations.toxicology import EchaSource
 from app.mcp_servers.deps import ToolDeps
 from app.mcp_servers.echa import build_server
 from tests.mcp_servers.conftest import ClientFactory
-from tests.mcp_servers.test_tfda_server import data, error_text
+from tests.mcp_servers.results import data, error_text
 
 ECHA_HOSTS = ["chem.echa.europa.eu"]
 SEARCH = {

@@ -1,13 +1,11 @@
 """The `tfda` MCP server through the SDK's in-memory client: tools, schemas and answers."""
 
 import dataclasses
-import json
 from typing import Any
 
 import httpx
 import pytest
 from mcp import Client
-from mcp.types import CallToolResult, TextContent
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
@@ -15,6 +13,7 @@ from app.integrations.toxicology import PubChemSource
 from app.mcp_servers.deps import ToolDeps
 from app.mcp_servers.tfda import build_server
 from tests.mcp_servers.conftest import ClientFactory
+from tests.mcp_servers.results import data, error_text
 
 PUBCHEM_HOSTS = ["pubchem.ncbi.nlm.nih.gov"]
 TFDA_TOOLS = {"check_formula", "check_restricted", "lookup", "inci_normalize", "pubchem_query"}
@@ -33,23 +32,6 @@ PROPERTY_TABLE = {
     }
 }
 VIEW_NOT_FOUND = {"Fault": {"Code": "PUGVIEW.NotFound", "Message": "No data found"}}
-
-
-def data(result: CallToolResult) -> dict[str, Any]:
-    """The structured result, which the text content repeats as JSON."""
-    assert not result.is_error, result.content
-    assert isinstance(result.structured_content, dict)
-    block = result.content[0]
-    assert isinstance(block, TextContent)
-    assert json.loads(block.text) == result.structured_content
-    return result.structured_content
-
-
-def error_text(result: CallToolResult) -> str:
-    assert result.is_error
-    block = result.content[0]
-    assert isinstance(block, TextContent)
-    return block.text
 
 
 @pytest.mark.parametrize("mode", ["legacy", "auto"])

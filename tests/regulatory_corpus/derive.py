@@ -42,7 +42,8 @@ def col(row: dict[str, str], prefix: str) -> str:
 def above(limit: float) -> float:
     """A value just above a limit: +2 % of it, rounded up on the limit's last decimal + 1."""
     decimals = max(0, -math.floor(math.log10(limit))) + 2
-    return math.ceil(limit * 1.02 * 10**decimals) / 10**decimals
+    scale = 10.0**decimals
+    return math.ceil(limit * 1.02 * scale) / scale
 
 
 def positive_list_cases() -> list[dict[str, object]]:

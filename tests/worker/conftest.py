@@ -34,7 +34,9 @@ def fast_settings(settings: Settings) -> Settings:
         update={
             "worker_concurrency": 4,
             "worker_block_ms": 100,
-            "worker_visibility_timeout_seconds": 1.0,
+            # long enough that a loaded machine's event-loop stalls never make a worker
+            # reclaim its own in-flight work (reclaim tests wait on conditions, not this value)
+            "worker_visibility_timeout_seconds": 10.0,
             "worker_heartbeat_seconds": 0.2,
             "worker_shutdown_grace_seconds": 2.0,
             "task_retry_base_seconds": RETRY_BASE,
@@ -100,7 +102,7 @@ async def running_worker(settings: Settings, **kwargs: Any) -> AsyncIterator[Run
         yield runner
     finally:
         runner.request_stop()
-        await asyncio.wait_for(job, timeout=15)
+        await asyncio.wait_for(job, timeout=60)
 
 
 async def load_task(engine: AsyncEngine, task_id: uuid.UUID) -> Task:
@@ -113,7 +115,7 @@ async def wait_for_task(
     task_id: uuid.UUID,
     done: Callable[[Task], bool],
     *,
-    timeout: float = 10.0,
+    timeout: float = 60.0,  # generous: a bound against a hang, not a timing assertion
 ) -> Task:
     """Poll the row (as the owner) until `done(task)` holds."""
     deadline = time.monotonic() + timeout

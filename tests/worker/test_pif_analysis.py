@@ -1,8 +1,6 @@
 """POST …/pif/analyze end to end: 202, the worker extracts Item 3, the draft, confirmation."""
 
-import asyncio
 import io
-import time
 import uuid
 import zipfile
 from collections.abc import Callable
@@ -16,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from app.models import ProductIngredient
-from tests.api.v1.test_pif import xlsx_bytes
-from tests.factories import Actor, make_actor, make_product
+from tests.engines.formula.formula_sheets import xlsx_bytes
+from tests.factories import Actor, make_actor, make_product, poll_task
 from tests.worker.conftest import running_worker
 
 pytestmark = pytest.mark.usefixtures("reference_data")
@@ -33,21 +31,6 @@ SHEET = xlsx_bytes(
         ["Tocopherol", "59-02-8", "0.5", "antioxidant"],
     ]
 )
-
-
-async def _poll(
-    client: AsyncClient, actor: Actor, location: str
-) -> tuple[dict[str, Any], list[str]]:
-    seen: list[str] = []
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        body = (await client.get(location, headers=actor.headers)).json()
-        if not seen or seen[-1] != body["status"]:
-            seen.append(body["status"])
-        if body["status"] in ("done", "failed"):
-            return body, seen
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"task did not finish: {seen}")
 
 
 async def _upload_and_analyze(
@@ -77,7 +60,7 @@ async def test_formula_extraction_draft_then_confirmation(
     item = (await client.get(f"/api/v1/products/{product.id}/pif/3", headers=actor.headers)).json()
     assert item["status"] == "ai_processing"
     async with running_worker(fast_settings):
-        task, seen = await _poll(client, actor, location)
+        task, seen = await poll_task(client, actor, location)
     assert seen[0] == "pending" and task["status"] == "done", task
     assert task["id"] == accepted["task_id"] and task["progress"] == 100
 
@@ -161,7 +144,7 @@ async def test_unreadable_formula_goes_back_to_uploaded_with_reason(
         f"/api/v1/products/{product.id}/pif/analyze", json={"item_number": 3}, headers=actor.headers
     )
     async with running_worker(fast_settings):
-        task, _ = await _poll(client, actor, response.headers["Location"])
+        task, _ = await poll_task(client, actor, response.headers["Location"])
     assert task["status"] == "failed" and task["attempts"] == 1
     item = (await client.get(f"/api/v1/products/{product.id}/pif/3", headers=actor.headers)).json()
     assert item["status"] == "uploaded"

@@ -5,8 +5,9 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 import redis.asyncio as redis_asyncio
@@ -26,6 +27,18 @@ from tests.worker.conftest import Enqueue, finished, load_task, running_worker, 
 pytestmark = pytest.mark.infra
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# Generous bounds on conditions we wait for (never fixed sleeps): a fresh interpreter importing
+# the app takes ~8 s of CPU, far longer with `-n 8` on 2 cores.
+STARTUP_TIMEOUT = 180.0
+STEP_TIMEOUT = 60.0
+
+
+async def _eventually(check: Callable[[], Awaitable[bool]], what: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not await check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+        await asyncio.sleep(0.05)
 
 
 def _worker_env(settings: Settings) -> dict[str, str]:
@@ -38,7 +51,7 @@ def _worker_env(settings: Settings) -> dict[str, str]:
             "LOG_JSON": "true",
             "WORKER_CONCURRENCY": "2",
             "WORKER_BLOCK_MS": "100",
-            "WORKER_VISIBILITY_TIMEOUT_SECONDS": "1",
+            "WORKER_VISIBILITY_TIMEOUT_SECONDS": "10",
             "WORKER_HEARTBEAT_SECONDS": "0.2",
             "WORKER_SHUTDOWN_GRACE_SECONDS": "0.2",
             "TASK_SWEEPER_INTERVAL_SECONDS": "3600",
@@ -48,19 +61,35 @@ def _worker_env(settings: Settings) -> dict[str, str]:
 
 
 @pytest.fixture
-def worker_process(settings: Settings) -> Iterator[subprocess.Popen[bytes]]:
-    """A real `python -m app.worker` on the test database and Redis."""
+async def worker_process(
+    settings: Settings, redis: Redis
+) -> AsyncIterator[subprocess.Popen[bytes]]:
+    """A real worker process (`python -m tests.echo_task`: app.worker plus the test handler) on
+    the test database and Redis, yielded once it has started consuming (its heartbeat)."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "app.worker"],  # fixed argv
+        [sys.executable, "-m", "tests.echo_task"],  # fixed argv
         cwd=PROJECT_ROOT,
         env=_worker_env(settings),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    yield proc
-    if proc.poll() is None:
-        proc.kill()
-    proc.wait(timeout=10)
+
+    async def started() -> bool:
+        if proc.poll() is not None:
+            raise AssertionError(f"worker process exited early with {proc.returncode}")
+        return bool(await redis.keys("worker:heartbeat:*"))
+
+    try:
+        await _eventually(started, "the worker's first heartbeat", STARTUP_TIMEOUT)
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        await asyncio.to_thread(proc.wait, STEP_TIMEOUT)
+
+
+async def _exited(proc: subprocess.Popen[bytes]) -> int:
+    return await asyncio.to_thread(proc.wait, STEP_TIMEOUT)
 
 
 async def _effects(engine: AsyncEngine, task_id: uuid.UUID) -> int:
@@ -80,13 +109,13 @@ async def test_sigkilled_worker_task_is_reclaimed_and_its_effect_happens_once(
 ) -> None:
     task = await enqueue(org_id, {"effect": True, "hang_attempts": 1, "hang_seconds": 60})
     # the first attempt has written its effect (uncommitted) and reported progress, then hangs
-    await wait_for_task(owner_engine, task.id, lambda t: t.progress == 50, timeout=20)
+    await wait_for_task(owner_engine, task.id, lambda t: t.progress == 50, timeout=STEP_TIMEOUT)
     worker_process.send_signal(signal.SIGKILL)
-    worker_process.wait(timeout=10)
+    assert await _exited(worker_process) == -signal.SIGKILL
     assert (await load_task(owner_engine, task.id)).status == "processing"
 
     async with running_worker(fast_settings):  # another consumer; claims after the timeout
-        done = await wait_for_task(owner_engine, task.id, finished, timeout=15)
+        done = await wait_for_task(owner_engine, task.id, finished, timeout=STEP_TIMEOUT)
 
     assert (done.status, done.attempts) == ("done", 2)
     assert await _effects(owner_engine, task.id) == 1
@@ -101,9 +130,9 @@ async def test_sigterm_releases_in_flight_work_for_another_worker(
     worker_process: subprocess.Popen[bytes],
 ) -> None:
     task = await enqueue(org_id, {"effect": True, "hang_attempts": 1, "hang_seconds": 60})
-    await wait_for_task(owner_engine, task.id, lambda t: t.progress == 50, timeout=20)
+    await wait_for_task(owner_engine, task.id, lambda t: t.progress == 50, timeout=STEP_TIMEOUT)
     worker_process.send_signal(signal.SIGTERM)
-    assert await asyncio.to_thread(worker_process.wait, 10) == 0
+    assert await _exited(worker_process) == 0
 
     # the attempt is given back (its effect rolled back) and a fresh message waits for a worker
     released = await load_task(owner_engine, task.id)

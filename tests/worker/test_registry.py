@@ -17,6 +17,6 @@ def test_discovery_registers_every_declared_handler() -> None:
     # a fresh interpreter: the test session has imported handler modules directly
     probe = "from app.services.tasks import registered_types; print(' '.join(registered_types()))"
     out = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=600
     )
     assert declared and declared <= set(out.stdout.split())

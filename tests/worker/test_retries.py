@@ -90,11 +90,11 @@ async def test_failing_twice_then_succeeding_ends_done_after_three_attempts(
     starts, fails = STARTS[str(timed.id)], FAILS[str(timed.id)]
     gaps = [start - fail for fail, start in zip(fails, starts[1:], strict=True)]
     # delays follow base·2^(n-1): 1×, then 2× the base (scaled from 1 s, 2 s). A retry is never
-    # early (strict lower bounds); the upper bounds leave room for a loaded 2-core CI machine.
+    # early (strict lower bounds); the exact schedule is test_backoff_schedule's, since an upper
+    # bound on wall time would measure the machine's load.
     slack = 0.02
-    assert RETRY_BASE - slack <= gaps[0] <= RETRY_BASE + 0.4
-    assert 2 * RETRY_BASE - slack <= gaps[1] <= 2 * RETRY_BASE + 0.4
-    assert gaps[1] > gaps[0]
+    assert gaps[0] >= RETRY_BASE - slack
+    assert gaps[1] >= 2 * RETRY_BASE - slack
 
 
 async def test_always_failing_task_fails_after_three_attempts_and_runs_fallback(

@@ -13,9 +13,8 @@ from app.integrations.http import build_client
 from app.integrations.toxicology import EchaSource, PubChemSource, ToxSource
 from app.models import Task, ToxicologyCache
 from app.services.toxicology import jobs as tox_jobs
-from tests.factories import make_actor, make_product
+from tests.factories import make_actor, make_product, poll_task
 from tests.worker.conftest import running_worker
-from tests.worker.test_pif_analysis import _poll
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 
@@ -80,7 +79,7 @@ async def test_item10_draft_cites_every_value_and_marks_outages(
     )
     assert response.status_code == 202, response.text
     async with running_worker(fast_settings):
-        task, _ = await _poll(client, actor, response.headers["Location"])
+        task, _ = await poll_task(client, actor, response.headers["Location"])
     assert task["status"] == "done", task
     assert task["result"]["sources_unavailable"] == ["echa"]
     item = (await client.get(f"/api/v1/products/{product.id}/pif/10", headers=actor.headers)).json()
@@ -123,7 +122,7 @@ async def test_item10_needs_a_confirmed_formula(
         headers=actor.headers,
     )
     async with running_worker(fast_settings):
-        task, _ = await _poll(client, actor, response.headers["Location"])
+        task, _ = await poll_task(client, actor, response.headers["Location"])
     assert task["status"] == "failed" and "Confirm the Item 3 formula" in task["error"]
     item = (await client.get(f"/api/v1/products/{product.id}/pif/10", headers=actor.headers)).json()
     assert item["status"] == "uploaded" and "Item 3" in item["status_reason"]

@@ -14,8 +14,9 @@ _DASH_TABLE = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\
 _PREFIX = re.compile(r"^(cas\s*(rn|no\.?|number|#)?\s*[:：]?\s*)", re.IGNORECASE)
 _EMPTY = {"", "-", "--", "n/a", "na", "none", "/", "nil", "無"}
 # Up to 10 leading digits so zero-padded forms ("0000050-00-0") still parse.
-_CANONICAL = re.compile(r"^[1-9]\d{1,6}-\d{2}-\d$")
-_SHAPE = re.compile(r"^0*(\d{2,7})-(\d{2})-(\d)$")
+# Used with fullmatch: "$" would also accept a trailing newline ("56-81-5\n").
+_CANONICAL = re.compile(r"[1-9]\d{1,6}-\d{2}-\d")
+_SHAPE = re.compile(r"0*(\d{2,7})-(\d{2})-(\d)")
 _IN_TEXT = re.compile(r"(?<![\d-])(\d{2,10})\s*-\s*(\d{2})\s*-\s*(\d)(?![\d-])")
 
 
@@ -47,7 +48,7 @@ def normalize_cas(raw: str | None) -> str | None:
     None when the text is not shaped like one CAS number; the check digit is `is_valid_cas`'s job.
     """
     text = clean_cas_text(raw)
-    match = _SHAPE.match(text) if text else None
+    match = _SHAPE.fullmatch(text) if text else None
     return "-".join(match.groups()) if match else None
 
 
@@ -70,7 +71,7 @@ def split_cas_cell(raw: str | None) -> list[str]:
     """Every CAS-shaped number in a multi-valued cell (``/``, ``,``, ``;``, newlines), canonical."""
     if not raw:
         return []
-    if _CANONICAL.match(raw):
+    if _CANONICAL.fullmatch(raw):
         return [raw]  # fast path: the 28k-row inventory is almost all well-formed single numbers
     found: list[str] = []
     for m in _IN_TEXT.finditer(_fold(str(raw))):

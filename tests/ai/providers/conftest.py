@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from messages_api import FakeMessagesAPI, Reply
-from provider_fakes import MakeProvider, RecordingTools
 
 from app.ai.providers import AnthropicProvider, ModelRouter
 from app.engines.formula.inci import IngredientDictionary
 from app.engines.formula.starter import starter_dictionary
+from tests.ai.providers.messages_api import FakeMessagesAPI, Reply
+from tests.ai.providers.provider_fakes import MakeProvider, RecordingTools
 
 
 @pytest.fixture(scope="session")

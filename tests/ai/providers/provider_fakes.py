@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from messages_api import FakeMessagesAPI
-
 from app.ai.providers import AnthropicProvider, Tools
 from app.engines.formula.starter import starter_dictionary
+from tests.ai.providers.messages_api import FakeMessagesAPI
 
 PUBCHEM_PHENOXYETHANOL: dict[str, Any] = {
     "source": "pubchem",

@@ -6,11 +6,15 @@ import json
 from typing import Any
 
 import pytest
-from messages_api import answer, message, text_block, tool_use
-from provider_fakes import PUBCHEM_PHENOXYETHANOL, TFDA_PHENOXYETHANOL, MakeProvider
 
 from app.ai.providers import ProviderOutputError, ProviderUnavailableError, total_cost
 from app.integrations.toxicology import SourceResult
+from tests.ai.providers.messages_api import answer, message, text_block, tool_use
+from tests.ai.providers.provider_fakes import (
+    PUBCHEM_PHENOXYETHANOL,
+    TFDA_PHENOXYETHANOL,
+    MakeProvider,
+)
 
 SOURCES = [
     SourceResult.model_validate(PUBCHEM_PHENOXYETHANOL),

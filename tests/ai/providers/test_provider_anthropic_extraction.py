@@ -6,8 +6,9 @@ import base64
 from typing import Any
 
 import pytest
-from messages_api import answer, message, tool_use
-from provider_fakes import MakeProvider
+
+from tests.ai.providers.messages_api import answer, message, tool_use
+from tests.ai.providers.provider_fakes import MakeProvider
 
 
 def _png() -> bytes:

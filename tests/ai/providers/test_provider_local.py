@@ -8,8 +8,6 @@ from typing import Any
 import httpx
 import openpyxl
 import pytest
-from messages_api import answer
-from provider_fakes import MakeProvider
 
 from app.ai.providers import (
     AIProvider,
@@ -22,6 +20,8 @@ from app.ai.providers import (
 from app.engines.formula import ExtractionError
 from app.engines.formula.inci import IngredientDictionary
 from app.integrations.toxicology import PubChemSource, SubstanceRef, gather_sources
+from tests.ai.providers.messages_api import answer
+from tests.ai.providers.provider_fakes import MakeProvider
 
 
 def formula_xlsx() -> bytes:

@@ -14,6 +14,7 @@ from httpx import AsyncClient
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.api.identity_deps import get_antibot_verifier, get_google_verifier
 from app.core.config import Settings
 from app.core.crypto import is_fernet_token
 from app.models import User
@@ -23,8 +24,10 @@ from app.services.identity.antibot import AntibotVerifier
 from app.services.identity.google import GoogleVerifier
 from tests.factories import (
     TEST_PASSWORD,
+    Override,
     auth_headers,
     enable_totp,
+    fresh_totp_step,
     make_login_user,
     make_org,
     totp_code,
@@ -175,7 +178,10 @@ async def test_unknown_email_and_wrong_password_look_the_same(
     unknown = await _login(client, "nobody@example.com", "whatever-password-1")
     wrong = await _login(client, user.email, "whatever-password-1")
     assert unknown.status_code == wrong.status_code == 401
-    strip = lambda r: {k: v for k, v in r.json()["error"].items() if k != "request_id"}  # noqa: E731
+
+    def strip(r: httpx.Response) -> dict[str, Any]:
+        return {k: v for k, v in r.json()["error"].items() if k != "request_id"}
+
     assert strip(unknown) == strip(wrong)
 
 
@@ -291,6 +297,8 @@ async def test_totp_setup_verify_and_login(
     stored = await owner_session.scalar(select(User.totp_secret).where(User.id == user.id))
     assert stored is not None and is_fernet_token(stored)
     generator = pyotp.parse_uri(uri)
+    assert isinstance(generator, pyotp.TOTP)
+    await fresh_totp_step()  # the codes of steps -1, 0 and +1 are used in turn
 
     wrong = await client.post("/api/v1/auth/verify-2fa", json={"code": "000000"}, headers=headers)
     assert wrong.status_code == 401 and wrong.json()["error"]["code"] == "totp_invalid"
@@ -406,7 +414,7 @@ CLIENT_ID = "test-client.apps.googleusercontent.com"
 
 
 @pytest.fixture
-def google_key(app: FastAPI) -> Any:
+def google_key(override: Override) -> Any:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     jwk = jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key(), as_dict=True)
     jwk.update({"kid": "test-kid", "alg": "RS256", "use": "sig"})
@@ -416,11 +424,11 @@ def google_key(app: FastAPI) -> Any:
         calls.append(str(request.url))
         return httpx.Response(200, json={"keys": [jwk]})
 
-    app.state.google_verifier = GoogleVerifier(
+    verifier = GoogleVerifier(
         CLIENT_ID, "https://www.googleapis.com/oauth2/v3/certs", 3600, httpx.MockTransport(handler)
     )
-    yield key, calls
-    app.state.google_verifier = None
+    override(get_google_verifier, verifier)
+    return key, calls
 
 
 def _id_token(key: Any, **claims: Any) -> str:
@@ -473,7 +481,7 @@ TURNSTILE_URL = "https://challenges.cloudflare.com/turnstile/v0/siteverify"
 
 
 async def test_google_sign_in_checks_the_anti_bot_token_first(
-    app: FastAPI, client: AsyncClient, owner_session: AsyncSession, google_key: Any
+    override: Override, client: AsyncClient, owner_session: AsyncSession, google_key: Any
 ) -> None:
     key, _ = google_key
     seen: list[dict[str, str]] = []
@@ -488,28 +496,26 @@ async def test_google_sign_in_checks_the_anti_bot_token_first(
         body = {"success": ok, "error-codes": [] if ok else ["invalid-input-response"]}
         return httpx.Response(200, json=body)
 
-    app.state.antibot_verifier = AntibotVerifier(
-        "turnstile-secret", TURNSTILE_URL, httpx.MockTransport(siteverify)
+    override(
+        get_antibot_verifier,
+        AntibotVerifier("turnstile-secret", TURNSTILE_URL, httpx.MockTransport(siteverify)),
     )
-    try:
-        org = await make_org(owner_session)
-        await make_login_user(owner_session, org, email="g@example.com")
-        url = "/api/v1/auth/google"
-        missing = await client.post(url, json={"credential": _id_token(key)})
-        assert missing.status_code == 401
-        assert missing.json()["error"]["code"] == "antibot_failed" and seen == []
-        bot = await client.post(url, json={"credential": _id_token(key), "antibot_token": "bot"})
-        assert bot.status_code == 401 and bot.json()["error"]["code"] == "antibot_failed"
-        human = {"credential": _id_token(key), "antibot_token": "human-token"}
-        ok = await client.post(url, json=human)
-        assert ok.status_code == 200, ok.text
-        assert seen[-1]["secret"] == "turnstile-secret" and "remoteip" in seen[-1]
-        outage = True  # fails closed, as a clear 503, never a 500 or a skipped check
-        down = await client.post(url, json=human)
-        assert down.status_code == 503
-        assert down.json()["error"]["code"] == "antibot_unavailable"
-    finally:
-        app.state.antibot_verifier = None
+    org = await make_org(owner_session)
+    await make_login_user(owner_session, org, email="g@example.com")
+    url = "/api/v1/auth/google"
+    missing = await client.post(url, json={"credential": _id_token(key)})
+    assert missing.status_code == 401
+    assert missing.json()["error"]["code"] == "antibot_failed" and seen == []
+    bot = await client.post(url, json={"credential": _id_token(key), "antibot_token": "bot"})
+    assert bot.status_code == 401 and bot.json()["error"]["code"] == "antibot_failed"
+    human = {"credential": _id_token(key), "antibot_token": "human-token"}
+    ok = await client.post(url, json=human)
+    assert ok.status_code == 200, ok.text
+    assert seen[-1]["secret"] == "turnstile-secret" and "remoteip" in seen[-1]
+    outage = True  # fails closed, as a clear 503, never a 500 or a skipped check
+    down = await client.post(url, json=human)
+    assert down.status_code == 503
+    assert down.json()["error"]["code"] == "antibot_unavailable"
 
 
 async def test_refresh_without_token_and_bad_bearer(client: AsyncClient) -> None:

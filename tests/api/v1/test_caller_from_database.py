@@ -191,7 +191,7 @@ def test_a_token_signed_with_the_old_public_key_is_refused_on_a_default_install(
 ) -> None:
     from app.core.security import decode_access_token
 
-    default = Settings(_env_file=None, data_dir=tmp_path)  # type: ignore[call-arg]
+    default = Settings(_env_file=None, data_dir=tmp_path)
     assert default.secret_key is None
     forged = jwt.encode(
         {
@@ -224,7 +224,7 @@ async def test_the_old_public_key_reads_nothing_through_the_api(tmp_path: Any) -
             redis_url="redis://127.0.0.1:1/0",
         ),
         run_startup_migrations=False,
-    )  # type: ignore[call-arg]
+    )
     forged = jwt.encode(
         {
             "sub": str(uuid.uuid4()),

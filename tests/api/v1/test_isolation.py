@@ -12,8 +12,7 @@ from app.main import create_app
 from app.models import Task
 from app.models.enums import Role
 from tests.api.v1 import isolation
-from tests.api.v1.test_pif import FORMULA
-from tests.factories import Actor, make_actor, make_product
+from tests.factories import FORMULA, Actor, make_actor, make_product
 
 
 async def _org_a_resources(

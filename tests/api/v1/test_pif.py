@@ -5,31 +5,19 @@ import io
 import stat
 import uuid
 import zipfile
+from collections.abc import Callable
 from email.policy import default
 from pathlib import Path
 
-import openpyxl
 import pytest
-from httpx import AsyncClient
+from httpx import AsyncClient, Response
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from app.models import UploadedFile
 from app.models.enums import Role
-from tests.factories import Actor, enable_totp, make_actor, make_product, totp_code
-
-
-def xlsx_bytes(rows: list[list[object]]) -> bytes:
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)  # type: ignore[union-attr]
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-FORMULA = xlsx_bytes([["成分", "INCI", "含量%"], ["水", "WATER", "q.s."], ["甘油", "GLYCERIN", 5]])
+from tests.factories import FORMULA, Actor, enable_totp, make_actor, make_product, totp_code
 
 
 async def _upload(
@@ -40,7 +28,7 @@ async def _upload(
     name: str,
     data: bytes,
     **form: str,
-) -> "object":
+) -> Response:
     return await client.post(
         f"/api/v1/products/{product_id}/pif/upload",
         data={"item_number": str(item), **form},
@@ -75,8 +63,8 @@ async def test_upload_moves_missing_to_uploaded_and_encrypts_formula(
     actor = await make_actor(owner_session, settings)
     product = await make_product(owner_session, actor)
     response = await _upload(client, actor, product.id, 3, "配方表 v2.xlsx", FORMULA)
-    assert response.status_code == 201, response.text  # type: ignore[attr-defined]
-    record = response.json()  # type: ignore[attr-defined]
+    assert response.status_code == 201, response.text
+    record = response.json()
     assert record["encrypted"] is True and record["sensitivity"] == "formula"
     assert record["original_filename"] == "配方表 v2.xlsx"
 
@@ -113,9 +101,9 @@ async def test_every_file_is_encrypted_at_rest_and_owner_only(
         response = await _upload(
             client, actor, product.id, item, name, data, expiry_date="2027-01-31"
         )
-        assert response.status_code == 201, response.text  # type: ignore[attr-defined]
-        assert response.json()["encrypted"] is True  # type: ignore[attr-defined]
-        ids[item] = response.json()["id"]  # type: ignore[attr-defined]
+        assert response.status_code == 201, response.text
+        assert response.json()["encrypted"] is True
+        ids[item] = response.json()["id"]
     stored = await _stored_objects(settings)
     assert len(stored) == 3
     for path in stored:
@@ -141,7 +129,7 @@ async def test_files_stored_in_plaintext_before_still_download(
     product = await make_product(owner_session, actor)
     pdf = b"%PDF-1.4 legacy\n%%EOF\n"
     response = await _upload(client, actor, product.id, 5, "old.pdf", pdf)
-    file_id = response.json()["id"]  # type: ignore[attr-defined]
+    file_id = response.json()["id"]
     record = await owner_session.get(UploadedFile, uuid.UUID(file_id))
     assert record is not None
     (await _stored_objects(settings))[0].write_bytes(pdf)  # as the old code left it on disk
@@ -160,8 +148,8 @@ async def test_duplicate_upload_is_409(
     product = await make_product(owner_session, actor)
     await _upload(client, actor, product.id, 3, "f.xlsx", FORMULA)
     again = await _upload(client, actor, product.id, 3, "copy.xlsx", FORMULA)
-    assert again.status_code == 409  # type: ignore[attr-defined]
-    assert again.json()["error"]["code"] == "duplicate_file"  # type: ignore[attr-defined]
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "duplicate_file"
 
 
 def _zip_bomb() -> bytes:
@@ -187,15 +175,15 @@ async def test_bad_uploads_are_rejected_and_leave_nothing(
     owner_session: AsyncSession,
     settings: Settings,
     name: str,
-    make: "object",
+    make: Callable[[], bytes],
     status: int,
     code: str,
 ) -> None:
     actor = await make_actor(owner_session, settings)
     product = await make_product(owner_session, actor)
-    response = await _upload(client, actor, product.id, 3, name, make())  # type: ignore[operator]
-    assert response.status_code == status, response.text  # type: ignore[attr-defined]
-    assert response.json()["error"]["code"] == code  # type: ignore[attr-defined]
+    response = await _upload(client, actor, product.id, 3, name, make())
+    assert response.status_code == status, response.text
+    assert response.json()["error"]["code"] == code
     assert await owner_session.scalar(select(func.count()).select_from(UploadedFile)) == 0
     assert await _stored_objects(settings) == []
     item = (await client.get(f"/api/v1/products/{product.id}/pif/3", headers=actor.headers)).json()
@@ -209,7 +197,7 @@ async def test_item_number_out_of_range_is_422(
     product = await make_product(owner_session, actor)
     for item in (0, 17):
         response = await _upload(client, actor, product.id, item, "f.xlsx", FORMULA)
-        assert response.status_code == 422  # type: ignore[attr-defined]
+        assert response.status_code == 422
     assert await owner_session.scalar(select(func.count()).select_from(UploadedFile)) == 0
 
 
@@ -270,13 +258,13 @@ async def test_other_org_cannot_touch_items_or_files(
     owner = await make_actor(owner_session, settings)
     outsider = await make_actor(owner_session, settings)
     product = await make_product(owner_session, owner)
-    record = (await _upload(client, owner, product.id, 3, "f.xlsx", FORMULA)).json()  # type: ignore[attr-defined]
+    record = (await _upload(client, owner, product.id, 3, "f.xlsx", FORMULA)).json()
     base = f"/api/v1/products/{product.id}"
     checks = [
         await client.get(f"{base}/pif", headers=outsider.headers),
         await client.get(f"{base}/pif/3", headers=outsider.headers),
         await client.put(f"{base}/pif/7", json={"data": {}}, headers=outsider.headers),
         await client.get(f"{base}/files/{record['id']}/content", headers=outsider.headers),
-        await _upload(client, outsider, product.id, 4, "l.pdf", b"%PDF-1.4\n%%EOF"),  # type: ignore[list-item]
+        await _upload(client, outsider, product.id, 4, "l.pdf", b"%PDF-1.4\n%%EOF"),
     ]
-    assert [r.status_code for r in checks] == [404] * 5  # type: ignore[attr-defined]
+    assert [r.status_code for r in checks] == [404] * 5

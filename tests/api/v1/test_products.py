@@ -11,19 +11,21 @@ from httpx import AsyncClient
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.api.deps import get_rag
 from app.core.config import Settings
 from app.integrations.rag import RagClient, RagSettings
 from app.models import PifDocument, PifVersion, Product
 from app.models.enums import Plan, Role
-from tests.factories import make_actor, make_product
+from tests.factories import Override, make_actor, make_product
 
 RagHandler = Callable[[httpx.Request], httpx.Response]
 
 
 @pytest.fixture
-async def use_rag(app: FastAPI) -> AsyncIterator[Callable[[RagHandler], list[httpx.Request]]]:
+async def use_rag(
+    override: Override,
+) -> AsyncIterator[Callable[[RagHandler], list[httpx.Request]]]:
     """Point the app's RAG client at a MockTransport handler; returns the captured requests."""
-    original = app.state.rag
     clients: list[RagClient] = []
 
     def install(handler: RagHandler) -> list[httpx.Request]:
@@ -38,11 +40,10 @@ async def use_rag(app: FastAPI) -> AsyncIterator[Callable[[RagHandler], list[htt
             transport=httpx.MockTransport(record),
         )
         clients.append(client)
-        app.state.rag = client
+        override(get_rag, client)
         return seen
 
     yield install
-    app.state.rag = original
     for client in clients:
         await client.aclose()
 
@@ -261,7 +262,9 @@ async def test_backfill_creates_missing_kbs(
     )
     calls = iter([httpx.Response(503), httpx.Response(201, json={"data": {"id": "kb_2"}})])
     use_rag(lambda request: next(calls))
-    created, missing = await backfill_knowledge_bases(owner_session, app.state.rag, limit=10)
+    created, missing = await backfill_knowledge_bases(
+        owner_session, app.dependency_overrides[get_rag](), limit=10
+    )
     assert (created, missing) == (1, 1)
     await owner_session.refresh(first)
     await owner_session.refresh(second)

@@ -4,16 +4,16 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from httpx import AsyncClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.api.identity_deps import get_outbound_transport
 from app.core.config import Settings
 from app.core.crypto import decrypt_json, is_fernet_token
 from app.models import Organization
 from app.models.enums import Role
-from tests.factories import auth_headers, make_org, make_user
+from tests.factories import Override, auth_headers, make_org, make_user
 
 pytestmark = pytest.mark.infra
 
@@ -81,7 +81,7 @@ async def test_api_keys_encrypted_masked_and_never_logged(
     client: AsyncClient,
     owner_session: AsyncSession,
     settings: Settings,
-    app: FastAPI,
+    override: Override,
     capfd: pytest.CaptureFixture[str],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -92,47 +92,44 @@ async def test_api_keys_encrypted_masked_and_never_logged(
         seen.append(request)
         return httpx.Response(200 if request.url.host == "api.anthropic.com" else 503, json={})
 
-    app.state.outbound_transport = httpx.MockTransport(handler)
-    try:
-        untested = await client.post("/api/v1/settings/api-keys/anthropic/test", headers=a["admin"])
-        assert untested.json()["ok"] is False
-        stored = await client.put(
-            "/api/v1/settings/api-keys/anthropic",
-            json={"key": SECRET_KEY_VALUE},
-            headers=a["admin"],
-        )
-        assert stored.status_code == 200
-        assert stored.json() == {
-            "service": "anthropic",
-            "label": "Anthropic",
-            "configured": True,
-            "last4": "abcd",
-        }
-        short = await client.put(
-            "/api/v1/settings/api-keys/echa", json={"key": "short-key"}, headers=a["admin"]
-        )
-        assert short.json()["last4"] is None
-        unknown = await client.put(
-            "/api/v1/settings/api-keys/evil", json={"key": "x"}, headers=a["admin"]
-        )
-        assert unknown.status_code == 404
+    override(get_outbound_transport, httpx.MockTransport(handler))
+    untested = await client.post("/api/v1/settings/api-keys/anthropic/test", headers=a["admin"])
+    assert untested.json()["ok"] is False
+    stored = await client.put(
+        "/api/v1/settings/api-keys/anthropic",
+        json={"key": SECRET_KEY_VALUE},
+        headers=a["admin"],
+    )
+    assert stored.status_code == 200
+    assert stored.json() == {
+        "service": "anthropic",
+        "label": "Anthropic",
+        "configured": True,
+        "last4": "abcd",
+    }
+    short = await client.put(
+        "/api/v1/settings/api-keys/echa", json={"key": "short-key"}, headers=a["admin"]
+    )
+    assert short.json()["last4"] is None
+    unknown = await client.put(
+        "/api/v1/settings/api-keys/evil", json={"key": "x"}, headers=a["admin"]
+    )
+    assert unknown.status_code == 404
 
-        listed = await client.get("/api/v1/settings/api-keys", headers=a["admin"])
-        by_service = {i["service"]: i for i in listed.json()["items"]}
-        assert by_service["anthropic"]["last4"] == "abcd" and not by_service["rag"]["configured"]
+    listed = await client.get("/api/v1/settings/api-keys", headers=a["admin"])
+    by_service = {i["service"]: i for i in listed.json()["items"]}
+    assert by_service["anthropic"]["last4"] == "abcd" and not by_service["rag"]["configured"]
 
-        tested = await client.post("/api/v1/settings/api-keys/anthropic/test", headers=a["admin"])
-        assert tested.status_code == 200 and tested.json()["ok"] is True
-        assert seen[-1].headers["x-api-key"] == SECRET_KEY_VALUE
-        failing = await client.post("/api/v1/settings/api-keys/echa/test", headers=a["admin"])
-        assert failing.status_code == 200 and failing.json()["ok"] is False
+    tested = await client.post("/api/v1/settings/api-keys/anthropic/test", headers=a["admin"])
+    assert tested.status_code == 200 and tested.json()["ok"] is True
+    assert seen[-1].headers["x-api-key"] == SECRET_KEY_VALUE
+    failing = await client.post("/api/v1/settings/api-keys/echa/test", headers=a["admin"])
+    assert failing.status_code == 200 and failing.json()["ok"] is False
 
-        responses = [stored, short, listed, tested, failing]
-        assert all(SECRET_KEY_VALUE not in r.text for r in responses)
-        audit = await client.get("/api/v1/settings/audit-logs", headers=a["admin"])
-        assert "settings.api_key_changed" in audit.text and SECRET_KEY_VALUE not in audit.text
-    finally:
-        app.state.outbound_transport = None
+    responses = [stored, short, listed, tested, failing]
+    assert all(SECRET_KEY_VALUE not in r.text for r in responses)
+    audit = await client.get("/api/v1/settings/audit-logs", headers=a["admin"])
+    assert "settings.api_key_changed" in audit.text and SECRET_KEY_VALUE not in audit.text
 
     column = await owner_session.scalar(
         select(Organization.api_keys).where(Organization.id == a["org"].id)
@@ -146,7 +143,7 @@ async def test_api_keys_encrypted_masked_and_never_logged(
 
 
 async def test_connectivity_check_refuses_other_hosts(
-    client: AsyncClient, owner_session: AsyncSession, settings: Settings, app: FastAPI
+    client: AsyncClient, owner_session: AsyncSession, settings: Settings, override: Override
 ) -> None:
     a = await _org_with(owner_session, settings, "Org A")
     await client.put(
@@ -156,10 +153,7 @@ async def test_connectivity_check_refuses_other_hosts(
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(302, headers={"Location": "https://evil.example/"})
 
-    app.state.outbound_transport = httpx.MockTransport(handler)
-    try:
-        result = await client.post("/api/v1/settings/api-keys/pubchem/test", headers=a["admin"])
-    finally:
-        app.state.outbound_transport = None
+    override(get_outbound_transport, httpx.MockTransport(handler))
+    result = await client.post("/api/v1/settings/api-keys/pubchem/test", headers=a["admin"])
     assert result.status_code == 200
     assert result.json()["ok"] is False and result.json()["detail"] == "host not allowed"

@@ -4,12 +4,12 @@ import io
 import zipfile
 
 import pytest
-from formula_sheets import csv_bytes, docx_bytes, pdf_bytes, xlsx_bytes
 
 from app.engines.formula import ExtractionError, extract_formula
 from app.engines.formula.inci import IngredientDictionary
 from app.engines.formula.models import ExtractedIngredient
 from app.engines.formula.readers import detect_kind
+from tests.engines.formula.formula_sheets import csv_bytes, docx_bytes, pdf_bytes, xlsx_bytes
 
 EN_ROWS: list[list[object]] = [
     ["Ingredient", "CAS No.", "Concentration (% w/w)", "Function"],
@@ -84,7 +84,11 @@ def test_merged_trade_name_with_share_column(starter: IngredientDictionary) -> N
 
 
 def test_single_cell_mixture_unknown_share(starter: IngredientDictionary) -> None:
-    rows = [["INCI", "%"], ["Water", 95], ["Xanthan Gum (and) Sodium Hyaluronate", 5]]
+    rows: list[list[object]] = [
+        ["INCI", "%"],
+        ["Water", 95],
+        ["Xanthan Gum (and) Sodium Hyaluronate", 5],
+    ]
     result = extract_formula(xlsx_bytes(rows), "f.xlsx", starter)
     parts = [i for i in result.ingredients if "mixture_part" in i.flags]
     assert [p.inci_name for p in parts] == ["XANTHAN GUM", "SODIUM HYALURONATE"]
@@ -93,7 +97,7 @@ def test_single_cell_mixture_unknown_share(starter: IngredientDictionary) -> Non
 
 
 def test_percent_formatted_cells(starter: IngredientDictionary) -> None:
-    rows = [["INCI", "%"], ["Water", 0.95], ["Glycerin", 0.05]]
+    rows: list[list[object]] = [["INCI", "%"], ["Water", 0.95], ["Glycerin", 0.05]]
     result = extract_formula(xlsx_bytes(rows, percent_cells=["B2", "B3"]), "f.xlsx", starter)
     assert _values(result.ingredients) == {"WATER": 95.0, "GLYCERIN": 5.0}
 

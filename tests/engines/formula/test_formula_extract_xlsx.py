@@ -1,13 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from formula_sheets import xlsx_bytes
 
 from app.engines.formula import extract_formula
 from app.engines.formula.inci import IngredientDictionary
 from app.engines.formula.models import confidence_band
+from tests.engines.formula.formula_sheets import xlsx_bytes
 
 HEADER = ["No.", "成分名稱 INCI Name", "中文名", "CAS No.", "含量 (%)", "功能"]
 TITLE = [["XX 化粧品有限公司"], ["產品名稱：保濕乳液 Moisturising Lotion"], ["配方表"], []]
@@ -56,7 +57,7 @@ MIX = [("Cetearyl Alcohol", "2.40", 2.4), ("Cetearyl Glucoside", "0.60", 0.6)]
 
 def forty_row_sheet(starter: IngredientDictionary) -> tuple[bytes, dict[str, float]]:
     """The acceptance sheet: 4 title rows, header in row 5, 40 data rows, a Total row."""
-    rows: list[list[object]] = [*TITLE, HEADER, [1, "Aqua", "水", "7732-18-5", "q.s.", "溶劑"]]
+    rows: list[Sequence[object]] = [*TITLE, HEADER, [1, "Aqua", "水", "7732-18-5", "q.s.", "溶劑"]]
     expected: dict[str, float] = {}
     indent_rows: list[int] = []
     for i, (written, inci, conc, value, give_cas) in enumerate(FORMULA):

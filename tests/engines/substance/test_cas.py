@@ -1,7 +1,9 @@
 """Table and property tests for the one CAS normaliser (extraction, regulatory matching, MCP)."""
 
+import re
+
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from app.engines.substance import (
@@ -135,9 +137,15 @@ def test_split_finds_every_number_in_a_cell(numbers: list[str], sep: str) -> Non
 
 
 @given(st.text())
+@example("56-81-5\n")
+@example("CAS 56 – 81 – 5 / 56-81-5")
 def test_cas_functions_never_raise(text: str) -> None:
     cas = normalize_cas(text)
     assert cas is None or normalize_cas(cas) == cas
-    is_valid_cas(text)
-    split_cas_cell(text)
+    assert isinstance(is_valid_cas(text), bool)
+    found = split_cas_cell(text)
+    assert len(found) == len(set(found))
+    for number in found:  # distinct, canonical, CAS-shaped: never the raw cell back
+        assert re.fullmatch(r"[1-9]\d{1,6}-\d{2}-\d", number), number
+        assert normalize_cas(number) == number
     valid_cas_numbers(text)

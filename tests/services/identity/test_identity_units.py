@@ -1,6 +1,7 @@
 """Pure pieces of the identity context: TOTP window and replay, masking, plans, crypto."""
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pyotp
 import pytest
@@ -57,7 +58,7 @@ def test_password_policy() -> None:
         validate_password("qwerty123456")
 
 
-def test_dev_fernet_key_is_persisted_but_never_in_production(tmp_path: object) -> None:
+def test_dev_fernet_key_is_persisted_but_never_in_production(tmp_path: Path) -> None:
     dev = Settings(app_env=AppEnv.DEVELOPMENT, data_dir=tmp_path, fernet_key=None)
     token = encrypt_json(dev, {"echa": "k"})
     assert is_fernet_token(token) and decrypt_json(dev, token) == {"echa": "k"}

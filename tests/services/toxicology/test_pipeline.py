@@ -71,16 +71,15 @@ async def test_batch_is_rate_limited_then_served_from_cache(
         elapsed = time.monotonic() - started
     bound = (math.ceil(30 / limiter.limit) - 1) * limiter.window + LATENCY
     assert len(calls) == 30 and all(f.results[0].status is SourceStatus.OK for f in first)
-    assert bound <= elapsed <= 1.2 * bound
+    # a lower bound only: the limiter's exact schedule is proven on a virtual clock in
+    # tests/integrations/test_shared_ratelimit.py; an upper bound would measure machine load
+    assert elapsed >= bound
     rows = (await owner_session.execute(select(ToxicologyCache))).scalars().all()
     assert len(rows) == 30 and all(r.expires_at - r.fetched_at == TTL for r in rows)
 
     async with AsyncSession(app_engine, expire_on_commit=False) as session, session.begin():
-        started = time.monotonic()
         second = await lookup_many(session, lookups, [source], ttl=TTL)
-        cached_elapsed = time.monotonic() - started
     assert len(calls) == 30  # not one more outbound call
-    assert cached_elapsed < 0.1
     assert all(f.from_cache == ["pubchem"] and not f.stale for f in second)
 
 

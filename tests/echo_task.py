@@ -1,4 +1,7 @@
-"""The `tasks.echo` kind: a no-op for benchmarks and a scriptable handler for tests.
+"""The `tasks.echo` kind: a scriptable handler for tests, registered only by the test suite.
+
+`tests/conftest.py` imports this module (the decorator registers it); `python -m tests.echo_task`
+runs a worker process that knows it, for the crash-recovery tests.
 
 Payload options (all optional): `fail_times` (raise on the first N attempts), `permanent` (raise
 PermanentError), `hang_attempts` + `hang_seconds` (sleep on the first N attempts, to be killed),
@@ -50,3 +53,9 @@ async def echo(ctx: JobContext) -> dict[str, Any]:
     if attempt <= _int(payload, "fail_times"):
         raise RuntimeError(f"echo failure {attempt} of {_int(payload, 'fail_times')}")
     return {"echo": payload.get("message"), "attempt": attempt}
+
+
+if __name__ == "__main__":
+    from app.worker.__main__ import main
+
+    main()
