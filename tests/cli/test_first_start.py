@@ -79,6 +79,13 @@ def test_first_start_loads_every_shipped_list_with_one_run_each(fresh_settings: 
     curated = _rows(url, "SELECT count(*) FROM ingredients WHERE zh_name IS NOT NULL")[0][0]
     # the starter dictionary's Chinese names survive the inventory loaded after it
     assert curated == sum(1 for row in read_starter_rows() if row.zh_name)
+    # the bulk load's pending-list switch is undone: the indexes are as the migrations made them
+    gin = _rows(
+        url,
+        "SELECT indexdef FROM pg_indexes WHERE tablename = 'ingredients' "
+        "AND indexdef LIKE '%USING gin%'",
+    )
+    assert len(gin) == 4 and all("fastupdate=off" in row[0] for row in gin)
 
 
 async def test_second_start_is_one_query_and_loads_nothing(fresh_settings: Settings) -> None:

@@ -109,11 +109,31 @@ async def _load_list(session: AsyncSession, item: ShippedList) -> LoadedList:
     return LoadedList(item.file, len(entries), str(result.run_id))
 
 
+async def _gin_indexes(session: AsyncSession, table: str) -> list[str]:
+    rows = await session.execute(
+        text(
+            "SELECT indexname FROM pg_indexes WHERE tablename = :t AND indexdef LIKE '%USING gin%'"
+        ),
+        {"t": table},
+    )
+    return list(rows.scalars())
+
+
 async def _load_ingredients(session: AsyncSession) -> int:
     """The starter dictionary, then the CosIng inventory (the order `pifai sync` documents)."""
     started = datetime.now(UTC)
+    # ~29k rows into an empty table: fill the GIN pending lists, then merge them in bulk (about
+    # half the time of per-row GIN inserts); the indexes end as the migration defines them.
+    indexes = await _gin_indexes(session, "ingredients")
+    for name in indexes:
+        await session.execute(text(f'ALTER INDEX "{name}" SET (fastupdate = on)'))
     starter = await import_ingredients(session, records_from_starter())
     inventory = await import_ingredients(session, records_from_inventory(data.path(INVENTORY_FILE)))
+    for name in indexes:
+        await session.execute(
+            text("SELECT gin_clean_pending_list(CAST(:i AS regclass))"), {"i": name}
+        )
+        await session.execute(text(f'ALTER INDEX "{name}" SET (fastupdate = off)'))
     session.add(
         ChemicalSyncRun(
             source=SyncSource.COSING_INVENTORY.value,
