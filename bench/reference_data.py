@@ -108,11 +108,11 @@ async def main(settings: Settings, shared: Path, repeat: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
-        "--data", dest="shared", type=Path, default=data.DATA_DIR, help="holds cosing/*"
+        "--data", dest="data_root", type=Path, default=data.DATA_DIR, help="holds cosing/*"
     )
     parser.add_argument("--repeat", type=int, default=200)
     args = parser.parse_args()
     bench_settings = resolve_servers(Settings(log_level="WARNING"))
     configure_logging("WARNING")
     migrate_database(bench_settings)  # synchronous (Alembic): before the event loop starts
-    asyncio.run(main(bench_settings, args.shared, args.repeat))
+    asyncio.run(main(bench_settings, args.data_root, args.repeat))
