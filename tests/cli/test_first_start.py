@@ -115,6 +115,9 @@ def test_second_migrate_records_no_run(fresh_settings: Settings) -> None:
 def test_importing_the_shipped_files_again_reports_an_empty_diff(
     fresh_settings: Settings, cli_db: URL
 ) -> None:
+    # precondition, so a failure says which side was empty (the load or the CLI's database)
+    loaded = _rows(fresh_settings.owner_url, "SELECT count(*) FROM regulated_substances")[0][0]
+    assert loaded == sum(COUNTS.values())
     cosing = str(data.path("cosing/COSING_Annex_II_v2.txt").parent)
     annexes = invoke(cli_db, "sync", "cosing-annexes", cosing)
     assert "0 added, 0 changed, 0 removed, 2362 unchanged (no changes" in annexes
