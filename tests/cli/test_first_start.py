@@ -13,9 +13,9 @@ from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
 from app import data
-from app.ai.formula.starter import read_starter_rows
 from app.cli.server import migrate_database
 from app.core.config import Settings
+from app.engines.formula.starter import read_starter_rows
 from app.main import create_app
 from app.services.chemical_sync.bootstrap import SHIPPED_LISTS, load_shipped_reference_data
 from tests.cli.conftest import invoke

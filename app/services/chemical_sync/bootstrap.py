@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import data
 from app.core.database import analyze_reference_tables
+from app.engines.regulatory import RegulatedEntry, parse_annex_file, parse_tw_file
 from app.models import ChemicalSyncRun, Ingredient, RegulatedSubstance
 from app.models.enums import SyncRunStatus, SyncSource
 from app.services.formulation import (
@@ -23,8 +24,7 @@ from app.services.formulation import (
     records_from_inventory,
     records_from_starter,
 )
-from app.services.regulatory import RegulatedEntry, parse_annex_file, parse_tw_file
-from app.services.regulatory.store import sync_entries
+from app.services.regulatory import sync_entries
 
 INVENTORY_FILE = "cosing/cosing_inventory_simplified.csv"
 # one process loads at a time (`serve` on two hosts against one database)
