@@ -1,6 +1,6 @@
 """Cross-item lint benchmark: the whole lint of a 40-ingredient product with all 16 items filled.
 
-    uv run python -m bench.compliance [--shared ../shared/data] [--repeat 200]
+    uv run python -m bench.compliance [--data DIR (default: app/data)] [--repeat 200]
 
 Each run does what GET /products/{id}/cross-item-lint does after its item reads: the regulatory
 formula check on the cached rule index (built once, as RuleIndexCache keeps it per process), the
@@ -17,6 +17,7 @@ from typing import Any, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import data
 from app.engines.compliance import LintInput, load_compliance_data, run_lint
 from app.engines.regulatory import RuleIndex, parse_annex_file
 from app.services.compliance.lint import regulatory_findings
@@ -110,8 +111,8 @@ async def main(shared: Path, repeat: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
-        "--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data"
+        "--data", dest="data_root", type=Path, default=data.DATA_DIR, help="holds cosing/*"
     )
     parser.add_argument("--repeat", type=int, default=200)
     args = parser.parse_args()
-    asyncio.run(main(args.shared, args.repeat))
+    asyncio.run(main(args.data_root, args.repeat))

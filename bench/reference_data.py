@@ -1,6 +1,6 @@
 """Reference-data benchmark: ingredient search over the full CosIng inventory, formula check.
 
-    uv run python -m bench.reference_data [--shared ../shared/data] [--repeat 200]
+    uv run python -m bench.reference_data [--data DIR (default: app/data)] [--repeat 200]
 
 Uses DATABASE_URL when set, else the embedded PostgreSQL in DATA_DIR (migrated first). Loads the
 CosIng annexes and the ~28.7k-row inventory (idempotent), then times, through the app role:
@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import data
 from app.cli.server import migrate_database
 from app.core.config import Settings
 from app.core.database import Database, analyze_reference_tables, owner_engine
@@ -107,11 +108,11 @@ async def main(settings: Settings, shared: Path, repeat: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
-        "--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data"
+        "--data", dest="data_root", type=Path, default=data.DATA_DIR, help="holds cosing/*"
     )
     parser.add_argument("--repeat", type=int, default=200)
     args = parser.parse_args()
     bench_settings = resolve_servers(Settings(log_level="WARNING"))
     configure_logging("WARNING")
     migrate_database(bench_settings)  # synchronous (Alembic): before the event loop starts
-    asyncio.run(main(bench_settings, args.shared, args.repeat))
+    asyncio.run(main(bench_settings, args.data_root, args.repeat))

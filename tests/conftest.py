@@ -3,7 +3,6 @@
 import os
 import shutil
 from collections.abc import AsyncIterator, Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,7 +32,6 @@ REFERENCE_TABLES = {
     "regulated_substance_limits",
     "chemical_sync_runs",
 }
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 assert callable(echo_task.echo)  # the test-only `tasks.echo` handler, registered on import
@@ -173,15 +171,14 @@ async def owner_session(owner_engine: AsyncEngine, clean_db: None) -> AsyncItera
 
 @pytest.fixture(scope="session")
 async def reference_data(owner_engine: AsyncEngine, app: FastAPI) -> None:
-    """The real CosIng annexes and the starter dictionary, loaded once per worker."""
+    """The shipped CosIng annexes and the starter dictionary, loaded once per worker."""
+    from app import data
     from app.engines.regulatory import parse_annex_file
     from app.models.enums import SyncSource
     from app.services.formulation import import_ingredients, records_from_starter
     from app.services.regulatory import sync_entries
 
-    annexes = sorted((SHARED_DATA / "cosing").glob("COSING_Annex_*"))
-    if not annexes:
-        pytest.skip(f"reference data not found under {SHARED_DATA}")
+    annexes = [data.path(f"cosing/COSING_Annex_{a}_v2.txt") for a in ("II", "III", "IV", "V", "VI")]
     entries = [entry for path in annexes for entry in parse_annex_file(path)]
     async with AsyncSession(owner_engine) as session, session.begin():
         await sync_entries(session, entries, source=SyncSource.COSING)

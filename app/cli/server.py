@@ -6,7 +6,6 @@ from typing import Annotated
 import typer
 import uvicorn
 from alembic import command
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.cli.common import DataDirOption, load_settings, run
@@ -14,15 +13,14 @@ from app.core.config import Settings
 from app.core.database import owner_engine
 from app.core.migrations_state import alembic_config
 from app.core.roles import set_role_passwords
-from app.models import Ingredient
-from app.services.formulation import import_ingredients, records_from_starter
+from app.services.chemical_sync.bootstrap import load_shipped_reference_data
 
 HostOption = Annotated[str, typer.Option(help="Interface to bind.")]
 PortOption = Annotated[int, typer.Option(help="TCP port.")]
 
 
 def migrate_database(settings: Settings) -> None:
-    """Alembic upgrade to head as the owner role, role passwords, and the starter dictionary."""
+    """Alembic upgrade to head as the owner role, role passwords, and the shipped reference data."""
     url = settings.owner_url.render_as_string(hide_password=False)
     command.upgrade(alembic_config(url), "head")
     run(_after_upgrade(settings))
@@ -33,9 +31,13 @@ async def _after_upgrade(settings: Settings) -> None:
     try:
         await set_role_passwords(engine, settings)
         async with AsyncSession(engine) as session, session.begin():
-            # a fresh install gets the shipped starter dictionary, so the demo works offline
-            if not await session.scalar(select(Ingredient.id).limit(1)):
-                await import_ingredients(session, records_from_starter())
+            # a fresh install gets the shipped snapshot (starter dictionary, CosIng inventory, EU
+            # annexes, TFDA lists), so it checks formulas offline; a later start costs one query
+            report = await load_shipped_reference_data(session)
+        for item in report.lists:
+            typer.echo(f"loaded shipped list app/data/{item.file}: {item.entries} entries")
+        if report.ingredients_added:
+            typer.echo(f"loaded shipped ingredient master: {report.ingredients_added} ingredients")
     finally:
         await engine.dispose()
 

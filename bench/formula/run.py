@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from app import data
 from app.engines.formula import ExtractionError, extract_formula
 from app.engines.formula.inci import IngredientDictionary
 from app.engines.formula.inventory import load_inventory_dictionary
@@ -24,10 +25,7 @@ from app.engines.formula.starter import load_synonyms, starter_dictionary
 from bench.formula.generate import generate
 
 FIELDS = ("inci_name", "cas", "concentration_pct")
-SHARED_INVENTORY = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared/data/cosing/cosing_inventory_simplified.csv"
-)
+INVENTORY = "cosing/cosing_inventory_simplified.csv"  # shipped in app/data
 
 
 @dataclass
@@ -128,7 +126,7 @@ def main() -> None:
     parser.add_argument("--dictionary", choices=["starter", "inventory"], default="starter")
     args = parser.parse_args()
     if args.dictionary == "inventory":
-        dictionary = load_inventory_dictionary(SHARED_INVENTORY, load_synonyms())
+        dictionary = load_inventory_dictionary(data.path(INVENTORY), load_synonyms())
     else:
         dictionary = starter_dictionary()
     if args.out:

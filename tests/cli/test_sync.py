@@ -9,17 +9,16 @@ from sqlalchemy import text
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from app import data
 from tests.cli.conftest import invoke
-from tests.conftest import SHARED_DATA
 
 pytestmark = pytest.mark.infra
+COSING_DIR = data.path("cosing/COSING_Annex_II_v2.txt").parent
 ANNEX_COUNTS = {"II": 1744, "III": 373, "IV": 154, "V": 57, "VI": 34}
 
 
 @pytest.fixture(scope="module")
 def sync_db(cli_db: URL) -> URL:
-    if not (SHARED_DATA / "cosing").exists():
-        pytest.skip("reference data not found")
     return cli_db
 
 
@@ -40,14 +39,14 @@ def _scalar(url: URL, sql: str) -> object:
 
 
 def test_cosing_annexes_import_twice_gives_exact_counts_and_empty_diff(sync_db: URL) -> None:
-    first = _invoke(sync_db, "cosing-annexes", str(SHARED_DATA / "cosing"))
+    first = _invoke(sync_db, "cosing-annexes", str(COSING_DIR))
     assert "2362 added, 0 changed, 0 removed" in first
     for annex, count in ANNEX_COUNTS.items():
         assert (
             _scalar(sync_db, f"SELECT count(*) FROM regulated_substances WHERE annex = '{annex}'")
             == count
         )
-    second = _invoke(sync_db, "cosing-annexes", str(SHARED_DATA / "cosing"))
+    second = _invoke(sync_db, "cosing-annexes", str(COSING_DIR))
     assert "0 added, 0 changed, 0 removed, 2362 unchanged (no changes" in second
     assert _scalar(sync_db, "SELECT count(*) FROM regulated_substances") == 2362
     diff = _scalar(
@@ -57,7 +56,7 @@ def test_cosing_annexes_import_twice_gives_exact_counts_and_empty_diff(sync_db: 
 
 
 def test_inventory_import_is_idempotent(sync_db: URL, tmp_path: Path) -> None:
-    source = (SHARED_DATA / "cosing" / "cosing_inventory_simplified.csv").read_text()
+    source = data.path("cosing/cosing_inventory_simplified.csv").read_text()
     sample = tmp_path / "inventory.csv"
     sample.write_text("\n".join(source.splitlines()[:1500]) + "\n")
     starter = _invoke(sync_db, "starter")

@@ -6,11 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from app import data
 from app.engines.formula.inci import IngredientDictionary
 from app.engines.formula.starter import starter_dictionary
-
-SHARED_DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data"
-INVENTORY = SHARED_DATA / "cosing" / "cosing_inventory_simplified.csv"
 
 
 @pytest.fixture(scope="session")
@@ -21,7 +19,5 @@ def starter() -> IngredientDictionary:
 
 @pytest.fixture(scope="session")
 def inventory_path() -> Path:
-    """Path of the real CosIng inventory; skips when the shared data is absent."""
-    if not INVENTORY.is_file():
-        pytest.skip(f"shared data not available at {INVENTORY}")
-    return INVENTORY
+    """Path of the shipped CosIng inventory (a missing file fails the test)."""
+    return data.path("cosing/cosing_inventory_simplified.csv")

@@ -1,4 +1,4 @@
-"""Shared fixtures: the real CosIng annex exports from ../shared/data/cosing."""
+"""Shared fixtures: the real CosIng annex exports shipped in app/data/cosing."""
 
 from __future__ import annotations
 
@@ -6,23 +6,22 @@ from pathlib import Path
 
 import pytest
 
+from app import data
 from app.engines.regulatory import RegulatedEntry, RuleIndex, parse_annex_file
 
-COSING_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "cosing"
 ANNEXES = ("II", "III", "IV", "V", "VI")
 
 
 def annex_path(annex: str) -> Path:
-    """Path of one real annex export."""
-    return COSING_DIR / f"COSING_Annex_{annex}_v2.txt"
+    """Path of one real annex export (FileNotFoundError when missing: a test fails, never skips)."""
+    return data.path(f"cosing/COSING_Annex_{annex}_v2.txt")
 
 
 @pytest.fixture(scope="session")
 def cosing_dir() -> Path:
-    """Directory of the real exports; tests using it skip when it is absent."""
-    if not all(annex_path(a).is_file() for a in ANNEXES):
-        pytest.skip(f"CosIng exports not found in {COSING_DIR} (shared reference data absent)")
-    return COSING_DIR
+    """Directory of the shipped exports (all five must be there)."""
+    paths = [annex_path(a) for a in ANNEXES]  # raises when one is missing
+    return paths[0].parent
 
 
 @pytest.fixture(scope="session")
