@@ -16,7 +16,7 @@ from app.core.errors import Unauthorized
 from app.core.file_crypto import KeyEncryptionKey
 from app.core.jobs import JobBuffer
 from app.core.queue import publish
-from app.core.security import decode_access_token
+from app.core.security import AccessClaims, decode_access_token
 from app.core.storage import Storage
 from app.core.tenancy import OrgId, Principal
 from app.core.unit_of_work import set_tenant, unit_of_work
@@ -79,19 +79,25 @@ async def request_session(
 RequestSession = Annotated[AsyncSession, Depends(request_session, scope="function")]
 
 
-async def current_principal(
-    request: Request,
-    settings: SettingsDep,
-    session: RequestSession,
-    token: Annotated[str | None, Depends(oauth2_scheme)],
-) -> Principal:
-    """A valid token of a live session; role, org and active state come from the database."""
+async def verified_claims(
+    settings: SettingsDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> AccessClaims:
+    """The bearer token's signature and expiry, checked before anything touches the database."""
     if not token:
         raise Unauthorized("Missing bearer token", code="not_authenticated")
     try:
-        claims = decode_access_token(settings, token)
+        return decode_access_token(settings, token)
     except (jwt.InvalidTokenError, ValueError) as exc:
         raise Unauthorized("Invalid or expired token", code="invalid_token") from exc
+
+
+async def current_principal(
+    request: Request,
+    # declared before the session: a bad token is refused without taking a connection
+    claims: Annotated[AccessClaims, Depends(verified_claims)],
+    session: RequestSession,
+) -> Principal:
+    """A valid token of a live session; role, org and active state come from the database."""
     state = await principal_cache(request).resolve(
         session, request.app.state.redis, claims.user_id, claims.session_id
     )

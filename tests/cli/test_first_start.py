@@ -51,9 +51,11 @@ def _rows(url: URL, sql: str) -> list[Any]:
 @pytest.fixture(scope="module")
 def fresh_settings(cli_db: URL, settings: Settings) -> Settings:
     """Settings on a database of its own, after one real first start (`pifai migrate`)."""
-    fresh = settings.model_copy(
-        update={"database_url": cli_db.render_as_string(hide_password=False)}
-    )
+    # a new Settings, not model_copy: copying would carry the cached `owner_url` of the
+    # worker's own database along, and the first start would land there
+    fields = settings.model_dump()
+    fields["database_url"] = cli_db.render_as_string(hide_password=False)
+    fresh = Settings(**fields)
     migrate_database(fresh)
     return fresh
 
@@ -177,8 +179,7 @@ async def test_fresh_install_reports_methoxyethanol_prohibited_with_no_sync_step
         response = await http.post(
             "/api/v1/ingredients/check-formula",
             json={
-                "product_type": "leave_on",
-                "body_area": "face",
+                "product": {"form": "leave_on", "areas": ["face"]},
                 "ingredients": [
                     {"inci": "Water", "cas": "7732-18-5", "concentration": 99.9},
                     {"inci": "Methoxyethanol", "cas": "109-86-4", "concentration": 0.1},

@@ -195,7 +195,10 @@ async def _registered_headers(client: AsyncClient, settings: Settings) -> dict[s
     return {"Authorization": f"Bearer {token}"}
 
 
-CHECK = {"ingredients": [{"inci": "Water", "cas": "7732-18-5", "concentration": 100}]}
+CHECK = {
+    "product": {"form": "leave_on", "areas": ["face"]},
+    "ingredients": [{"inci": "Water", "cas": "7732-18-5", "concentration": 100}],
+}
 
 
 async def test_new_org_checks_a_formula_without_plan_change(
