@@ -24,6 +24,8 @@ from app.services.pif.state_machine import (
 from app.services.pif.status import derive_pif_status
 from app.services.products import get_product_for_org
 
+SAFETY_ITEM = 10  # Item 10: an open safety draft is confirmed only by the SA
+
 
 def actor_for(role: Role) -> Actor:
     """The state-machine actor of a role: reviewers (Permission.PIF_REVIEW) act as the SA."""
@@ -183,6 +185,10 @@ async def update_item(
             reason="edited after approval",
             client=client,
         )
+    if confirm and item_number == SAFETY_ITEM:
+        from app.services.toxicology.safety import require_sa_for_open_draft
+
+        require_sa_for_open_draft(role, document.ai_draft)
     document.data = clean
     if confirm and DocumentStatus(document.status) is not DocumentStatus.HUMAN_REVIEWED:
         await move_document(
