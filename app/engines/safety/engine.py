@@ -207,6 +207,8 @@ def _verdict(
 ) -> LineVerdict:
     if not merged:
         points = [*points, *[p for p in outcome.points if p not in points]]
+    if verdict is Verdict.DATA_GAP and common.sources_unavailable:
+        label += "; sources temporarily unavailable: " + ", ".join(common.sources_unavailable)
     if verdict in OPEN and not points:  # no reasonless "pending"
         points.append(ReviewPoint(verdict.value, "high", label))
     return replace(
