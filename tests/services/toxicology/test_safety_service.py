@@ -60,3 +60,26 @@ def test_open_draft_needs_the_sa() -> None:
     require_sa_for_open_draft(Role.SA, draft)
     done = {"safety": {"lines": [{"inci": "X", "verdict": "acceptable"}]}}
     require_sa_for_open_draft(Role.MEMBER, done)
+
+
+@pytest.mark.parametrize(
+    ("category", "dosage_form", "expected"),
+    [
+        ("general", "cream", None),  # "cream" never implies face: whole-body fallback
+        ("general", "face cream", None),
+        ("lip", "cream", ("leave_on", ["lips"])),
+    ],
+)
+def test_description_from_category_never_from_dosage_text(
+    category: str, dosage_form: str, expected: tuple[str, list[str]] | None
+) -> None:
+    from app.models import Product
+    from app.services.toxicology.safety import description_for
+
+    product = Product(name="x", category=category, dosage_form=dosage_form)
+    found = description_for(product)
+    if expected is None:
+        assert found is None
+    else:
+        assert found is not None
+        assert (found.form.value, [a.value for a in found.areas]) == expected
