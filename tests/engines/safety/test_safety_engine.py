@@ -1,6 +1,7 @@
 """Safety engine, table-driven (spec 06 §1-§4 and the §9 red-team cases)."""
 
 import math
+from typing import Any
 
 import pytest
 
@@ -28,8 +29,8 @@ def _noael(value: float, **kw: object) -> NoaelCandidate:
     return NoaelCandidate(value=value, source=kw.pop("source", EPA), **kw)  # type: ignore[arg-type]
 
 
-def _line(inci: str = "Fixture", **kw: object) -> LineInput:
-    return LineInput(line_id=kw.pop("line_id", inci), inci=inci, **kw)  # type: ignore[arg-type]
+def _line(inci: str = "Fixture", **kw: Any) -> LineInput:
+    return LineInput(line_id=kw.pop("line_id", inci), inci=inci, **kw)
 
 
 def test_sed_and_mos_with_provenance() -> None:
@@ -115,7 +116,7 @@ def test_gate_order_prohibited_beats_non_compliant_and_nano() -> None:
     ("kw", "reason"),
     [({"is_nano": True}, "nanomaterial"), ({"hazard_codes": ("H314",)}, "corrosive_irritant")],
 )
-def test_review_high_gates(kw: dict[str, object], reason: str) -> None:
+def test_review_high_gates(kw: dict[str, Any], reason: str) -> None:
     v = assess_line(_line(concentration_pct=1, noael_candidates=(_noael(1000),), **kw), E)
     assert v.verdict is Verdict.REVIEW and v.primary_reason == reason
     assert v.review_points[0].severity == "high"
@@ -269,7 +270,7 @@ def test_qualitative() -> None:
         ({"ttc_excluded_class": "steroid"}, 0.0001, Verdict.DATA_GAP, "Data gap"),
     ],
 )
-def test_ttc(kw: dict[str, object], conc: float, verdict: Verdict, label: str) -> None:
+def test_ttc(kw: dict[str, Any], conc: float, verdict: Verdict, label: str) -> None:
     # 0.0001 % -> SED 6.16e-5 mg/kg bw/day -> 3.7 µg/person/day; 0.01 % -> 370 > 90
     v = assess_line(_line(concentration_pct=conc, **kw), E)
     assert v.verdict is verdict and v.basis_label.startswith(label)
