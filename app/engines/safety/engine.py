@@ -10,6 +10,7 @@ from app.engines.safety.exposure import exposure_for
 from app.engines.safety.gates import carcinogenic_note, hard_gate, heavy_metal
 from app.engines.safety.models import (
     Anchor,
+    Description,
     Exposure,
     LineInput,
     LineVerdict,
@@ -28,7 +29,6 @@ from app.engines.safety.registry import (
     registry_version,
 )
 from app.models.enums import Verdict
-from app.schemas.product_description import ProductDescription
 
 DATA_GAP_LABEL = "Data gap — SA assessment required"
 BLOCKING = (Verdict.PROHIBITED, Verdict.NON_COMPLIANT)
@@ -233,7 +233,7 @@ def decide(verdicts: Sequence[LineVerdict]) -> ProductDecision:
 
 
 def assess_formula(
-    description: ProductDescription | None,
+    description: Description | None,
     lines: Sequence[LineInput],
     anchors: Sequence[Anchor] = (),
     analogues: Sequence[Analogue] = (),

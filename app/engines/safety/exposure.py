@@ -5,14 +5,7 @@ from functools import cache
 from typing import Any
 
 from app.data import DATA_DIR
-from app.engines.safety.models import Exposure
-from app.schemas.product_description import (
-    ApplicationArea,
-    Presentation,
-    ProductDescription,
-    ProductForm,
-    ProductKind,
-)
+from app.engines.safety.models import Description, Exposure
 
 EXPOSURE_PATH = DATA_DIR / "safety" / "exposure_sccs.json"
 FALLBACK_NOTE = (
@@ -20,22 +13,19 @@ FALLBACK_NOTE = (
     "(SCCS body lotion, 123.20 mg/kg bw/day) was used. Supplying the dosage form allows a "
     "precise calculation."
 )
-A = ApplicationArea
+# Values of app.schemas.product_description (engines do not import schemas: that would cycle).
 # Areas -> SCCS row per form. Areas only (never the product's name): "cream" is not "face".
 _LEAVE_ON = {
-    A.BODY: "body_lotion",
-    A.FACE: "face_cream",
-    A.HANDS: "hand_cream",
-    A.LIPS: "lipstick",
-    A.HAIR: "hair_styling",
-    A.UNDERARM: "deodorant_non_spray",
+    "body": "body_lotion",
+    "face": "face_cream",
+    "hands": "hand_cream",
+    "lips": "lipstick",
+    "hair": "hair_styling",
+    "underarm": "deodorant_non_spray",
 }
-_RINSE_OFF = {A.BODY: "shower_gel", A.HAIR: "shampoo", A.SCALP: "shampoo"}
-_KIND = {
-    ProductKind.TOOTHPASTE: "toothpaste",
-    ProductKind.MOUTHWASH: "mouthwash",
-    ProductKind.LIP_PRODUCT: "lipstick",
-}
+_RINSE_OFF = {"body": "shower_gel", "hair": "shampoo", "scalp": "shampoo"}
+_KIND = {"toothpaste": "toothpaste", "mouthwash": "mouthwash", "lip_product": "lipstick"}
+_SPRAYS = frozenset({"pump_spray", "propellant_spray"})
 
 
 @cache
@@ -62,21 +52,22 @@ def fallback_exposure() -> Exposure:
     return _exposure(load_table()["fallback_row"], fallback=True, note=FALLBACK_NOTE)
 
 
-def _row_ids(description: ProductDescription) -> list[str] | None:
+def _row_ids(description: Description) -> list[str] | None:
     """Row per area; None when any area has no listed row (then the whole-body fallback)."""
-    if description.kind in _KIND:
-        return [_KIND[description.kind]]
-    if description.kind is ProductKind.DEODORANT_ANTIPERSPIRANT:
-        spray = description.presentation in (Presentation.PUMP_SPRAY, Presentation.PROPELLANT_SPRAY)
+    kind = description.kind
+    if kind is not None and kind in _KIND:
+        return [_KIND[kind]]
+    if kind == "deodorant_antiperspirant":
+        spray = description.presentation in _SPRAYS
         return ["deodorant_spray" if spray else "deodorant_non_spray"]
-    mapping = _LEAVE_ON if description.form is ProductForm.LEAVE_ON else _RINSE_OFF
-    rows = [mapping.get(area) for area in description.areas]
+    mapping = _LEAVE_ON if description.form == "leave_on" else _RINSE_OFF
+    rows = [mapping.get(str(area)) for area in description.areas]
     if any(r is None for r in rows):
         return None
     return [r for r in rows if r is not None]
 
 
-def exposure_for(description: ProductDescription | None) -> Exposure:
+def exposure_for(description: Description | None) -> Exposure:
     """The listed row; several areas -> the highest of them; nothing fits -> whole-body fallback."""
     if description is None:
         return fallback_exposure()

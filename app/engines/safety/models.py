@@ -1,13 +1,27 @@
 """Plain input/output values of the safety engine (no ORM, no HTTP)."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, Protocol
 
 from app.models.enums import Verdict
 
 NoaelOrigin = Literal["authority", "epa", "regrounded", "ai"]
 Tier = Literal["gate", "0", "0.5", "1", "1.5", "2", "3", "data_gap"]
+
+
+class Description(Protocol):
+    """What the engine reads of app.schemas.product_description.ProductDescription (StrEnums)."""
+
+    @property
+    def form(self) -> str: ...
+    @property
+    def areas(self) -> Sequence[str]: ...
+    @property
+    def kind(self) -> str | None: ...
+    @property
+    def presentation(self) -> str: ...
 
 
 class ProductDecision(StrEnum):

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.authz import ROLE_PERMISSIONS, Permission
 from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from app.engines.safety.confirm import open_points
 from app.models import PifDocument, Product
 from app.models.enums import DocumentStatus, PifStatus, Role
 from app.schemas.pif_items import Item3, validate_item_data
@@ -185,10 +186,13 @@ async def update_item(
             reason="edited after approval",
             client=client,
         )
-    if confirm and item_number == SAFETY_ITEM:
-        from app.services.toxicology.safety import require_sa_for_open_draft
-
-        require_sa_for_open_draft(role, document.ai_draft)
+    reasons = open_points(document.ai_draft) if item_number == SAFETY_ITEM else []
+    if confirm and reasons and role is not Role.SA:
+        raise Conflict(
+            "Item 10 has open safety points; it stays open for the SA",
+            code="sa_must_resolve",
+            details={"reasons": reasons},
+        )
     document.data = clean
     if confirm and DocumentStatus(document.status) is not DocumentStatus.HUMAN_REVIEWED:
         await move_document(

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.engines.regulatory import CheckReport, Finding, FormulaLine
 from app.engines.safety import RegulatoryStatus
 from app.schemas.product_description import ProductDescription
-from app.services.regulatory import CheckReport, Finding, FormulaLine
 from app.services.regulatory import service as regulatory
 from app.services.regulatory.store import RuleIndexCache
 

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import Conflict, NotFound
 from app.data import DATA_DIR
+from app.engines.regulatory import FormulaLine
 from app.engines.safety import (
     DECISION_LABELS,
     Analogue,
@@ -32,13 +33,12 @@ from app.engines.safety import (
     assess_formula,
     render_basis_appendix,
 )
-from app.engines.safety.engine import BLOCKING, OPEN
+from app.engines.safety.confirm import open_points
 from app.integrations.toxicology import SourceResult, SourceStatus
 from app.models import Ingredient, IngredientVerdict, Product, ProductIngredient
 from app.models.enums import ProductCategory, Role, Verdict
 from app.schemas.product_description import CATEGORY_DEFAULTS, ProductDescription
 from app.services import formulation
-from app.services.regulatory import FormulaLine
 from app.services.regulatory.store import RuleIndexCache
 from app.services.toxicology import cache as tox_cache
 from app.services.toxicology.regulatory_adapter import regulatory_statuses
@@ -322,24 +322,10 @@ def serialize(result: SafetyResult, product_id: uuid.UUID | None) -> dict[str, A
     }
 
 
-def open_points(draft: dict[str, Any] | None) -> list[str]:
-    """Why an Item 10 draft is not a finished assessment (empty = nothing open)."""
-    safety = (draft or {}).get("safety")
-    if not isinstance(safety, dict):
-        return []
-    unfinished = {v.value for v in (*BLOCKING, *OPEN)}
-    reasons: list[str] = []
-    for line in safety.get("lines", []):
-        if line.get("verdict") in unfinished:
-            reason = line.get("primary_reason") or line.get("verdict")
-            reasons.append(f"{line.get('inci')}: {line.get('verdict')} ({reason})")
-    return reasons
-
-
 def require_sa_for_open_draft(role: Role, draft: dict[str, Any] | None) -> None:
     """A non-SA cannot confirm an Item 10 draft with data_gap/review lines as if it were done."""
     reasons = open_points(draft)
-    if reasons and role is not Role.SA:
+    if reasons and role is not Role.SA:  # the same rule the PIF confirm step applies
         raise Conflict(
             "Item 10 has open safety points; it stays open for the SA",
             code="sa_must_resolve",

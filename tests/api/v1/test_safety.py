@@ -10,8 +10,8 @@ from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
+from app.engines.regulatory import RegulatedEntry, RuleIndex, ScopedLimit
 from app.models import ProductIngredient
-from app.services.regulatory import RegulatedEntry, RuleIndex, ScopedLimit
 from app.services.regulatory.store import RuleIndexCache
 from tests.factories import make_actor, make_product
 

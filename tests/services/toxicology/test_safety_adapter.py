@@ -3,9 +3,9 @@
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.engines.regulatory import RegulatedEntry, ScopedLimit
 from app.integrations.toxicology import Endpoint, SourceResult
 from app.schemas.product_description import ProductDescription
-from app.services.regulatory import RegulatedEntry, ScopedLimit
 from app.services.toxicology.regulatory_adapter import check_arguments
 from app.services.toxicology.safety import FormulaInput, assess_lines
 from tests.api.v1.test_safety import FixedRules
