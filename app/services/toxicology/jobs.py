@@ -16,7 +16,7 @@ from app.services import formulation, tasks
 from app.services.formulation import dictionary_cache
 from app.services.pif.analysis import finish_analysis
 from app.services.pif.jobs import reset_item
-from app.services.regulatory.store import RuleIndexCache
+from app.services.regulatory import RuleIndexCache
 from app.services.tasks import JobContext, PermanentError, Queue, register_handler
 from app.services.toxicology import drafts, safety
 from app.services.toxicology.pipeline import IngredientToxicology, Lookup, lookup_many

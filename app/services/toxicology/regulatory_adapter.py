@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.engines.regulatory import CheckReport, Finding, FormulaLine
 from app.engines.safety import RegulatoryStatus
 from app.schemas.product_description import ProductDescription
-from app.services.regulatory import service as regulatory
-from app.services.regulatory.store import RuleIndexCache
+from app.services import regulatory
+from app.services.regulatory import RuleIndexCache
 
 _PERMITTED_MARKERS = ("colorant", "preservative", "uv_filter", "Annex IV", "Annex V", "Annex VI")
 _OUTSIDE_USE = "not among the permitted uses"

@@ -39,7 +39,7 @@ from app.models import Ingredient, IngredientVerdict, Product, ProductIngredient
 from app.models.enums import ProductCategory, Role, Verdict
 from app.schemas.product_description import CATEGORY_DEFAULTS, ProductDescription
 from app.services import formulation
-from app.services.regulatory.store import RuleIndexCache
+from app.services.regulatory import RuleIndexCache
 from app.services.toxicology import cache as tox_cache
 from app.services.toxicology.regulatory_adapter import regulatory_statuses
 
