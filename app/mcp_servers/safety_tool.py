@@ -38,7 +38,7 @@ async def safety_assess(
         for i, item in enumerate(ingredients)
     ]
     async with deps.session() as session:
-        result = await assess_lines(session, deps.rule_cache, description, lines)
+        result = await assess_lines(session, deps.checker_cache, description, lines)
     return SafetyRead.model_validate(serialize(result, None))
 
 

@@ -11,7 +11,9 @@ from tests.api.v1.test_safety import FIXTURE_ENTRIES, FixedRules
 
 
 async def test_safety_assess_tool(database: Database) -> None:
-    deps = ToolDeps(sessions=lambda: database.tenant(None), rule_cache=FixedRules(FIXTURE_ENTRIES))
+    deps = ToolDeps(
+        sessions=lambda: database.tenant(None), checker_cache=FixedRules(FIXTURE_ENTRIES)
+    )
     async with Client(build_server(deps), mode="auto") as client:
         result = await client.call_tool(
             "safety_assess",

@@ -8,7 +8,7 @@ from app.api.deps import CurrentPrincipal, TenantSession
 from app.api.identity_deps import require_plan_access
 from app.schemas.errors import ERROR_RESPONSES
 from app.schemas.safety import SafetyRead
-from app.services.regulatory.store import RuleIndexCache
+from app.services.regulatory import CheckerCache
 from app.services.toxicology import safety
 
 router = APIRouter(
@@ -25,7 +25,9 @@ async def get_safety(
 ) -> SafetyRead:
     """Recomputed from the current Item 3 and product description on every call (cached
     source answers only, no outbound call); another organisation's product is a 404."""
-    rule_cache: RuleIndexCache = request.app.state.rule_index
+    rule_cache: CheckerCache | None = getattr(request.app.state, "regulatory_checker", None)
+    if rule_cache is None:  # the same per-app checker as the compliance check
+        rule_cache = request.app.state.regulatory_checker = CheckerCache()
     result, _ = await safety.assess_product(
         session, rule_cache, org_id=principal.tenant_org, product_id=product_id
     )

@@ -16,13 +16,13 @@ from app.services import formulation, tasks
 from app.services.formulation import dictionary_cache
 from app.services.pif.analysis import finish_analysis
 from app.services.pif.jobs import reset_item
-from app.services.regulatory import RuleIndexCache
+from app.services.regulatory import CheckerCache
 from app.services.tasks import JobContext, PermanentError, Queue, register_handler
 from app.services.toxicology import drafts, safety
 from app.services.toxicology.pipeline import IngredientToxicology, Lookup, lookup_many
 from app.services.toxicology.sources import build_sources
 
-_RULES = RuleIndexCache()  # one index per worker process, rebuilt when the lists change
+_RULES = CheckerCache()  # one index per worker process, rebuilt when the lists change
 
 
 def _ttl(ctx: JobContext) -> timedelta:

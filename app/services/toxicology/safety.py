@@ -39,7 +39,7 @@ from app.models import Ingredient, IngredientVerdict, Product, ProductIngredient
 from app.models.enums import ProductCategory, Role, Verdict
 from app.schemas.product_description import CATEGORY_DEFAULTS, ProductDescription
 from app.services import formulation
-from app.services.regulatory import RuleIndexCache
+from app.services.regulatory import CheckerCache
 from app.services.toxicology import cache as tox_cache
 from app.services.toxicology.regulatory_adapter import regulatory_statuses
 
@@ -141,7 +141,7 @@ def engine_input(
 
 async def assess_lines(
     session: AsyncSession,
-    rule_cache: RuleIndexCache,
+    rule_cache: CheckerCache,
     description: ProductDescription | None,
     lines: Sequence[FormulaInput],
     results: Sequence[Sequence[SourceResult]] | None = None,
@@ -194,7 +194,7 @@ async def formula_inputs(
 
 async def assess_product(
     session: AsyncSession,
-    rule_cache: RuleIndexCache,
+    rule_cache: CheckerCache,
     *,
     org_id: uuid.UUID,
     product_id: uuid.UUID,

@@ -11,8 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from app.engines.regulatory import RegulatedEntry, RuleIndex, ScopedLimit
+from app.engines.regulatory.engine import Checker
+from app.engines.regulatory.substances import SubstanceMaster
 from app.models import ProductIngredient
-from app.services.regulatory.store import RuleIndexCache
+from app.services.regulatory import CheckerCache
 from tests.factories import make_actor, make_product
 
 pytestmark = pytest.mark.infra
@@ -43,23 +45,23 @@ FIXTURE_ENTRIES = [
 ]
 
 
-class FixedRules(RuleIndexCache):
+class FixedRules(CheckerCache):
     """The regulatory check over fixture entries (tests never modify the shared lists)."""
 
     def __init__(self, entries: list[RegulatedEntry]) -> None:
         super().__init__()
-        self._index = RuleIndex.build(entries)
+        self._checker = Checker.build(RuleIndex.build(entries), SubstanceMaster.build([]))
 
-    async def get(self, session: AsyncSession) -> RuleIndex:
-        return self._index
+    async def get(self, session: AsyncSession) -> Checker:
+        return self._checker
 
 
 @pytest.fixture
 def fixture_rules(app: FastAPI) -> Iterator[None]:
-    original = app.state.rule_index
-    app.state.rule_index = FixedRules(FIXTURE_ENTRIES)
+    original = getattr(app.state, "regulatory_checker", None)
+    app.state.regulatory_checker = FixedRules(FIXTURE_ENTRIES)
     yield
-    app.state.rule_index = original
+    app.state.regulatory_checker = original
 
 
 async def _product_with_lines(

@@ -6,7 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.engines.regulatory import RegulatedEntry, ScopedLimit
 from app.integrations.toxicology import Endpoint, SourceResult
 from app.schemas.product_description import ProductDescription
-from app.services.toxicology.regulatory_adapter import check_arguments
+from app.services.toxicology.regulatory_adapter import UNKNOWN_PRODUCT
 from app.services.toxicology.safety import FormulaInput, assess_lines
 from tests.api.v1.test_safety import FixedRules
 
@@ -96,6 +96,5 @@ async def test_methyl_salicylate_guard_and_menthol(owner_session: AsyncSession) 
     assert any("labelling threshold" in a for a in menthol.advisories)
 
 
-def test_check_arguments_never_read_cream_as_face() -> None:
-    assert check_arguments(None) == (None, None)
-    assert check_arguments(BODY) == ("leave_on", "body")
+def test_unknown_product_is_checked_as_leave_on_body() -> None:
+    assert UNKNOWN_PRODUCT.form.value == "leave_on" and UNKNOWN_PRODUCT.areas[0].value == "body"
