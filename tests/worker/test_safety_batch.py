@@ -13,9 +13,8 @@ from app.integrations.toxicology import EchaSource, PubChemSource, ToxSource
 from app.models import IngredientVerdict
 from app.models.enums import Role
 from app.services.toxicology import jobs as tox_jobs
-from tests.factories import auth_headers, make_actor, make_product, make_user
+from tests.factories import auth_headers, make_actor, make_product, make_user, poll_task
 from tests.worker.conftest import running_worker
-from tests.worker.test_pif_analysis import _poll
 
 pytestmark = pytest.mark.infra
 
@@ -76,7 +75,7 @@ async def test_all_sources_down(
     )
     assert response.status_code == 202, response.text
     async with running_worker(fast_settings):
-        task, _ = await _poll(client, actor, response.headers["Location"])
+        task, _ = await poll_task(client, actor, response.headers["Location"])
     assert task["status"] == "done", task
     item = (await client.get(f"/api/v1/products/{product.id}/pif/10", headers=actor.headers)).json()
     draft = item["ai_draft"]
