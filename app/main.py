@@ -21,6 +21,7 @@ from app.core.logging import configure_logging
 from app.core.middleware import RequestContextMiddleware
 from app.core.runtime import resolve_servers
 from app.core.storage import storage_for
+from app.engines.safety.registry import verify_live_constants
 from app.services.knowledge import rag_client
 from app.services.regulatory import RuleIndexCache
 from app.worker.embedded import start_in_process_worker
@@ -37,6 +38,7 @@ def create_app(
     """Build the ASGI app; servers are resolved (embedded if unset) before anything connects."""
     settings = resolve_servers(settings or Settings())
     configure_logging(settings.log_level, settings.log_json)
+    verify_live_constants()  # the safety engine must not run on constants that left the registry
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

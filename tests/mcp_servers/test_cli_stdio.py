@@ -53,6 +53,7 @@ async def test_tfda_over_stdio_lists_tools_and_checks_a_formula(
         "lookup",
         "inci_normalize",
         "pubchem_query",
+        "safety_assess",
     }
     assert not result.is_error and isinstance(result.structured_content, dict)
     kinds = {(f["kind"], f["ingredient"]) for f in result.structured_content["findings"]}

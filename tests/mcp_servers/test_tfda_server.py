@@ -16,7 +16,14 @@ from tests.mcp_servers.conftest import ClientFactory
 from tests.mcp_servers.results import data, error_text
 
 PUBCHEM_HOSTS = ["pubchem.ncbi.nlm.nih.gov"]
-TFDA_TOOLS = {"check_formula", "check_restricted", "lookup", "inci_normalize", "pubchem_query"}
+TFDA_TOOLS = {
+    "check_formula",
+    "check_restricted",
+    "lookup",
+    "inci_normalize",
+    "pubchem_query",
+    "safety_assess",
+}
 PROPERTY_TABLE = {
     "PropertyTable": {
         "Properties": [

@@ -10,6 +10,7 @@ from app.api.v1 import (
     ingredients,
     pif,
     products,
+    safety,
     settings,
     tasks,
 )
@@ -18,6 +19,7 @@ api_router = APIRouter(prefix="/api/v1")
 api_router.include_router(products.router)
 api_router.include_router(ingredients.router)
 api_router.include_router(pif.router)
+api_router.include_router(safety.router)
 api_router.include_router(tasks.router)
 api_router.include_router(auth.router)
 api_router.include_router(settings.router)

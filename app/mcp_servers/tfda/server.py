@@ -17,6 +17,7 @@ from app.mcp_servers.common import (
     guarded,
 )
 from app.mcp_servers.deps import ToolDeps
+from app.mcp_servers.safety_tool import add_safety_assess
 from app.mcp_servers.schemas import (
     FormulaIngredient,
     LookupResult,
@@ -101,6 +102,7 @@ def build_server(deps: ToolDeps) -> MCPServer[Any]:
         return await tools.check_formula(deps, ingredients, product=product)
 
     add_check_restricted(server, deps)
+    add_safety_assess(server, deps)
 
     @server.tool(
         name="lookup",

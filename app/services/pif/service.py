@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.authz import ROLE_PERMISSIONS, Permission
 from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from app.engines.safety.confirm import open_points
 from app.models import PifDocument, Product
 from app.models.enums import DocumentStatus, PifStatus, Role
 from app.schemas.pif_items import Item3, validate_item_data
@@ -23,6 +24,8 @@ from app.services.pif.state_machine import (
 )
 from app.services.pif.status import derive_pif_status
 from app.services.products import get_product_for_org
+
+SAFETY_ITEM = 10  # Item 10: an open safety draft is confirmed only by the SA
 
 
 def actor_for(role: Role) -> Actor:
@@ -182,6 +185,13 @@ async def update_item(
             user_id=user_id,
             reason="edited after approval",
             client=client,
+        )
+    reasons = open_points(document.ai_draft) if item_number == SAFETY_ITEM else []
+    if confirm and reasons and role is not Role.SA:
+        raise Conflict(
+            "Item 10 has open safety points; it stays open for the SA",
+            code="sa_must_resolve",
+            details={"reasons": reasons},
         )
     document.data = clean
     if confirm and DocumentStatus(document.status) is not DocumentStatus.HUMAN_REVIEWED:

@@ -16,10 +16,13 @@ from app.services import formulation, tasks
 from app.services.formulation import dictionary_cache
 from app.services.pif.analysis import finish_analysis
 from app.services.pif.jobs import reset_item
+from app.services.regulatory import CheckerCache
 from app.services.tasks import JobContext, PermanentError, Queue, register_handler
-from app.services.toxicology import drafts
+from app.services.toxicology import drafts, safety
 from app.services.toxicology.pipeline import IngredientToxicology, Lookup, lookup_many
 from app.services.toxicology.sources import build_sources
+
+_RULES = CheckerCache()  # one index per worker process, rebuilt when the lists change
 
 
 def _ttl(ctx: JobContext) -> timedelta:
@@ -91,6 +94,8 @@ async def toxicology_batch(ctx: JobContext) -> dict[str, Any]:
             summaries.append(answer.value)
             usage.extend(answer.usage)
     draft, confidence = drafts.item_draft(item_number, found, summaries or None)
+    if item_number == 10:
+        draft = await _with_safety(ctx, draft, found)
     await finish_analysis(ctx.session, task, draft, confidence)
     refreshes = await _schedule_refreshes(ctx, found)
     return {
@@ -101,6 +106,36 @@ async def toxicology_batch(ctx: JobContext) -> dict[str, Any]:
         "retries_scheduled": refreshes["unavailable"],
         "usage": [u.model_dump(mode="json") for u in usage],
         "cost_usd": total_cost(usage),
+    }
+
+
+async def _with_safety(
+    ctx: JobContext, draft: dict[str, Any], found: list[IngredientToxicology]
+) -> dict[str, Any]:
+    """Item 10 from the engine: verdict rows stored, every draft line carries its basis label."""
+    task = ctx.task
+    assert task.org_id is not None and task.product_id is not None
+    result, _ = await safety.assess_product(
+        ctx.session,
+        _RULES,
+        org_id=task.org_id,
+        product_id=task.product_id,
+        results=[item.results for item in found],
+    )
+    await safety.store_verdicts(
+        ctx.session, org_id=task.org_id, product_id=task.product_id, result=result
+    )
+    assessed = safety.serialize(result, task.product_id)
+    for row, line in zip(draft["ingredients"], assessed["lines"], strict=True):
+        row.update(verdict=line["verdict"], basis_label=line["basis_label"], mos=line["mos"])
+        if line["verdict"] in ("prohibited", "non_compliant"):
+            row["risk_level"] = "high"  # a statutory block is never "unknown"
+    reasons = safety.open_points({"safety": assessed})
+    return {
+        **draft,
+        "safety": assessed,
+        "open_for_sa": reasons,
+        "confirmable_by_non_sa": not reasons,
     }
 
 

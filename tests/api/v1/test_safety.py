@@ -1,0 +1,163 @@
+"""GET /products/{id}/safety at the route boundary (spec 06 §9 acceptance cases)."""
+
+import uuid
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+from fastapi import FastAPI
+from httpx import AsyncClient
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.config import Settings
+from app.engines.regulatory import RegulatedEntry, RuleIndex, ScopedLimit
+from app.engines.regulatory.engine import Checker
+from app.engines.regulatory.substances import SubstanceMaster
+from app.models import ProductIngredient
+from app.services.regulatory import CheckerCache
+from tests.factories import make_actor, make_product
+
+pytestmark = pytest.mark.infra
+
+FIXTURE_ENTRIES = [
+    RegulatedEntry(
+        jurisdiction="EU",
+        list_type="prohibited",
+        annex="II",
+        ref_no="fixture-estradiol",
+        chemical_name="Estradiol",
+        inci_name="Estradiol",
+        cas_numbers=("50-28-2",),
+        citation="fixture: EU Annex II entry for estradiol",
+    ),
+    RegulatedEntry(
+        jurisdiction="TW",
+        list_type="colorant",
+        annex="",
+        ref_no="fixture-tio2",
+        chemical_name="Titanium dioxide",
+        inci_name="Titanium Dioxide",
+        cas_numbers=("13463-67-7",),
+        limits=(ScopedLimit("", "", frozenset(), 25.0),),
+        max_concentration_pct=25.0,
+        citation="fixture: TW colorant list, titanium dioxide max 25 %",
+    ),
+]
+
+
+class FixedRules(CheckerCache):
+    """The regulatory check over fixture entries (tests never modify the shared lists)."""
+
+    def __init__(self, entries: list[RegulatedEntry]) -> None:
+        super().__init__()
+        self._checker = Checker.build(RuleIndex.build(entries), SubstanceMaster.build([]))
+
+    async def get(self, session: AsyncSession) -> Checker:
+        return self._checker
+
+
+@pytest.fixture
+def fixture_rules(app: FastAPI) -> Iterator[None]:
+    original = getattr(app.state, "regulatory_checker", None)
+    app.state.regulatory_checker = FixedRules(FIXTURE_ENTRIES)
+    yield
+    app.state.regulatory_checker = original
+
+
+async def _product_with_lines(
+    session: AsyncSession,
+    settings: Settings,
+    lines: list[tuple[str, str | None, float | None]],
+    category: str = "general",
+) -> tuple[uuid.UUID, dict[str, str]]:
+    actor = await make_actor(session, settings)
+    product = await make_product(session, actor, category=category)
+    for i, (name, cas, conc) in enumerate(lines):
+        session.add(
+            ProductIngredient(
+                org_id=actor.org_id,
+                product_id=product.id,
+                raw_name=name,
+                inci_name=name,
+                cas_number=cas,
+                sort_order=i,
+                concentration_pct=Decimal(str(conc)) if conc is not None else None,
+            )
+        )
+    await session.commit()
+    return product.id, actor.headers
+
+
+async def test_acceptance_cases(
+    client: AsyncClient, owner_session: AsyncSession, settings: Settings, fixture_rules: None
+) -> None:
+    product_id, headers = await _product_with_lines(
+        owner_session,
+        settings,
+        [
+            ("Estradiol", "50-28-2", 0.0001),
+            ("Mercuric chloride", "7487-94-7", 0.00001),
+            ("Titanium Dioxide", "13463-67-7", 30),
+            ("Titanium Dioxide", "13463-67-7", 40),
+            ("Titanium Dioxide", "13463-67-7", 100),
+            ("Unknown substance", "0000-00-0", 1),
+            ("Aqua", None, None),
+        ],
+    )
+    response = await client.get(f"/api/v1/products/{product_id}/safety", headers=headers)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    lines = body["lines"]
+    assert [ln["verdict"] for ln in lines] == [
+        "prohibited",
+        "prohibited",
+        "non_compliant",
+        "non_compliant",
+        "non_compliant",
+        "data_gap",
+        "review",
+    ]
+    assert lines[0]["basis_label"].startswith("Statutorily prohibited — NOAEL not required")
+    assert "mercury" in lines[1]["basis_label"]
+    for tio2 in lines[2:5]:
+        assert "25 %" in tio2["basis_label"] and "fixture: TW colorant list" in tio2["basis_label"]
+    assert lines[6]["primary_reason"] == "concentration_unknown"
+    assert all(ln["basis_label"] and "not found" not in ln["basis_label"] for ln in lines)
+    assert body["decision"] == "formula_revision_required"
+    assert body["decision_label"] == "Formula revision required"
+    assert body["exposure"]["fallback"] is True  # a "general" product has no dosage form
+    assert "conservative whole-body" in body["exposure"]["note"]
+    assert {r["key"] for r in body["basis_appendix"]} >= {"mos_threshold", "read_across_af"}
+
+
+async def test_recomputed_after_item3_change(
+    client: AsyncClient, owner_session: AsyncSession, settings: Settings, fixture_rules: None
+) -> None:
+    product_id, headers = await _product_with_lines(
+        owner_session, settings, [("Titanium Dioxide", "13463-67-7", 10)], category="lip"
+    )
+    first = (await client.get(f"/api/v1/products/{product_id}/safety", headers=headers)).json()
+    assert first["lines"][0]["verdict"] != "non_compliant"
+    assert first["exposure"]["row"] == "lipstick" and first["exposure"]["fallback"] is False
+    row = await owner_session.get(ProductIngredient, uuid.UUID(first["lines"][0]["line_id"]))
+    assert row is not None
+    row.concentration_pct = Decimal("30")
+    await owner_session.commit()
+    second = (await client.get(f"/api/v1/products/{product_id}/safety", headers=headers)).json()
+    assert second["lines"][0]["verdict"] == "non_compliant"
+
+
+async def test_cross_tenant_is_404_and_no_formula_is_409(
+    client: AsyncClient, owner_session: AsyncSession, settings: Settings, fixture_rules: None
+) -> None:
+    product_id, _ = await _product_with_lines(owner_session, settings, [("Aqua", None, 80)])
+    other = await make_actor(owner_session, settings)
+    response = await client.get(f"/api/v1/products/{product_id}/safety", headers=other.headers)
+    assert response.status_code == 404
+    empty = await make_product(owner_session, other)
+    response = await client.get(f"/api/v1/products/{empty.id}/safety", headers=other.headers)
+    assert response.status_code == 409
+    response = await client.get(f"/api/v1/products/{uuid.uuid4()}/safety", headers=other.headers)
+    assert response.status_code == 404
+    response = await client.get("/api/v1/products/not-a-uuid/safety", headers=other.headers)
+    assert response.status_code == 422
