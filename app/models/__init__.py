@@ -3,8 +3,9 @@
 from app.models.base import Base
 from app.models.formulation import Ingredient, ProductIngredient
 from app.models.identity import AuthToken, Invitation, Organization, PlanLimit, RefreshToken, User
+from app.models.pif import Outsourcing, PifDocument, PifVersion, UploadedFile
 from app.models.platform import AuditChainHead, AuditLog, Task
-from app.models.products import Outsourcing, PifDocument, PifVersion, Product, UploadedFile
+from app.models.products import Product
 from app.models.regulatory import ChemicalSyncRun, RegulatedSubstance, RegulatedSubstanceLimit
 from app.models.review import SaReview
 from app.models.toxicology import IngredientVerdict, ToxicologyCache

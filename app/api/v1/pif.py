@@ -22,7 +22,7 @@ from app.core.http_headers import content_disposition
 from app.models import PifDocument, UploadedFile
 from app.models.enums import DocumentStatus, FileType, PifStatus
 from app.schemas.errors import ERROR_RESPONSES
-from app.schemas.products import (
+from app.schemas.pif import (
     AnalyzeRequest,
     FileRead,
     PifItemDetail,
