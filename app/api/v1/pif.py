@@ -19,6 +19,7 @@ from app.api.deps import (
 from app.api.identity_deps import TotpHeader, require_plan_access, require_sa_step_up
 from app.core.errors import PayloadTooLarge
 from app.core.http_headers import content_disposition
+from app.engines.pif import BY_NUMBER, ITEMS
 from app.models import PifDocument, UploadedFile
 from app.models.enums import DocumentStatus, FileType, PifStatus
 from app.schemas.errors import ERROR_RESPONSES
@@ -35,7 +36,6 @@ from app.schemas.tasks import TaskAccepted
 from app.services.pif import files as pif_files
 from app.services.pif import repository, service
 from app.services.pif.analysis import start_analysis
-from app.services.pif.catalog import BY_NUMBER, ITEMS
 from app.services.pif.state_machine import SA_DECISIONS, allowed_targets
 from app.services.pif.status import completion_ratio
 from app.services.pif.uploads import inspect_upload

@@ -11,10 +11,10 @@ from app.engines.formula import (
     FormulaExtractionResult,
     confidence_band,
 )
+from app.engines.pif import FORMULA_ITEM
 from app.services.formulation.dictionary import dictionary_cache
 from app.services.pif import repository as pif_repository
 from app.services.pif.analysis import finish_analysis
-from app.services.pif.catalog import FORMULA_ITEM
 from app.services.pif.jobs import reset_item
 from app.services.tasks import JobContext, PermanentError, Queue, register_handler
 

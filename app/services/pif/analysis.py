@@ -5,12 +5,12 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.jobs import JobBuffer
+from app.engines.pif import BY_NUMBER, FORMULA_ITEM, Source
 from app.models import PifDocument, Task
 from app.models.enums import DocumentStatus, Role
 from app.services import audit, tasks
 from app.services.audit import ClientInfo
 from app.services.pif import repository
-from app.services.pif.catalog import BY_NUMBER, FORMULA_ITEM, Source
 from app.services.pif.service import (
     actor_for,
     move_document,

@@ -10,12 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.errors import Conflict, NotFound
 from app.core.file_crypto import KeyEncryptionKey, decrypt_file, encrypt_file
 from app.core.storage import Storage
+from app.engines.pif import BY_NUMBER, FORMULA_ITEM
 from app.models import UploadedFile
 from app.models.enums import DocumentStatus, FileType, Role, Sensitivity
 from app.services import audit
 from app.services.audit import ClientInfo
 from app.services.pif import repository
-from app.services.pif.catalog import BY_NUMBER, FORMULA_ITEM
 from app.services.pif.service import (
     actor_for,
     move_document,

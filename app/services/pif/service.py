@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.authz import ROLE_PERMISSIONS, Permission
 from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from app.engines.pif import FORMULA_ITEM
 from app.engines.safety.confirm import open_points
 from app.models import PifDocument, Product
 from app.models.enums import DocumentStatus, PifStatus, Role
@@ -15,7 +16,6 @@ from app.schemas.pif_items import Item3, validate_item_data
 from app.services import audit, formulation
 from app.services.audit import ClientInfo
 from app.services.pif import repository
-from app.services.pif.catalog import FORMULA_ITEM
 from app.services.pif.state_machine import (
     Actor,
     ForbiddenTransition,

@@ -9,13 +9,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.authz import Permission
 from app.core.errors import NotFound
 from app.core.tenancy import Principal
+from app.engines.pif import ITEM_NUMBERS
 from app.models import PifDocument, PifVersion, Product
 from app.models.enums import VersionLabel
 from app.schemas.products import ProductCreate, ProductUpdate
 from app.services import audit
 from app.services.audit import ClientInfo
 from app.services.identity import PlanAccess, authorize
-from app.services.pif.catalog import ITEM_NUMBERS
 from app.services.products.quota import ensure_product_quota
 from app.services.products.repository import (
     delete_product_row,
