@@ -24,8 +24,7 @@ from app.models import ChemicalSyncRun, Ingredient, ProductIngredient
 from app.models.enums import SyncRunStatus, SyncSource
 from app.services.regulatory import sync_entries
 from app.services.tasks import JobContext, PermanentError, Queue, register_handler
-from app.services.toxicology.pipeline import Lookup, lookup_many
-from app.services.toxicology.sources import build_sources
+from app.services.toxicology import Lookup, build_sources, lookup_many
 
 
 @asynccontextmanager

@@ -1,5 +1,6 @@
 """Formulation context: the shared ingredient master (import, search) and formula lines."""
 
+from app.services.formulation.confirm import item3_confirmed
 from app.services.formulation.dictionary import dictionary_cache
 from app.services.formulation.importer import (
     ImportReport,
@@ -18,6 +19,7 @@ __all__ = [
     "dictionary_cache",
     "get_ingredient",
     "import_ingredients",
+    "item3_confirmed",
     "records_from_inventory",
     "records_from_starter",
     "replace_formula_lines",

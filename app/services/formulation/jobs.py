@@ -12,10 +12,8 @@ from app.engines.formula import (
     confidence_band,
 )
 from app.engines.pif import FORMULA_ITEM
+from app.services import pif
 from app.services.formulation.dictionary import dictionary_cache
-from app.services.pif import repository as pif_repository
-from app.services.pif.analysis import finish_analysis
-from app.services.pif.jobs import reset_item
 from app.services.tasks import JobContext, PermanentError, Queue, register_handler
 
 SUM_TOLERANCE = 2.0
@@ -31,13 +29,16 @@ def draft_of(result: FormulaExtractionResult) -> dict[str, Any]:
     return draft
 
 
-@register_handler("formula.extract", queue=Queue.FORMULA_EXTRACT, on_failed=reset_item)
+EXTRACT_TASK = "formula.extract"
+
+
+@register_handler(EXTRACT_TASK, queue=Queue.FORMULA_EXTRACT, on_failed=pif.reset_item)
 async def extract_item3(ctx: JobContext) -> dict[str, Any]:
     task = ctx.task
     assert task.org_id is not None and task.product_id is not None
     files = [
         f
-        for f in await pif_repository.list_files_for_org(
+        for f in await pif.list_files_for_org(
             ctx.session, task.product_id, task.org_id, FORMULA_ITEM
         )
         if f.superseded_by is None
@@ -61,7 +62,7 @@ async def extract_item3(ctx: JobContext) -> dict[str, Any]:
     await ctx.progress(80)
     draft = draft_of(result)
     draft["source_file_id"] = str(record.id)
-    await finish_analysis(ctx.session, task, draft, result.confidence)
+    await pif.finish_analysis(ctx.session, task, draft, result.confidence)
     total = result.total_pct
     return {
         "ingredients": draft["ingredients"],
@@ -74,3 +75,6 @@ async def extract_item3(ctx: JobContext) -> dict[str, Any]:
         "usage": [u.model_dump(mode="json") for u in answer.usage],
         "cost_usd": total_cost(answer.usage),
     }
+
+
+pif.register_analyzer([FORMULA_ITEM], EXTRACT_TASK)

@@ -5,12 +5,12 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.jobs import JobBuffer
-from app.engines.pif import BY_NUMBER, FORMULA_ITEM, Source
+from app.engines.pif import BY_NUMBER, Source
 from app.models import PifDocument, Task
 from app.models.enums import DocumentStatus, Role
 from app.services import audit, tasks
 from app.services.audit import ClientInfo
-from app.services.pif import repository
+from app.services.pif import registry, repository
 from app.services.pif.service import (
     actor_for,
     move_document,
@@ -19,16 +19,6 @@ from app.services.pif.service import (
     require_product,
 )
 from app.services.pif.state_machine import Actor
-
-TOXICOLOGY_ITEMS = frozenset({9, 10})
-
-
-def task_type_for(item_number: int) -> str:
-    if item_number == FORMULA_ITEM:
-        return "formula.extract"
-    if item_number in TOXICOLOGY_ITEMS:
-        return "toxicology.batch"
-    return "pif.analyze"
 
 
 async def start_analysis(
@@ -71,7 +61,7 @@ async def start_analysis(
             session,
             jobs,
             org_id=org_id,
-            type=task_type_for(item_number),
+            type=registry.analyzer_for(item_number),
             product_id=product_id,
             created_by=user_id,
             payload={"product_id": str(product_id), "item_number": item_number},

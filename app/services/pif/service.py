@@ -8,14 +8,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.authz import ROLE_PERMISSIONS, Permission
 from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable
-from app.engines.pif import FORMULA_ITEM
 from app.engines.safety.confirm import open_points
 from app.models import PifDocument, Product
 from app.models.enums import DocumentStatus, PifStatus, Role
-from app.schemas.pif_items import Item3, validate_item_data
-from app.services import audit, formulation
+from app.schemas.pif_items import validate_item_data
+from app.services import audit
 from app.services.audit import ClientInfo
-from app.services.pif import repository
+from app.services.pif import registry, repository
 from app.services.pif.state_machine import (
     Actor,
     ForbiddenTransition,
@@ -204,12 +203,10 @@ async def update_item(
             reason="content confirmed",
             client=client,
         )
-    if item_number == FORMULA_ITEM and document.status == DocumentStatus.HUMAN_REVIEWED.value:
-        await formulation.replace_formula_lines(
-            session,
-            org_id=org_id,
-            product_id=product_id,
-            lines=Item3.model_validate(clean).ingredients,
+    if document.status == DocumentStatus.HUMAN_REVIEWED.value:
+        # e.g. formulation turns a confirmed Item 3 into formula lines (registered by it)
+        await registry.run_confirm_hooks(
+            session, org_id=org_id, product_id=product_id, item_number=item_number, data=clean
         )
     await refresh_product_status(session, await require_product(session, product_id, org_id))
     await session.flush()

@@ -14,7 +14,6 @@ from app.models import Product
 from app.schemas.products import ProductCreate
 from app.services.audit import ClientInfo
 from app.services.identity import PlanAccess
-from app.services.pif.repository import list_files_for_org
 from app.services.products import repository, service
 
 log = structlog.get_logger(__name__)
@@ -59,13 +58,13 @@ async def delete_product_and_kb(
     client: ClientInfo | None = None,
 ) -> None:
     """Delete (or retire) locally; after commit drop blobs of hard-deleted drafts and the KB."""
-    files = await list_files_for_org(session, product_id, principal.tenant_org)
+    file_keys = await repository.file_keys_for_product(session, product_id, principal.tenant_org)
     deleted = await service.delete_product(session, principal, product_id=product_id, client=client)
 
     async def cleanup() -> None:
         if not deleted.retained:
-            for record in files:
-                await storage.delete(record.storage_key)
+            for key in file_keys:
+                await storage.delete(key)
         if deleted.kb_id:
             await rag.safe_delete_kb(deleted.kb_id)
 

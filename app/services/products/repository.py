@@ -5,7 +5,7 @@ import uuid
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models import PifVersion, Product
+from app.models import PifVersion, Product, UploadedFile
 from app.models.enums import PifStatus
 
 
@@ -65,3 +65,16 @@ async def delete_product_row(
 ) -> None:
     """Hard delete (drafts only); documents, versions and files go with it (ON DELETE CASCADE)."""
     await session.execute(delete(Product).where(Product.id == product_id, Product.org_id == org_id))
+
+
+async def file_keys_for_product(
+    session: AsyncSession, product_id: uuid.UUID, org_id: uuid.UUID
+) -> list[str]:
+    """Storage keys of every file of the product (the rows cascade with a hard delete; the
+    blobs are dropped after commit). Read here, not through pif, which depends on products."""
+    rows = await session.scalars(
+        select(UploadedFile.storage_key).where(
+            UploadedFile.product_id == product_id, UploadedFile.org_id == org_id
+        )
+    )
+    return list(rows)

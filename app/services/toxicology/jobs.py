@@ -12,10 +12,8 @@ from app.core.jobs import JobBuffer
 from app.engines.toxicology import ToxicologySummary
 from app.integrations.toxicology import SubstanceRef
 from app.models import Ingredient
-from app.services import formulation, tasks
+from app.services import formulation, pif, tasks
 from app.services.formulation import dictionary_cache
-from app.services.pif.analysis import finish_analysis
-from app.services.pif.jobs import reset_item
 from app.services.regulatory import CheckerCache
 from app.services.tasks import JobContext, PermanentError, Queue, register_handler
 from app.services.toxicology import drafts, safety
@@ -60,7 +58,11 @@ async def _schedule_refreshes(ctx: JobContext, found: list[IngredientToxicology]
     return counts
 
 
-@register_handler("toxicology.batch", queue=Queue.TOXICOLOGY, on_failed=reset_item)
+BATCH_TASK = "toxicology.batch"
+TOXICOLOGY_ITEMS = (9, 10)  # substance characterization, toxicological data
+
+
+@register_handler(BATCH_TASK, queue=Queue.TOXICOLOGY, on_failed=pif.reset_item)
 async def toxicology_batch(ctx: JobContext) -> dict[str, Any]:
     """Every confirmed Item 3 ingredient through all sources; drafts Item 9 or Item 10."""
     task = ctx.task
@@ -96,7 +98,7 @@ async def toxicology_batch(ctx: JobContext) -> dict[str, Any]:
     draft, confidence = drafts.item_draft(item_number, found, summaries or None)
     if item_number == 10:
         draft = await _with_safety(ctx, draft, found)
-    await finish_analysis(ctx.session, task, draft, confidence)
+    await pif.finish_analysis(ctx.session, task, draft, confidence)
     refreshes = await _schedule_refreshes(ctx, found)
     return {
         "item_number": item_number,
@@ -137,6 +139,9 @@ async def _with_safety(
         "open_for_sa": reasons,
         "confirmable_by_non_sa": not reasons,
     }
+
+
+pif.register_analyzer(TOXICOLOGY_ITEMS, BATCH_TASK)
 
 
 @register_handler("toxicology.refresh", queue=Queue.TOXICOLOGY)
