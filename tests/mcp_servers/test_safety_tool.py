@@ -7,7 +7,7 @@ from mcp import Client
 from app.core.database import Database
 from app.mcp_servers.deps import ToolDeps
 from app.mcp_servers.tfda.server import build_server
-from tests.api.v1.test_safety import FIXTURE_ENTRIES, FixedRules
+from tests.safety_support import FIXTURE_ENTRIES, FixedRules
 
 
 async def test_safety_assess_tool(database: Database) -> None:

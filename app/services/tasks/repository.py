@@ -1,10 +1,15 @@
 """Task queries; every tenant read filters on org_id (RLS is the second safeguard)."""
 
+import hashlib
+import json
 import uuid
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import cast, func, select, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.models.enums import TaskStatus
 from app.models.platform import Task
 
 
@@ -46,3 +51,30 @@ async def get_task_by_idempotency_key(
     org_filter = Task.org_id.is_(None) if org_id is None else Task.org_id == org_id
     stmt = select(Task).where(org_filter, Task.idempotency_key == key)
     return (await session.execute(stmt)).scalars().first()
+
+
+async def open_twin(
+    session: AsyncSession,
+    org_id: uuid.UUID | None,
+    type: str,
+    product_id: uuid.UUID | None,
+    payload: dict[str, Any],
+) -> Task | None:
+    """The open task doing exactly this work; concurrent callers are serialised per work item."""
+    canonical = json.dumps([str(org_id), type, str(product_id), payload], sort_keys=True)
+    lock = int.from_bytes(hashlib.sha256(canonical.encode()).digest()[:8], "big", signed=True)
+    await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock})
+    stmt = (
+        select(Task)
+        .where(
+            Task.org_id.is_(None) if org_id is None else Task.org_id == org_id,
+            Task.type == type,
+            Task.product_id.is_(None) if product_id is None else Task.product_id == product_id,
+            Task.payload == cast(payload, JSONB),
+            Task.status.in_([TaskStatus.PENDING.value, TaskStatus.PROCESSING.value]),
+        )
+        .order_by(Task.enqueued_at)
+        .limit(1)
+    )
+    found: Task | None = await session.scalar(stmt)
+    return found

@@ -1,14 +1,10 @@
 """Use cases: enqueue background work inside the caller's transaction, retry failed tasks."""
 
-import hashlib
-import json
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 import structlog
-from sqlalchemy import cast, select, text
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -45,7 +41,7 @@ async def enqueue(
     """
     spec = get_handler(type)  # unknown types fail here, inside the request, not in the worker
     if coalesce:
-        existing = await open_twin(session, org_id, type, product_id, payload)
+        existing = await repository.open_twin(session, org_id, type, product_id, payload)
         if existing is not None:
             return existing
     if idempotency_key is not None:
@@ -84,33 +80,6 @@ async def enqueue(
     await session.refresh(task)
     jobs.add(job_ref(task))
     return task
-
-
-async def open_twin(
-    session: AsyncSession,
-    org_id: uuid.UUID | None,
-    type: str,
-    product_id: uuid.UUID | None,
-    payload: dict[str, Any],
-) -> Task | None:
-    """The open task doing exactly this work; concurrent callers are serialised per work item."""
-    canonical = json.dumps([str(org_id), type, str(product_id), payload], sort_keys=True)
-    lock = int.from_bytes(hashlib.sha256(canonical.encode()).digest()[:8], "big", signed=True)
-    await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock})
-    stmt = (
-        select(Task)
-        .where(
-            Task.org_id.is_(None) if org_id is None else Task.org_id == org_id,
-            Task.type == type,
-            Task.product_id.is_(None) if product_id is None else Task.product_id == product_id,
-            Task.payload == cast(payload, JSONB),
-            Task.status.in_([TaskStatus.PENDING.value, TaskStatus.PROCESSING.value]),
-        )
-        .order_by(Task.enqueued_at)
-        .limit(1)
-    )
-    found: Task | None = await session.scalar(stmt)
-    return found
 
 
 async def requeue(session: AsyncSession, task: Task, jobs: JobBuffer) -> Task:

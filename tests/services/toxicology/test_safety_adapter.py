@@ -8,7 +8,7 @@ from app.integrations.toxicology import Endpoint, SourceResult
 from app.schemas.product_description import ProductDescription
 from app.services.toxicology.regulatory_adapter import UNKNOWN_PRODUCT
 from app.services.toxicology.safety import FormulaInput, assess_lines
-from tests.api.v1.test_safety import FixedRules
+from tests.safety_support import FixedRules
 
 pytestmark = pytest.mark.infra
 BODY = ProductDescription.model_validate({"form": "leave_on", "areas": ["body"]})

@@ -1,0 +1,44 @@
+"""Fixture regulatory lists for the safety tests (the shipped lists are never modified)."""
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.engines.regulatory import RegulatedEntry, RuleIndex, ScopedLimit
+from app.engines.regulatory.engine import Checker
+from app.engines.regulatory.substances import SubstanceMaster
+from app.services.regulatory import CheckerCache
+
+FIXTURE_ENTRIES = [
+    RegulatedEntry(
+        jurisdiction="EU",
+        list_type="prohibited",
+        annex="II",
+        ref_no="fixture-estradiol",
+        chemical_name="Estradiol",
+        inci_name="Estradiol",
+        cas_numbers=("50-28-2",),
+        citation="fixture: EU Annex II entry for estradiol",
+    ),
+    RegulatedEntry(
+        jurisdiction="TW",
+        list_type="colorant",
+        annex="",
+        ref_no="fixture-tio2",
+        chemical_name="Titanium dioxide",
+        inci_name="Titanium Dioxide",
+        cas_numbers=("13463-67-7",),
+        limits=(ScopedLimit("", "", frozenset(), 25.0),),
+        max_concentration_pct=25.0,
+        citation="fixture: TW colorant list, titanium dioxide max 25 %",
+    ),
+]
+
+
+class FixedRules(CheckerCache):
+    """The regulatory check over fixture entries (tests never modify the shared lists)."""
+
+    def __init__(self, entries: list[RegulatedEntry]) -> None:
+        super().__init__()
+        self._checker = Checker.build(RuleIndex.build(entries), SubstanceMaster.build([]))
+
+    async def get(self, session: AsyncSession) -> Checker:
+        return self._checker
