@@ -62,6 +62,7 @@ async def check_formula(
     ingredients: Sequence[FormulaIngredient],
     *,
     product: ProductDescription,
+    markets: Sequence[str] = ("TW",),
 ) -> CheckReport:
     """The formula compliance check of `POST /ingredients/check-formula`."""
     lines = [
@@ -75,7 +76,9 @@ async def check_formula(
         for item in ingredients
     ]
     async with deps.session() as session:
-        return await check_lines(session, deps.checker_cache, lines, product=product)
+        return await check_lines(
+            session, deps.checker_cache, lines, product=product, markets=markets
+        )
 
 
 def _matched_by(entry: RegulatedEntry, name: str | None, cas: str | None) -> MatchedBy:

@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -76,6 +77,23 @@ class CheckLine(BaseModel):
     is_nano: bool = False
 
 
+class Market(StrEnum):
+    """A target market: its lists bind; the others give advisories (spec 06 §6)."""
+
+    TW = "TW"
+    EU = "EU"
+
+
+Markets = Annotated[
+    list[Market],
+    Field(
+        min_length=1,
+        max_length=len(Market),
+        description='Target markets whose lists bind: ["TW"] (default), ["TW", "EU"], ["EU"].',
+    ),
+]
+
+
 class CheckFormulaRequest(BaseModel):
     """Either explicit `ingredients`, or `product_id` to check a product's confirmed Item 3."""
 
@@ -85,6 +103,7 @@ class CheckFormulaRequest(BaseModel):
     product: ProductDescription | None = None
     ingredients: Annotated[list[CheckLine], Field(max_length=2000)] | None = None
     product_id: uuid.UUID | None = None
+    markets: Markets = [Market.TW]
 
     @model_validator(mode="after")
     def _one_source(self) -> "CheckFormulaRequest":
@@ -92,6 +111,8 @@ class CheckFormulaRequest(BaseModel):
             raise ValueError("give either `ingredients` or `product_id`")
         if self.ingredients is not None and self.product is None:
             raise ValueError("`product` (form, areas, ...) is required with `ingredients`")
+        if len(set(self.markets)) != len(self.markets):
+            raise ValueError("`markets` lists a market twice")
         return self
 
 
@@ -101,3 +122,4 @@ class CheckFormulaResponse(BaseModel):
     # Per-line status (prohibited / non_compliant / unidentified / review / advisory / ...).
     lines: list[LineResult] = []
     product: ProductDescription | None = None
+    markets: list[Market] = []

@@ -79,6 +79,7 @@ async def check_formula(
             org_id=principal.tenant_org,
             product_id=body.product_id,
             product=body.product,
+            markets=body.markets,
         )
     else:
         assert body.product is not None  # the request model requires it with `ingredients`
@@ -93,9 +94,15 @@ async def check_formula(
             )
             for line in body.ingredients or []
         ]
-        report = await regulatory.check_lines(session, cache, lines, product=product)
+        report = await regulatory.check_lines(
+            session, cache, lines, product=product, markets=body.markets
+        )
     return CheckFormulaResponse(
-        findings=report.findings, summary=report.summary, lines=report.lines, product=product
+        findings=report.findings,
+        summary=report.summary,
+        lines=report.lines,
+        product=product,
+        markets=body.markets,
     )
 
 

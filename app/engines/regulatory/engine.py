@@ -45,6 +45,17 @@ from app.engines.regulatory.substances import (
 )
 
 JURISDICTIONS = ("TW", "EU")
+DEFAULT_MARKETS: tuple[str, ...] = ("TW",)
+# TW prohibited-list conditions (text NFKC-normalised on import, spec issue 19 item 4).
+_TW_HAIR_DYE_ONLY = re.compile(r"不得使用於染髮用途")
+_TW_RESIDUE = re.compile(r"殘留微量|不純物|殘留量|殘留限量")
+_TW_EXCEPT_LIST = (
+    (re.compile(r"防腐劑成分"), "preservative"),
+    (re.compile(r"色素成分"), "colorant"),
+    (re.compile(r"成分使用限制表"), "restricted"),
+    (re.compile(r"防曬劑成分"), "uv_filter"),
+)
+_TW_EXCEPT_HAIR_DYE = re.compile(r"使用於染髮[^。]*?除外")
 _HAIR_DYE_ONLY = re.compile(r"when used as (?:a )?substances? in hair dye", re.IGNORECASE)
 _EXCEPT_ENTRY = re.compile(
     r"(?:with the )?exception of entry\s+(\w+)\s+in\s+annex\s+(III|IV|V|VI)"
@@ -210,6 +221,8 @@ class Checker:
     data: RuleData
     by_ref: dict[str, RegulatedEntry] = field(default_factory=dict)
     sum_refs: dict[str, set[str]] = field(default_factory=dict)
+    # Lists whose source says it is provisional (the TW UV-filter third-party parse).
+    provisional: frozenset[tuple[str, str]] = frozenset()
 
     @classmethod
     def build(cls, index: RuleIndex, master: SubstanceMaster | None = None) -> Checker:
@@ -217,8 +230,19 @@ class Checker:
         checker = cls(index, NameIndex.build(index.entries), master, data)
         for e in index.entries:
             checker.by_ref.setdefault(e.reference, e)
+        checker.provisional = frozenset(
+            key for key, citation in index.list_citations.items() if is_provisional(citation)
+        )
         checker.sum_refs = {rule.id: _sum_refs(rule, index) for rule in data.sums}
         return checker
+
+
+def is_provisional(citation: str) -> bool:
+    """A list citation that says its source still needs verification."""
+    return "provisional" in citation.casefold()
+
+
+PROVISIONAL_NOTE = " [provisional source: third-party parse, needs verification]"
 
 
 class _Out:
@@ -243,6 +267,9 @@ class _Out:
         candidates: Sequence[str] = (),
     ) -> None:
         s = self.sub
+        provisional = entry is not None and is_provisional(entry.citation)
+        if provisional:
+            message += PROVISIONAL_NOTE
         self.sub.findings.append(
             Finding(
                 ingredient=s.label,
@@ -262,6 +289,7 @@ class _Out:
                 assumptions=list(assumptions),
                 candidates=list(candidates),
                 contributors=[ln.raw for ln in s.lines] if len(s.lines) > 1 else [],
+                provisional=provisional,
             )
         )
 
@@ -484,6 +512,9 @@ def _check_substance(
         )
     for entry in sub.entries:
         if entry.list_type == "prohibited":
+            if entry.jurisdiction == "TW":
+                _check_tw_prohibited(checker, out, entry, sub, tags)
+                continue
             if _HAIR_DYE_ONLY.search(entry.chemical_name) and "hair_dye" not in tags:
                 out.add(
                     entry,
@@ -507,6 +538,67 @@ def _check_substance(
         _check_limited(checker, out, entry, tags)
     if sub.is_nano:
         _check_nano(checker, out, function)
+
+
+def _check_tw_prohibited(
+    checker: Checker, out: _Out, entry: RegulatedEntry, sub: _Substance, tags: frozenset[str]
+) -> None:
+    """A TW 化粧品禁止使用成分表 entry with its 備註 conditions (issue 19 item 4).
+
+    "不得使用於染髮用途化粧品": banned only in hair-dye products. "...另有規定者除外" pointing to
+    another TW list: lifted when that list has an entry for the substance covering this product.
+    "使用於染髮...除外": lifted in hair-dye products. A trace-residue allowance is an impurity
+    limit, never a permission to add the substance. Any other condition stays a ban (fail-safe)
+    and its text is shown for review.
+    """
+    note = entry.other_text.strip()
+    ref = entry.reference
+    if _TW_HAIR_DYE_ONLY.search(note):
+        if "hair_dye" not in tags:
+            out.add(
+                entry,
+                "condition",
+                "info",
+                f"{ref} bans it only in hair-dye products (不得使用於染髮用途化粧品); this "
+                "product is not one (kind is not hair_dye).",
+                binding=False,
+            )
+            return
+        out.add(
+            entry,
+            "prohibited",
+            "critical",
+            f"Prohibited in hair-dye products ({ref}: 不得使用於染髮用途化粧品).",
+        )
+        return
+    if "除外" in note:
+        for pattern, list_type in _TW_EXCEPT_LIST:
+            if not pattern.search(note):
+                continue
+            for e in sub.entries:
+                if e.jurisdiction != "TW" or e.list_type != list_type:
+                    continue
+                _, _, outside, _ = _applicable_limit(e, tags)
+                if not outside:
+                    return  # the other list governs (its limits are checked there)
+        if _TW_EXCEPT_HAIR_DYE.search(note) and "hair_dye" in tags:
+            out.add(
+                entry,
+                "condition",
+                "medium",
+                f"{ref} excepts a use in hair-dye products ({note!r}); confirm the use "
+                "matches the exception.",
+            )
+            return
+    extra = ""
+    if _TW_RESIDUE.search(note):
+        extra = (
+            " The note's trace-residue allowance is an impurity limit for unavoidable "
+            "residues, not a permission to add the substance."
+        )
+    elif note:
+        extra = f" Condition in the list ({note!r}) does not lift the ban here; review it."
+    out.add(entry, "prohibited", "critical", f"Prohibited substance ({ref}).{extra}")
 
 
 def _check_limited(
@@ -625,29 +717,56 @@ def _check_nano(checker: Checker, out: _Out, function: str | None) -> None:
         )
 
 
-def _hierarchy(sub: _Substance, tags: frozenset[str]) -> None:
-    """Spec 06 §6: a TW limit that is met downgrades EU limit/use findings to advisory."""
+def _tw_limit_met(sub: _Substance, tags: frozenset[str]) -> float | None:
+    """The TW limit the substance meets (spec 06 §6 "TFDA limit exists, met"), else None.
+
+    Provisional TW lists never count: they cannot downgrade an EU finding (fail-safe).
+    """
     conc = sub.conc
     if conc is None:
-        return
-    tw = [e for e in sub.entries if e.jurisdiction == "TW" and e.list_type != "prohibited"]
+        return None
     limits = []
-    for e in tw:
+    for e in sub.entries:
+        if e.jurisdiction != "TW" or e.list_type == "prohibited" or is_provisional(e.citation):
+            continue
         limit, _, outside, _ = _applicable_limit(e, tags)
         if limit is not None and not outside:
             limits.append(limit)
     tw_blocking = any(f.jurisdiction == "TW" and f.severity in BLOCKING for f in sub.findings)
     if not limits or tw_blocking or conc > min(limits):
-        return
-    for i, f in enumerate(sub.findings):
-        if f.jurisdiction == "EU" and f.kind in ("over_limit", "outside_permitted_use"):
-            sub.findings[i] = f.model_copy(
-                update={
-                    "binding": False,
-                    "severity": "low",
-                    "message": f"Advisory (TFDA limit {min(limits):g} % is met): {f.message}",
-                }
-            )
+        return None
+    return min(limits)
+
+
+def _advisory(f: Finding, why: str) -> Finding:
+    return f.model_copy(
+        update={"binding": False, "severity": "low", "message": f"Advisory ({why}): {f.message}"}
+    )
+
+
+def _apply_markets(
+    findings: list[Finding], markets: Sequence[str], tw_met: float | None = None
+) -> list[Finding]:
+    """Listed markets bind; the others advise (spec 06 §6 hierarchy when TW is a target).
+
+    With TW a target market, EU findings stay binding where TW is silent; a met TW limit turns
+    EU limit/use findings into advisories; prohibitions and CMR gates are never downgraded.
+    With TW not a target market, every TW finding is an advisory.
+    """
+    out = []
+    for f in findings:
+        j = f.jurisdiction
+        if j not in JURISDICTIONS or j in markets or not f.binding:
+            out.append(f)
+        elif j == "EU" and "TW" in markets:
+            downgrade = f.kind in ("over_limit", "outside_permitted_use")
+            if downgrade and tw_met is not None:
+                out.append(_advisory(f, f"TFDA limit {tw_met:g} % is met"))
+            else:
+                out.append(f)  # TW silent: the EU finding binds (prevents false negatives)
+        else:
+            out.append(_advisory(f, f"{j} is not a target market of this check"))
+    return out
 
 
 def _sum_refs(rule: SumRule, index: RuleIndex) -> set[str]:
@@ -709,7 +828,7 @@ def _sums(checker: Checker, subs: list[_Substance], tags: frozenset[str]) -> lis
     return out
 
 
-def _positive_lists(checker: Checker, sub: _Substance) -> None:
+def _positive_lists(checker: Checker, sub: _Substance, markets: Sequence[str]) -> None:
     wanted = sub.function
     if wanted not in POSITIVE_LISTS:
         return
@@ -717,7 +836,7 @@ def _positive_lists(checker: Checker, sub: _Substance) -> None:
     for j in JURISDICTIONS:
         if not checker.index.has_list(j, wanted) or j in on:
             continue
-        binding = not (j == "EU" and "TW" in on)
+        binding = j in markets or (not (j == "EU" and "TW" in on) and "TW" in markets)
         _Out(sub).add(
             None,
             "not_on_positive_list",
@@ -787,20 +906,27 @@ def _line_status(findings: list[Finding]) -> LineStatus:
 
 
 def evaluate_formula(
-    checker: Checker, product: Description, lines: Iterable[FormulaLine]
+    checker: Checker,
+    product: Description,
+    lines: Iterable[FormulaLine],
+    markets: Sequence[str] = DEFAULT_MARKETS,
 ) -> CheckReport:
-    """Check formula lines for a described product; findings, per-line status and summary."""
+    """Check formula lines for a described product; findings, per-line status and summary.
+
+    `markets` are the target markets (default Taiwan): their lists bind, the others advise.
+    """
+    markets = tuple(m for m in JURISDICTIONS if m in set(markets)) or DEFAULT_MARKETS
     tags = product_tags(product)
     parsed = _parse_lines(lines, checker.master)
     subs, unknown = _group(checker, parsed)
     assumptions: list[str] = []
     for sub in subs:
         _check_substance(checker, sub, tags, assumptions)
-        _hierarchy(sub, tags)
-        _positive_lists(checker, sub)
+        _positive_lists(checker, sub, markets)
+        sub.findings = _apply_markets(sub.findings, markets, _tw_limit_met(sub, tags))
     for sub in unknown:
         _unidentified(checker, sub)
-    sums = _sums(checker, subs, tags)
+    sums = _apply_markets(_sums(checker, subs, tags), markets)
     findings = [f for s in (*subs, *unknown) for f in s.findings] + sums
     order = {s: i for i, s in enumerate(SEVERITIES)}
     findings.sort(key=lambda f: (order[f.severity], f.lines[:1], f.reference))
@@ -836,19 +962,32 @@ def evaluate_formula(
         )
     return CheckReport(
         findings=findings,
-        summary=_summary(checker, findings, assumptions, len(unknown)),
+        summary=_summary(checker, findings, assumptions, len(unknown), markets),
         lines=line_results,
     )
 
 
 def _summary(
-    checker: Checker, findings: list[Finding], assumptions: list[str], unidentified: int
+    checker: Checker,
+    findings: list[Finding],
+    assumptions: list[str],
+    unidentified: int,
+    markets: Sequence[str] = DEFAULT_MARKETS,
 ) -> Summary:
     counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES}
     blocking = [f for f in findings if f.binding and f.severity in BLOCKING]
     loaded = set(checker.index.list_citations)
-    expected = {(j, t) for j in JURISDICTIONS for t in LIST_TYPES}
+    # The EU lists bind where TW is silent (spec 06 §6), so a TW check needs them too.
+    required = {*markets, "EU"} if "TW" in markets else set(markets)
+    expected = {(j, t) for j in required for t in LIST_TYPES}
     missing = sorted(f"{j} {t}" for j, t in expected - loaded)
+    not_required = sorted(
+        f"{j} {t}"
+        for j in JURISDICTIONS
+        if j not in required
+        for t in LIST_TYPES
+        if (j, t) not in loaded
+    )
     reasons: list[str] = []
     if blocking:
         reasons.append(f"{len(blocking)} blocking finding(s)")
@@ -856,6 +995,20 @@ def _summary(
         reasons.append(f"{unidentified} unidentified line(s): nothing about them was verified")
     if missing:
         reasons.append("binding lists not loaded: " + ", ".join(missing))
+    reasons.append(
+        "binding markets: "
+        + ", ".join(markets)
+        + "".join(
+            f"; {j} advisory" + (" (binding where TW is silent, spec 06 §6)" if j == "EU" else "")
+            for j in JURISDICTIONS
+            if j not in markets
+        )
+    )
+    if checker.provisional:
+        reasons.append(
+            "provisional lists (findings marked, never downgrade an EU finding): "
+            + ", ".join(sorted(f"{j} {t}" for j, t in checker.provisional))
+        )
     compliant: bool | None
     if blocking:
         compliant = False
@@ -868,12 +1021,14 @@ def _summary(
         total=len(findings),
         compliant=compliant,
         lists_checked=sorted(f"{j} {t}" for j, t in loaded),
-        lists_missing=missing,
+        lists_missing=missing + not_required,
         reasons=reasons,
         assumptions=list(dict.fromkeys(assumptions)),
         blocking=len(blocking),
         unidentified=unidentified,
-        binding_jurisdictions=sorted({j for j, _ in loaded}),
+        binding_jurisdictions=list(markets),
+        advisory_jurisdictions=[j for j in JURISDICTIONS if j not in markets],
+        provisional_lists=sorted(f"{j} {t}" for j, t in checker.provisional),
     )
 
 

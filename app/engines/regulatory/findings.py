@@ -87,6 +87,8 @@ class Finding(BaseModel):
     assumptions: list[str] = []
     candidates: list[str] = []
     contributors: list[str] = []
+    # From a list whose source is provisional (e.g. the TW UV-filter third-party parse).
+    provisional: bool = False
 
 
 class LineResult(BaseModel):
@@ -123,7 +125,11 @@ class Summary(BaseModel):
     assumptions: list[str] = []
     blocking: int = 0
     unidentified: int = 0
+    # Target markets of the check (their lists bind); the others only advise (spec 06 §6).
     binding_jurisdictions: list[str] = []
+    advisory_jurisdictions: list[str] = []
+    # Loaded lists whose source is provisional (their findings carry `provisional`).
+    provisional_lists: list[str] = []
 
 
 class CheckReport(BaseModel):

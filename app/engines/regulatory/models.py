@@ -92,7 +92,9 @@ class RegulatedEntry:
 
     @property
     def reference(self) -> str:
-        """Short reference such as "EU Annex III/45"."""
+        """Short reference: "EU Annex III/45", "TW TFDA 化粧品禁止使用成分表 no. 3"."""
+        if self.jurisdiction == "TW" and self.annex:
+            return f"TW TFDA {self.annex} no. {self.ref_no}"
         return f"{self.jurisdiction} {self.list_type_label}/{self.ref_no}"
 
     @property

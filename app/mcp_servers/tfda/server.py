@@ -1,6 +1,6 @@
 """`tfda` MCP server: regulatory list look-ups, formula check, INCI names, PubChem identity."""
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from mcp.server.mcpserver import MCPServer
 from pydantic import Field, StringConstraints
@@ -98,8 +98,18 @@ def build_server(deps: ToolDeps) -> MCPServer[Any]:
             Field(min_length=1, max_length=2000, description="The formula's ingredients."),
         ],
         product: ProductArg,
+        markets: Annotated[
+            list[Literal["TW", "EU"]],
+            Field(
+                min_length=1,
+                max_length=2,
+                description='Target markets whose lists bind: ["TW"] (default), ["TW", "EU"] '
+                'for a product also sold in the EU, ["EU"] for an export check. The other '
+                "market's findings are advisories (spec 06 §6).",
+            ),
+        ] = ["TW"],  # noqa: B006 (pydantic copies defaults)
     ) -> CheckReport:
-        return await tools.check_formula(deps, ingredients, product=product)
+        return await tools.check_formula(deps, ingredients, product=product, markets=markets)
 
     add_check_restricted(server, deps)
     add_safety_assess(server, deps)

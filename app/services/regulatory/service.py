@@ -1,6 +1,7 @@
 """Regulatory use cases over the stored lists: formula check and an ingredient's list status."""
 
 import uuid
+from collections.abc import Sequence
 from decimal import Decimal
 
 from pydantic import ValidationError
@@ -8,7 +9,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import Conflict, NotFound, Unprocessable
-from app.engines.regulatory.engine import evaluate_formula
+from app.engines.regulatory.engine import DEFAULT_MARKETS, evaluate_formula
 from app.engines.regulatory.findings import CheckReport, FormulaLine, LineResult
 from app.engines.substance import normalize_name
 from app.models import RegulatedSubstance
@@ -47,9 +48,11 @@ async def check_lines(
     lines: list[FormulaLine],
     *,
     product: ProductDescription,
+    markets: Sequence[str] = DEFAULT_MARKETS,
 ) -> CheckReport:
+    """The formula check; `markets` are the target markets whose lists bind (default TW)."""
     checker = await cache.get(session)
-    return evaluate_formula(checker, product, lines)
+    return evaluate_formula(checker, product, lines, markets)
 
 
 async def line_results(
@@ -58,10 +61,11 @@ async def line_results(
     lines: list[FormulaLine],
     *,
     product: ProductDescription,
+    markets: Sequence[str] = DEFAULT_MARKETS,
 ) -> list[LineResult]:
     """Per-line regulatory status (prohibited / non_compliant / unidentified / review /
     advisory / label_warning / disclosure / compliant), in line order, for the safety engine."""
-    return (await check_lines(session, cache, lines, product=product)).lines
+    return (await check_lines(session, cache, lines, product=product, markets=markets)).lines
 
 
 async def check_product_formula(
@@ -71,6 +75,7 @@ async def check_product_formula(
     org_id: uuid.UUID,
     product_id: uuid.UUID,
     product: ProductDescription | None,
+    markets: Sequence[str] = DEFAULT_MARKETS,
 ) -> tuple[CheckReport, ProductDescription]:
     """The same check on a product's confirmed Item 3 lines."""
     from app.services.products import get_product_for_org
@@ -93,7 +98,7 @@ async def check_product_formula(
         )
         for r in rows
     ]
-    report = await check_lines(session, cache, lines, product=description)
+    report = await check_lines(session, cache, lines, product=description, markets=markets)
     return report, description
 
 
