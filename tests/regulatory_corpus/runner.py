@@ -18,7 +18,7 @@ from app.engines.regulatory import FormulaLine, RegulatedEntry, RuleIndex, parse
 from app.engines.regulatory.engine import Checker, evaluate_formula
 from app.engines.regulatory.findings import CheckReport
 from app.engines.regulatory.substances import SubstanceMaster, master_from_csv
-from app.engines.regulatory.tw_list import parse_tw_rows
+from app.engines.regulatory.tw_list import parse_tw_file, parse_tw_rows
 from app.schemas.product_description import ProductDescription
 
 HERE = Path(__file__).resolve().parent
@@ -40,6 +40,23 @@ def cosing_dir() -> Path:
     if (shipped / "COSING_Annex_II_v2.txt").is_file():
         return shipped
     return ROOT.parent.parent / "shared" / "data" / "cosing"
+
+
+TW_FILES = ("prohibited", "restricted", "preservative", "colorant", "uv_filter")
+
+
+def tfda_dir() -> Path:
+    """The shipped TFDA snapshot (app/data/tfda); the shared copy until that snapshot is merged."""
+    shipped = ROOT / "app" / "data" / "tfda"
+    if (shipped / "prohibited.csv").is_file():
+        return shipped
+    return ROOT.parent.parent / "shared" / "data" / "tfda"
+
+
+@lru_cache(maxsize=1)
+def tw_entries() -> tuple[RegulatedEntry, ...]:
+    """The five real TFDA lists, through the `pifai sync tw-list` importer."""
+    return tuple(e for name in TW_FILES for e in parse_tw_file(tfda_dir() / f"{name}.csv"))
 
 
 @lru_cache(maxsize=1)
@@ -67,9 +84,15 @@ def checker(tw_rows: str = "") -> Checker:
     return Checker.build(RuleIndex.build(entries), master())
 
 
+@lru_cache(maxsize=1)
+def tw_checker() -> Checker:
+    """EU annexes plus the five real TFDA lists (cases with "tw_lists": true)."""
+    return Checker.build(RuleIndex.build([*eu_entries(), *tw_entries()]), master())
+
+
 def load_cases() -> list[dict[str, Any]]:
     cases: list[dict[str, Any]] = []
-    for name in ("hand.jsonl", "derived.jsonl"):
+    for name in ("hand.jsonl", "derived.jsonl", "taiwan.jsonl"):
         with (HERE / name).open(encoding="utf-8") as fh:
             cases += [json.loads(line) for line in fh if line.strip()]
     return cases
@@ -86,8 +109,12 @@ def lines_of(case: dict[str, Any]) -> list[FormulaLine]:
 
 
 def run_case(case: dict[str, Any]) -> CheckReport:
-    ck = checker(json.dumps(case.get("tw") or []) if case.get("tw") else "")
-    return evaluate_formula(ck, ProductDescription(**case["product"]), lines_of(case))
+    if case.get("tw_lists"):
+        ck = tw_checker()
+    else:
+        ck = checker(json.dumps(case.get("tw") or []) if case.get("tw") else "")
+    markets = case.get("markets") or ["TW"]
+    return evaluate_formula(ck, ProductDescription(**case["product"]), lines_of(case), markets)
 
 
 @dataclass
