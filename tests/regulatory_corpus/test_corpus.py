@@ -24,6 +24,12 @@ MECHANISMS = {
     "hierarchy",
     "plain_limit",
     "prohibited",
+    # Taiwan (issue 19): the real TFDA lists, each case citing its TFDA entry
+    "tw_prohibited",
+    "tw_conditions",
+    "tw_limits",
+    "tw_hierarchy",
+    "tw_markets",
 }
 
 

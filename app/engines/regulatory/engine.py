@@ -43,6 +43,8 @@ from app.engines.regulatory.substances import (
     normalize_cas_all,
     split_nano,
 )
+from app.engines.regulatory.tw_text import basis as tw_basis
+from app.engines.regulatory.tw_text import parse_tw_clauses
 
 JURISDICTIONS = ("TW", "EU")
 DEFAULT_MARKETS: tuple[str, ...] = ("TW",)
@@ -623,7 +625,21 @@ def _check_limited(
             f"{entry.product_type_text.strip()!r}.",
         )
         return
-    for r in parse_restrictions(entry.other_text, entry.warnings_text, entry.product_type_text):
+    restrictions = parse_restrictions(
+        entry.other_text, entry.warnings_text, entry.product_type_text
+    )
+    if entry.jurisdiction == "TW":
+        clauses = parse_tw_clauses(entry.other_text, entry.product_type_text)
+        restrictions = (*restrictions, *clauses.restrictions)
+        for clause in clauses.unread:
+            out.add(
+                entry,
+                "condition",
+                "medium",
+                f"{ref} states a condition that is not evaluated automatically; review it "
+                f"(kept verbatim): {clause!r}",
+            )
+    for r in restrictions:
         if applies_to(r, labels) and r.violated(tags):
             out.add(
                 entry,
@@ -641,7 +657,8 @@ def _check_limited(
             allowed=limit,
         )
     elif limit is not None:
-        basis = _basis(_limit_text(entry, labels))
+        text = _limit_text(entry, labels)
+        basis = _basis(text) or (tw_basis(text) if entry.jurisdiction == "TW" else None)
         amount, basis, how = _convert(checker.data, sub, basis)
         if how:
             notes.append(how)

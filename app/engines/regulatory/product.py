@@ -119,8 +119,31 @@ _KEYWORDS: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = tuple(
         (r"\bpowder", {"powder"}),
         (r"professional", {"professional"}),
         (r"\bothers?\s+(?:[\w-]+\s+){0,3}?(?:products?|produts|uses?)\b", {"other"}),
+        # TFDA product types (zh-TW, NFKC-normalised on import)
+        (r"(?<!非)立即沖洗|用後立即洗去|洗髮|沐浴|洗手|香皂|潤髮", {"rinse_off"}),
+        (r"非立即沖洗", {"leave_on"}),
+        (r"髮用|髮類|頭髮|洗髮|潤髮|頭皮", {"hair"}),
+        (r"染髮|脫色|脫染", {"hair_dye", "hair"}),
+        (r"燙髮", {"waving", "hair"}),
+        (r"口腔|牙齒|牙膏|漱口", {"oral"}),
+        (r"牙膏", {"toothpaste", "oral"}),
+        (r"漱口水", {"mouthwash", "oral"}),
+        (r"眼部|眼睛|睫毛", {"eye"}),
+        (r"唇", {"lip"}),
+        (r"指甲|趾甲", {"nail"}),
+        (r"人造指甲", {"artificial_nail", "nail"}),
+        (r"臉部|面部", {"face"}),
+        (r"身體", {"body"}),
+        (r"止汗|制臭", {"deodorant", "underarm"}),
+        (r"噴霧", {"spray"}),
+        (r"粉餅|蜜粉", {"powder"}),
+        (r"除毛", {"depilatory", "skin"}),
+        (r"防曬", {"sunscreen"}),
+        (r"其他(?:產品|用途)", {"other"}),
     )
 )
+# "(口腔製劑除外)", "(噴霧劑型除外)": a TFDA exclusion aside.
+_ZH_EXCLUDED = re.compile(r"\(([^()]*?)除外\)")
 _EXCLUSION = re.compile(
     r"\b(?:except(?:ion of)?|excluding|not to be used|other than|not intended)\b", re.IGNORECASE
 )
@@ -142,6 +165,9 @@ def _keywords(text: str) -> set[str]:
 def text_tags(text: str) -> tuple[frozenset[str], frozenset[str]]:
     """(tags, excluded tags) a product-type text names; asides in parentheses are dropped."""
     stripped = text or ""
+    zh_excluded: set[str] = set()
+    for m in _ZH_EXCLUDED.finditer(stripped):
+        zh_excluded |= _keywords(m.group(1)) - {"other", "professional"}
     no_spray = bool(_NON_SPRAY.search(stripped))
     stripped = _NON_SPRAY.sub(" ", _INCLUDING.sub(" ", stripped))
     while _PARENS.search(stripped):
@@ -156,6 +182,7 @@ def text_tags(text: str) -> tuple[frozenset[str], frozenset[str]]:
     if no_spray:
         tags.discard("spray")
         excluded.add("spray")
+    excluded |= zh_excluded
     if "mucous membrane" in stripped.casefold():
         excluded |= {"oral", "eye", "lip", "intimate"}
     return frozenset(tags), frozenset(excluded)

@@ -28,6 +28,8 @@ class Restriction:
     labels: tuple[str, ...] = ()
     exceptions: frozenset[str] = frozenset()
     age: int | None = None
+    # "only_in": the product must have these tags in every dimension they name (TFDA "限用於…").
+    required: frozenset[str] = frozenset()
 
     def violated(self, product: frozenset[str]) -> bool:
         """Whether the product (rule tags, see product.py) breaks the restriction."""
@@ -56,6 +58,12 @@ class Restriction:
             return "body" in product and "leave_on" in product
         if rule == "professional":
             return "professional" not in product
+        if rule == "hair_dye":
+            return "hair_dye" in product
+        if rule == "only_in":
+            from app.engines.regulatory.product import CategoryTags, status
+
+            return status(CategoryTags("", self.required, frozenset()), product) == "no"
         return False
 
     def _excepted(self, product: frozenset[str]) -> bool:
