@@ -32,7 +32,14 @@ from app.engines.regulatory.index import RuleIndex
 from app.engines.regulatory.labels import category_root
 from app.engines.regulatory.labels import segments_by_label as _segments_uncached
 from app.engines.regulatory.models import LIST_TYPES, RegulatedEntry
-from app.engines.regulatory.product import Description, applicable, product_tags
+from app.engines.regulatory.product import (
+    CategoryTags,
+    Description,
+    applicable,
+    product_tags,
+    status,
+    text_tags,
+)
 from app.engines.regulatory.restrictions import applies_to, parse_restrictions
 from app.engines.regulatory.ruledata import RuleData, SumRule, rule_data
 from app.engines.regulatory.substances import (
@@ -43,6 +50,7 @@ from app.engines.regulatory.substances import (
     normalize_cas_all,
     split_nano,
 )
+from app.engines.regulatory.tw_text import aliases as tw_aliases
 from app.engines.regulatory.tw_text import basis as tw_basis
 from app.engines.regulatory.tw_text import parse_tw_clauses
 
@@ -58,6 +66,8 @@ _TW_EXCEPT_LIST = (
     (re.compile(r"防曬劑成分"), "uv_filter"),
 )
 _TW_EXCEPT_HAIR_DYE = re.compile(r"使用於染髮[^。]*?除外")
+# "使用於染髮、燙髮產品中,用作…之安定劑不得超過0.03%": a per-use limit inside the ban.
+_TW_PER_USE = re.compile(r"(?:使用|用)於(.+?)產品(?:中|時).*?不得超過\s*(\d+(?:\.\d+)?)\s*%")
 _HAIR_DYE_ONLY = re.compile(r"when used as (?:a )?substances? in hair dye", re.IGNORECASE)
 _EXCEPT_ENTRY = re.compile(
     r"(?:with the )?exception of entry\s+(\w+)\s+in\s+annex\s+(III|IV|V|VI)"
@@ -165,6 +175,8 @@ class NameIndex:
                 for c in e.cas_numbers:
                     idx.by_cas.setdefault(c, []).append(e)
             parts = {e.inci_name, e.chemical_name}
+            if e.jurisdiction == "TW" and e.list_type == "colorant":
+                parts |= set(tw_aliases(e.other_text))  # 別名: other names of the colour
             if not mixture:
                 parts |= set(re.split(r"[;\n/]|,\s+(?=[A-Za-z])", e.inci_name))
                 parts |= set(re.split(r"[;\n]", e.chemical_name))
@@ -434,10 +446,10 @@ def _warnings_for(entry: RegulatedEntry, labels: frozenset[str]) -> str:
 def _hair_dye_use_only(entry: RegulatedEntry) -> bool:
     """An Annex III entry whose every category is a hair-dye (or eyelash-dye) substance use."""
     text = entry.product_type_text.casefold()
-    if entry.list_type != "restricted" or "hair dye" not in text:
+    if entry.list_type != "restricted" or ("hair dye" not in text and "染髮" not in text):
         return False
     cats = [c.product_type_text.casefold() for c in entry.categories] or [text]
-    return all("dye" in c or "colouring" in c or "coloring" in c for c in cats)
+    return all("dye" in c or "colouring" in c or "coloring" in c or "染髮" in c for c in cats)
 
 
 def _binds(entry: RegulatedEntry, sub: _Substance, function: str | None) -> tuple[bool, str]:
@@ -491,7 +503,7 @@ def _check_substance(
         )
     banned_refs = {e.reference for e in sub.entries if e.list_type == "prohibited"}
     colorant = function in (None, "colorant") and any(
-        e.list_type == "colorant" and e.jurisdiction == "EU" for e in sub.entries
+        e.list_type == "colorant" for e in sub.entries
     )
     for ref, gate, source in sub.classes:
         if ref in banned_refs:
@@ -573,16 +585,39 @@ def _check_tw_prohibited(
             f"Prohibited in hair-dye products ({ref}: 不得使用於染髮用途化粧品).",
         )
         return
+    per_use = _TW_PER_USE.search(note)
+    if per_use is not None:
+        where, limit = text_tags(per_use.group(1))[0], float(per_use.group(2))
+        if status(CategoryTags("", where, frozenset()), tags) != "no":
+            conc = sub.conc
+            if conc is None or conc > limit:
+                out.add(
+                    entry,
+                    "over_limit",
+                    "high",
+                    f"{ref} allows it only as stated ({note!r}): "
+                    + ("concentration unknown" if conc is None else f"{conc:g} % > {limit:g} %"),
+                    allowed=limit,
+                )
+            else:
+                out.add(
+                    entry,
+                    "condition",
+                    "medium",
+                    f"{ref} allows it only as stated ({note!r}); confirm the use.",
+                    allowed=limit,
+                )
+            return
     if "除外" in note:
-        for pattern, list_type in _TW_EXCEPT_LIST:
-            if not pattern.search(note):
+        named = {lt for pattern, lt in _TW_EXCEPT_LIST if pattern.search(note)}
+        if not named and "另有規定" in note:  # "口腔製劑另有規定者除外": whichever TW list says so
+            named = {"restricted", "preservative", "colorant", "uv_filter"}
+        for e in sub.entries:
+            if e.jurisdiction != "TW" or e.list_type not in named:
                 continue
-            for e in sub.entries:
-                if e.jurisdiction != "TW" or e.list_type != list_type:
-                    continue
-                _, _, outside, _ = _applicable_limit(e, tags)
-                if not outside:
-                    return  # the other list governs (its limits are checked there)
+            _, _, outside, _ = _applicable_limit(e, tags)
+            if not outside:
+                return  # the other list governs (its limits are checked there)
         if _TW_EXCEPT_HAIR_DYE.search(note) and "hair_dye" in tags:
             out.add(
                 entry,

@@ -144,6 +144,7 @@ _KEYWORDS: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = tuple(
 )
 # "(口腔製劑除外)", "(噴霧劑型除外)": a TFDA exclusion aside.
 _ZH_EXCLUDED = re.compile(r"\(([^()]*?)除外\)")
+_ZH_NOT_TOUCHING = re.compile(r"非接觸([^之的,;。]*)")
 _EXCLUSION = re.compile(
     r"\b(?:except(?:ion of)?|excluding|not to be used|other than|not intended)\b", re.IGNORECASE
 )
@@ -168,6 +169,11 @@ def text_tags(text: str) -> tuple[frozenset[str], frozenset[str]]:
     zh_excluded: set[str] = set()
     for m in _ZH_EXCLUDED.finditer(stripped):
         zh_excluded |= _keywords(m.group(1)) - {"other", "professional"}
+    for m in _ZH_NOT_TOUCHING.finditer(stripped):  # "限用於非接觸眼部周圍之化粧品"
+        zh_excluded |= _keywords(m.group(1)) - {"other", "professional"}
+        if "黏膜" in m.group(1):
+            zh_excluded |= {"oral", "eye", "lip", "intimate"}
+    stripped = _ZH_NOT_TOUCHING.sub(" ", stripped)
     no_spray = bool(_NON_SPRAY.search(stripped))
     stripped = _NON_SPRAY.sub(" ", _INCLUDING.sub(" ", stripped))
     while _PARENS.search(stripped):

@@ -56,7 +56,12 @@ def name_key(name: str) -> str:
     text = re.sub(r"\s*-\s*|\s+", " ", text)
     for pattern, repl in _SPELLING:
         text = pattern.sub(repl, text)
-    return text
+    # Colour Index numbers: "C.I. 10006", "CI10006", "色素 CI 10006" -> "ci 10006".
+    ci = _CI.fullmatch(text)
+    return f"ci {ci.group(1)}" if ci else text
+
+
+_CI = re.compile(r"(?:色素\s*)?c\s*\.?\s*i\s*\.?\s*(\d{5})")
 
 
 def names_two_substances(name: str) -> bool:

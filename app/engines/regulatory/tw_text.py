@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from app.engines.regulatory.labels import segments_by_label
+from app.engines.regulatory.models import RegulatedEntry
 from app.engines.regulatory.product import text_tags
 from app.engines.regulatory.restrictions import Restriction
 
@@ -90,8 +91,20 @@ def _strip_exceptions(clause: str) -> str:
     return _EXCEPT.sub(" ", clause)
 
 
+_ALIASES = re.compile(r"別名\s*:\s*([^;]*)")
+_RULE_PREFIX = re.compile(r"限制規定\s*:\s*")
+
+
+def aliases(other_text: str) -> tuple[str, ...]:
+    """Colorant other names ("別名: Pigment Green 8 | Ext. D&C Green No. 1")."""
+    m = _ALIASES.search(nfkc(other_text))
+    if m is None:
+        return ()
+    return tuple(a.strip() for a in m.group(1).split("|") if a.strip())
+
+
 def _sentences(text: str) -> list[str]:
-    text = _NOTE.sub(" ", nfkc(text))
+    text = _RULE_PREFIX.sub("", _ALIASES.sub(" ", _NOTE.sub(" ", nfkc(text))))
     return [s.strip(" ,") for s in re.split(r"[。;\n]|(?<=\))\s+(?=\()", text) if s.strip(" ,")]
 
 
@@ -160,3 +173,55 @@ def parse_tw_clauses(other_text: str, product_type_text: str = "") -> TwClauses:
 def is_spec(clause: str) -> bool:
     """A purity / pH / ratio / residue / release specification (a condition to review)."""
     return bool(_SPEC.search(clause))
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRules:
+    """What the check makes of one TFDA row: structured rules, and conditions left to review."""
+
+    rules: tuple[str, ...]
+    conditions: tuple[str, ...]
+
+
+_CONDITIONAL_BAN = (
+    (re.compile(r"不得使用於染髮用途"), "prohibited in hair-dye products only"),
+    (re.compile(r"(?:使用|用)於.+?產品(?:中|時).*?不得超過"), "prohibited except a per-use limit"),
+    (re.compile(r"另有規定者除外"), "prohibited unless another TW list governs the use"),
+    (re.compile(r"使用於染髮[^。]*?除外"), "prohibited except in hair-dye products (review)"),
+    (
+        re.compile(r"殘留微量|不純物|殘留量|殘留限量"),
+        "trace-residue impurity limit (not a permission)",
+    ),
+)
+
+
+def entry_rules(entry: RegulatedEntry) -> EntryRules:
+    """The structured rules and reported conditions of a TW entry (issue 19 acceptance: every row
+    yields one or the other). Mirrors what engine._check_tw_prohibited / _check_limited do."""
+    rules: list[str] = []
+    conditions: list[str] = []
+    note = _NOTE.sub(" ", nfkc(entry.other_text)).strip()
+    if entry.list_type == "prohibited":
+        rules.append("prohibited")
+        rules += [label for pattern, label in _CONDITIONAL_BAN if pattern.search(note)]
+        if note and len(rules) == 1:
+            conditions.append(note)  # shown with the ban for review; the ban stays
+        return EntryRules(tuple(rules), tuple(conditions))
+    if entry.limits or entry.max_concentration_pct is not None:
+        rules.append(f"limit ({len(entry.limits) or 1})")
+        if basis(entry.max_text):
+            rules.append(f"calculated as {basis(entry.max_text)}")
+    elif entry.max_text:
+        conditions.append(f"limit text not comparable: {entry.max_text}")
+    if entry.categories and any(c.label for c in entry.categories):
+        rules.append(f"product-type categories ({len(entry.categories)})")
+    clauses = parse_tw_clauses(entry.other_text, entry.product_type_text)
+    rules += [f"restriction {r.rule}" for r in clauses.restrictions]
+    if entry.list_type == "colorant" and "所有化粧品" in nfkc(entry.product_type_text):
+        rules.append("colorant class 1: all cosmetics")
+    if entry.warnings_text:
+        rules.append("label warning")
+    if aliases(entry.other_text):
+        rules.append("other names (matched)")
+    conditions += clauses.unread
+    return EntryRules(tuple(dict.fromkeys(rules)), tuple(conditions))
