@@ -123,3 +123,4 @@ class CheckFormulaResponse(BaseModel):
     lines: list[LineResult] = []
     product: ProductDescription | None = None
     markets: list[Market] = []
+    language: str = "zh-TW"  # of the finding messages (Accept-Language: en for English)

@@ -12,6 +12,7 @@ from app.api.deps import CurrentPrincipal, Jobs, TenantSession
 from app.api.identity_deps import require_plan_access
 from app.core.errors import NotFound
 from app.engines.regulatory import FormulaLine
+from app.engines.regulatory.messages import language_from_header, localize
 from app.models import ToxicologyCache
 from app.schemas.errors import ERROR_RESPONSES
 from app.schemas.ingredients import (
@@ -69,7 +70,9 @@ async def check_formula(
 ) -> CheckFormulaResponse:
     """Check a formula (or a product's confirmed Item 3) against the TW and EU lists.
 
-    `product` is the closed product description the annex conditions are evaluated against.
+    `product` is the closed product description the annex conditions are evaluated against;
+    `markets` the target markets whose lists bind (default ["TW"]). Messages are zh-TW unless
+    `Accept-Language` prefers English.
     """
     cache = _checker_cache(request)
     if body.product_id is not None:
@@ -97,7 +100,11 @@ async def check_formula(
         report = await regulatory.check_lines(
             session, cache, lines, product=product, markets=body.markets
         )
+    # Messages in zh-TW unless the caller asks for English (`Accept-Language: en`).
+    language = language_from_header(request.headers.get("accept-language"))
+    report = localize(report, language)
     return CheckFormulaResponse(
+        language=language,
         findings=report.findings,
         summary=report.summary,
         lines=report.lines,

@@ -219,7 +219,7 @@ async def test_uv_filter_findings_are_provisional_and_never_downgrade_the_eu(
         client, headers, [{"inci": "Homosalate", "cas": "118-56-9", "concentration": 12}], SUNSCREEN
     )
     tw = [f for f in over["findings"] if f["jurisdiction"] == "TW"]
-    assert tw and all(f["provisional"] and "provisional" in f["message"] for f in tw)
+    assert tw and all(f["provisional"] and "暫定來源" in f["message"] for f in tw)
 
 
 @pytest.mark.parametrize("markets", [["XX"], [], ["TW", "TW"]])
@@ -229,3 +229,20 @@ async def test_bad_markets_are_422(
     body = {"product": FACE, "ingredients": [{"inci": "Water"}], "markets": markets}
     response = await client.post(URL, json=body, headers=headers)
     assert response.status_code == 422
+
+
+async def test_messages_are_zh_tw_by_default_and_en_on_request(
+    client: AsyncClient, headers: dict[str, str]
+) -> None:
+    lines = [{"inci": "Allantoin", "cas": "97-59-6", "concentration": 0.8}]
+    zh = await _check(client, headers, lines)
+    over = next(f for f in zh["findings"] if f["kind"] == "over_limit")
+    assert zh["language"] == "zh-TW" and "超過" in over["message"] and "之限量" in over["message"]
+    en = await _check(client, headers, lines, language="en-US,en;q=0.9")
+    over_en = next(f for f in en["findings"] if f["kind"] == "over_limit")
+    assert en["language"] == "en" and "exceeds the 0.5 % limit" in over_en["message"]
+    uv = await _check(
+        client, headers, [{"inci": "Homosalate", "cas": "118-56-9", "concentration": 12}], SUNSCREEN
+    )
+    tw = next(f for f in uv["findings"] if f["jurisdiction"] == "TW")
+    assert "暫定來源" in tw["message"] and tw["provisional"]
