@@ -16,7 +16,7 @@ from pathlib import Path
 from app.engines.regulatory import FormulaLine
 from app.engines.regulatory.engine import time_evaluate
 from app.schemas.product_description import ProductDescription
-from tests.regulatory_corpus.runner import checker, load_cases, score
+from tests.regulatory_corpus.runner import checker, load_cases, score, tw_checker
 
 ROOT = Path(__file__).resolve().parents[2]
 # Regulated lines of a realistic sunscreen lotion; the rest of the 40 are master ingredients.
@@ -79,6 +79,11 @@ def main(repeat: int) -> None:
     print(
         f"evaluate_formula, {len(lines)} ingredients, all annexes: "
         f"median {median:.2f} ms ({repeat} runs)"
+    )
+    median_tw = time_evaluate(tw_checker(), product, lines, repeat)
+    print(
+        f"evaluate_formula, {len(lines)} ingredients, all annexes + the five TFDA lists "
+        f"(markets TW): median {median_tw:.2f} ms ({repeat} runs)"
     )
 
 
