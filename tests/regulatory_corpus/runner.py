@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from app import data
 from app.engines.regulatory import FormulaLine, RegulatedEntry, RuleIndex, parse_annex_file
 from app.engines.regulatory.engine import Checker, evaluate_formula
 from app.engines.regulatory.findings import CheckReport
@@ -35,22 +36,16 @@ TW_HEADER = [
 
 
 def cosing_dir() -> Path:
-    """The shipped snapshot (app/data/cosing); the shared copy until that snapshot is merged."""
-    shipped = ROOT / "app" / "data" / "cosing"
-    if (shipped / "COSING_Annex_II_v2.txt").is_file():
-        return shipped
-    return ROOT.parent.parent / "shared" / "data" / "cosing"
+    """The shipped CosIng snapshot (app/data/cosing; FileNotFoundError when an annex is missing)."""
+    return data.path("cosing/COSING_Annex_II_v2.txt").parent
 
 
 TW_FILES = ("prohibited", "restricted", "preservative", "colorant", "uv_filter")
 
 
 def tfda_dir() -> Path:
-    """The shipped TFDA snapshot (app/data/tfda); the shared copy until that snapshot is merged."""
-    shipped = ROOT / "app" / "data" / "tfda"
-    if (shipped / "prohibited.csv").is_file():
-        return shipped
-    return ROOT.parent.parent / "shared" / "data" / "tfda"
+    """The shipped TFDA snapshot (app/data/tfda; FileNotFoundError when a list is missing)."""
+    return data.path("tfda/prohibited.csv").parent
 
 
 @lru_cache(maxsize=1)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import csv
 import unicodedata
+from collections.abc import Mapping
 from functools import lru_cache
+from typing import Any
 
 import pytest
 
@@ -26,8 +28,8 @@ from tests.regulatory_corpus.runner import (
     tw_entries,
 )
 
-FACE = {"form": "leave_on", "areas": ["face"]}
-HAIR_DYE = {"form": "rinse_off", "areas": ["hair", "scalp"], "kind": "hair_dye"}
+FACE: dict[str, Any] = {"form": "leave_on", "areas": ["face"]}
+HAIR_DYE: dict[str, Any] = {"form": "rinse_off", "areas": ["hair", "scalp"], "kind": "hair_dye"}
 
 
 def entry(list_type: str, ref: str) -> RegulatedEntry:
@@ -35,9 +37,9 @@ def entry(list_type: str, ref: str) -> RegulatedEntry:
 
 
 def check(
-    lines: list[FormulaLine], product: dict[str, object] = FACE, markets: tuple[str, ...] = ("TW",)
+    lines: list[FormulaLine], product: Mapping[str, Any] = FACE, markets: tuple[str, ...] = ("TW",)
 ) -> CheckReport:
-    return evaluate_formula(tw_checker(), ProductDescription(**product), lines, markets)  # type: ignore[arg-type]
+    return evaluate_formula(tw_checker(), ProductDescription(**product), lines, markets)
 
 
 def tw_kinds(report: CheckReport) -> set[tuple[str, str, bool]]:
@@ -92,8 +94,8 @@ def test_calculated_as() -> None:
 
 def test_per_use_limits_by_category() -> None:
     urea = entry("restricted", "5")  # (a)染髮產品(b)其他產品 / (a)10%(b)5%
-    dye = product_tags(ProductDescription(**HAIR_DYE))  # type: ignore[arg-type]
-    face = product_tags(ProductDescription(**FACE))  # type: ignore[arg-type]
+    dye = product_tags(ProductDescription(**HAIR_DYE))
+    face = product_tags(ProductDescription(**FACE))
     assert _applicable_limit(urea, dye)[0] == 10
     assert _applicable_limit(urea, face)[0] == 5
 
@@ -256,7 +258,7 @@ def eu_only_checker() -> Checker:
 
 def test_compliant_needs_the_binding_markets_lists() -> None:
     water = [FormulaLine("Water", "7732-18-5", 100)]
-    desc = ProductDescription(**FACE)  # type: ignore[arg-type]
+    desc = ProductDescription(**FACE)
     tw_market = evaluate_formula(eu_only_checker(), desc, water, ("TW",))
     assert (
         tw_market.summary.compliant is None and "TW prohibited" in tw_market.summary.lists_missing
