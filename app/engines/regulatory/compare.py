@@ -50,6 +50,11 @@ def plain_limit(entry: RegulatedEntry) -> float | None:
 
 def _status(entry: RegulatedEntry, limit: float | None) -> str:
     if entry.list_type == "prohibited":
+        if entry.jurisdiction == "TW":
+            from app.engines.regulatory.tw_text import entry_rules
+
+            conditional = entry_rules(entry).rules[1:]
+            return f"prohibited ({conditional[0]})" if conditional else "prohibited"
         return "prohibited"
     if limit is not None:
         return f"{entry.list_type} max {limit:g} %"
