@@ -55,6 +55,8 @@ async def require_review(
 
 
 async def _view(session: AsyncSession, review: SaReview) -> ReviewView:
+    await session.flush()
+    await session.refresh(review)  # server-set columns (updated_at) loaded before serialising
     product = await require_product(session, review.product_id, review.org_id)
     documents = await pif.list_documents_for_org(session, product.id, review.org_id)
     versions = await repository.list_versions_for_org(session, product.id, review.org_id)

@@ -194,6 +194,7 @@ async def sign_review(
         client=client,
     )
     await session.flush()
+    await session.refresh(review)
     return Signed(review, draft)
 
 
