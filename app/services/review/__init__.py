@@ -9,6 +9,7 @@ from app.services.review.desk import (
     request_revision,
     update_review,
 )
+from app.services.review.expiry import enqueue_daily_digests, expiry_digest_for_org
 from app.services.review.sign import Signed, Signer, sign_review
 from app.services.review.submit import Submitted, submit_for_review
 from app.services.review.versions import (
@@ -31,7 +32,9 @@ __all__ = [
     "Submitted",
     "auto_draft",
     "change_detection",
+    "enqueue_daily_digests",
     "expiring",
+    "expiry_digest_for_org",
     "list_versions",
     "open_review",
     "pending_queue",

@@ -3,11 +3,16 @@
 from typing import Any
 
 from httpx import AsyncClient
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from app.engines.versions.expiry import add_months
+from app.models.platform import Task
+from app.services import review
 from app.services.compliance import taiwan_today
+from app.services.review.expiry import notify_org
+from app.services.tasks import JobContext, get_handler
 from tests.api.v1.review_support import (
     STEPS,
     Desk,
@@ -145,3 +150,44 @@ async def test_expiry_windows(
     assert event["days_left"] == 12 and event["status"] == "warning"
     days = [e["days_left"] for e in (await expiring(client, desk, product)).values()]
     assert days == sorted(days)
+
+
+async def test_daily_expiry_digest_per_org(
+    client: AsyncClient, owner_session: AsyncSession, settings: Settings, app: Any
+) -> None:
+    desk = await make_desk(owner_session, settings)
+    other = await make_desk(owner_session, settings, "Quiet Co")
+    product = await new_product(client, desk.operator)
+    await new_product(client, other.operator)
+    await put_item(client, desk.operator, product, 5, clean_items()[5] | {"expiry_date": day(10)})
+
+    today = taiwan_today()
+    assert await review.enqueue_daily_digests(app.state.db, app.state.redis, today=today) == 2
+    await review.enqueue_daily_digests(app.state.db, app.state.redis, today=today)
+    rows = await owner_session.execute(select(Task).where(Task.type == "review.expiry_digest"))
+    by_org = {t.org_id: t for t in rows.scalars()}
+    assert set(by_org) == {desk.org_id, other.org_id}  # one per org and day
+
+    sent: list[Any] = []
+
+    class Recorder:
+        async def send(self, mail: Any) -> None:
+            sent.append(mail)
+
+    async def progress(_: int) -> None:
+        return None
+
+    spec = get_handler("review.expiry_digest")
+    async with app.state.db.tenant(desk.org_id) as session:
+        result = await spec.handler(
+            JobContext(session, by_org[desk.org_id], settings, progress, app.state.redis)
+        )
+        digests = await review.expiry_digest_for_org(session, desk.org_id, today=today)
+    assert result is not None and result["products"][0]["entries"][0]["status"] == "warning"
+    assert [d.entries[0].category for d in digests] == ["gmp"]
+    async with app.state.db.tenant(other.org_id) as session:
+        assert await review.expiry_digest_for_org(session, other.org_id, today=today) == []
+
+    async with app.state.db.tenant(desk.org_id) as session:
+        assert await notify_org(session, desk.org_id, digests, Recorder()) == 1
+    assert sent[0].to == desk.admin.user.email and "GMP certificate" in sent[0].body
