@@ -9,15 +9,16 @@ from app.api.accepted import task_location
 from app.api.deps import (
     Client,
     CurrentPrincipal,
-    DatabaseDep,
     Jobs,
-    Principal,
+    RequestSession,
     SettingsDep,
     TenantSession,
 )
 from app.api.identity_deps import SaPrincipal, SaTotpPrincipal, TotpHeader, require_plan_access
 from app.api.v1.versions import version_read
 from app.core.errors import DomainError, Forbidden
+from app.core.tenancy import Principal
+from app.core.unit_of_work import commit
 from app.models.enums import Role
 from app.models.review import SaReview
 from app.schemas.errors import ERROR_RESPONSES
@@ -33,7 +34,7 @@ from app.schemas.review import (
     SignedRead,
 )
 from app.services import audit, compliance, review
-from app.services.identity.totp import require_code
+from app.services.identity import require_totp_code
 
 router = APIRouter(tags=["review"], responses=ERROR_RESPONSES, dependencies=[require_plan_access()])
 
@@ -187,7 +188,7 @@ async def request_revision(
 async def sign_gate(
     review_id: uuid.UUID,
     principal: CurrentPrincipal,
-    db: DatabaseDep,
+    session: RequestSession,
     settings: SettingsDep,
     client: Client,
     code: TotpHeader = None,
@@ -198,20 +199,21 @@ async def sign_gate(
         error = Forbidden("Only safety assessors may sign", code="sa_only")
     else:
         try:
-            await require_code(
-                db, settings, user_id=principal.user_id, org_id=principal.org_id,
+            await require_totp_code(
+                session, settings, user_id=principal.user_id, org_id=principal.org_id,
                 code=code, client=client,
             )  # fmt: skip
         except DomainError as exc:
             error = exc
     if error is not None:
-        async with db.tenant(None) as own:  # its own transaction: kept although the call fails
-            await audit.record(
-                own, "sa.sign_refused", org_id=principal.org_id, user_id=principal.user_id,
-                resource_type="sa_review", resource_id=review_id,
-                details={"reason": error.code}, client=client,
-            )  # fmt: skip
+        await audit.record_denied(
+            session, "sa.sign_refused", org_id=principal.org_id, user_id=principal.user_id,
+            resource_type="sa_review", resource_id=review_id,
+            details={"reason": error.code}, client=client,
+        )  # fmt: skip
         raise error
+    # the used step is committed now: a signature refused later cannot free the code for reuse
+    await commit(session)
     return principal
 
 

@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -120,7 +121,7 @@ async def test_submit_revision_resubmit_sign_v1(
     ).scalar_one()
     digest = sha256_hex(canonical_json(stored.items_snapshot))
     assert stored.signature_hash == digest == version["signature_hash"] and len(digest) == 64
-    snap = stored.items_snapshot
+    snap: dict[str, Any] = dict(stored.items_snapshot)
     assert {"items", "formula_lines", "verdicts", "lint", "__fingerprints__"} <= set(snap)
     assert [line["concentration_pct"] for line in snap["formula_lines"]] == [
         "86.0000",
