@@ -12,10 +12,11 @@ from app.core.database import Database
 from app.core.jobs import JobBuffer
 from app.core.queue import publish
 from app.engines.versions import ExpiryEntry, ExpiryStatus
-from app.models import Organization, Product, User
+from app.models import Organization
 from app.models.enums import Role
 from app.services import audit, tasks
 from app.services.identity import Mail, Mailer, send_quietly
+from app.services.review import repository
 from app.services.review.versions import product_expiry
 
 DIGEST_TASK = "review.expiry_digest"
@@ -33,13 +34,8 @@ async def expiry_digest_for_org(
     session: AsyncSession, org_id: uuid.UUID, *, today: date
 ) -> list[ProductDigest]:
     """Products of the org with at least one entry in `warning` or `overdue`, nearest first."""
-    rows = await session.execute(
-        select(Product)
-        .where(Product.org_id == org_id, Product.deleted_at.is_(None))
-        .order_by(Product.created_at)
-    )
     digests = []
-    for product in rows.scalars():
+    for product in await repository.list_products_for_org(session, org_id):
         due = [
             e
             for e in await product_expiry(session, product, today=today)
@@ -68,14 +64,9 @@ async def notify_org(
     """E-mail the org's owners and admins (fail-soft); returns how many were sent."""
     if not digests:
         return 0
-    rows = await session.execute(
-        select(User.email).where(
-            User.org_id == org_id, User.role.in_(NOTIFY_ROLES), User.is_active.is_(True)
-        )
-    )
     body = digest_text(digests)
     sent = 0
-    for email in rows.scalars():
+    for email in await repository.list_notify_emails_for_org(session, org_id, NOTIFY_ROLES):
         await send_quietly(mailer, Mail(to=email, subject="PIF expiry warnings", body=body))
         sent += 1
     return sent

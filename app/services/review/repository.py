@@ -166,3 +166,23 @@ async def signing_sa_qualification_for_org(
         .limit(1)
     )
     return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def list_products_for_org(session: AsyncSession, org_id: uuid.UUID) -> list[Product]:
+    rows = await session.execute(
+        select(Product)
+        .where(Product.org_id == org_id, Product.deleted_at.is_(None))
+        .order_by(Product.created_at)
+    )
+    return list(rows.scalars())
+
+
+async def list_notify_emails_for_org(
+    session: AsyncSession, org_id: uuid.UUID, roles: tuple[str, ...]
+) -> list[str]:
+    rows = await session.execute(
+        select(User.email).where(
+            User.org_id == org_id, User.role.in_(roles), User.is_active.is_(True)
+        )
+    )
+    return list(rows.scalars())
