@@ -29,10 +29,14 @@ from app.core.queue import (
     stream_name,
     touch,
 )
+from app.services.compliance import taiwan_today
+from app.services.review import enqueue_daily_digests
 from app.services.tasks import Queue, load_handlers
 from app.worker import metrics
 from app.worker.execute import Executor, WorkerDeps
 from app.worker.sweeper import sweep
+
+EXPIRY_DIGEST_SECONDS = 24 * 3600
 
 log = structlog.get_logger("app.worker")
 
@@ -93,6 +97,10 @@ class Runner:
             asyncio.create_task(self._every(s.task_retry_poll_seconds, self._move_retries)),
             asyncio.create_task(
                 self._every(s.task_sweeper_interval_seconds, self._sweep, delay_first=True)
+            ),
+            # daily (first run a day after start); one digest task per org and day, idempotent
+            asyncio.create_task(
+                self._every(EXPIRY_DIGEST_SECONDS, self._expiry_digests, delay_first=True)
             ),
         ]
         try:
@@ -220,6 +228,9 @@ class Runner:
 
     async def _move_retries(self) -> None:
         await move_due_retries(self.redis)
+
+    async def _expiry_digests(self) -> None:
+        await enqueue_daily_digests(self.db, self.redis, today=taiwan_today())
 
     async def _sweep(self) -> None:
         await sweep(self.db, self.redis, grace_seconds=self.settings.task_sweeper_grace_seconds)

@@ -10,9 +10,11 @@ from app.api.v1 import (
     ingredients,
     pif,
     products,
+    review,
     safety,
     settings,
     tasks,
+    versions,
 )
 
 api_router = APIRouter(prefix="/api/v1")
@@ -26,3 +28,5 @@ api_router.include_router(settings.router)
 api_router.include_router(admin.router)
 api_router.include_router(chemical_sync.router)
 api_router.include_router(compliance.router)
+api_router.include_router(review.router)
+api_router.include_router(versions.router)

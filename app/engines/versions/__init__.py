@@ -14,8 +14,10 @@ from app.engines.versions.fingerprints import (
     process_fingerprint,
 )
 from app.engines.versions.labels import next_signed_label, suggested_next_label
+from app.engines.versions.snapshot import FINGERPRINTS_KEY, normalised, snapshot_fingerprints
 
 __all__ = [
+    "FINGERPRINTS_KEY",
     "ChangeReport",
     "ExpiryEntry",
     "ExpiryStatus",
@@ -30,9 +32,11 @@ __all__ = [
     "fingerprints",
     "formula_fingerprint",
     "next_signed_label",
+    "normalised",
     "packaging_fingerprint",
     "process_fingerprint",
     "sha256_hex",
     "signature_hash",
+    "snapshot_fingerprints",
     "suggested_next_label",
 ]

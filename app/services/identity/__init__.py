@@ -4,6 +4,7 @@ Other contexts call only what is re-exported here.
 """
 
 from app.services.identity.authz import authorize
+from app.services.identity.mailer import Mail, Mailer, mailer_for, send_quietly
 from app.services.identity.plans import (
     PlanAccess,
     effective_plan,
@@ -14,11 +15,15 @@ from app.services.identity.plans import (
 from app.services.identity.totp import require_code as require_totp_code
 
 __all__ = [
+    "Mail",
+    "Mailer",
     "PlanAccess",
     "authorize",
     "effective_plan",
+    "mailer_for",
     "plan_access_for_org",
     "require_feature",
     "require_limit",
     "require_totp_code",
+    "send_quietly",
 ]

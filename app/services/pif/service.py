@@ -22,6 +22,7 @@ from app.services.pif.state_machine import (
     check_transition,
 )
 from app.services.pif.status import derive_pif_status
+from app.services.pif.status_facts import status_facts
 from app.services.products import get_product_for_org
 
 SAFETY_ITEM = 10  # Item 10: an open safety draft is confirmed only by the SA
@@ -58,9 +59,15 @@ async def require_document(
 
 
 async def refresh_product_status(session: AsyncSession, product: Product) -> None:
-    """Re-derive products.pif_status from the documents (spec 01 §5)."""
+    """Re-derive products.pif_status from documents, reviews and versions (spec 01 §5)."""
     documents = await repository.list_documents_for_org(session, product.id, product.org_id)
-    status = derive_pif_status(DocumentStatus(d.status) for d in documents)
+    facts = await status_facts(session, product)
+    status = derive_pif_status(
+        (DocumentStatus(d.status) for d in documents),
+        open_review=facts.open_review,
+        signed_and_current=facts.signed_and_current,
+        validity_lapsed=facts.validity_lapsed,
+    )
     if product.pif_status != status.value:
         product.pif_status = status.value
         if status is PifStatus.COMPLETED and product.pif_completed_at is None:

@@ -15,7 +15,7 @@ def derive_pif_status(
     validity_lapsed: bool = False,
 ) -> PifStatus:
     states = list(statuses)
-    if signed_and_current and validity_lapsed:
+    if validity_lapsed:  # the caller sets it only when a signed version exists
         return PifStatus.EXPIRED
     if signed_and_current:
         return PifStatus.COMPLETED

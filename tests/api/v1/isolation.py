@@ -12,6 +12,8 @@ from httpx import AsyncClient
 
 # Routes only platform staff may call: a tenant gets 403 before any lookup happens.
 STAFF_ONLY = re.compile(r"^/api/v1/(admin|chemical-sync)/")
+# The SA desk: a non-SA outsider gets 403 before any lookup (other-org SAs: test_review.py)
+SA_ONLY = re.compile(r"^/api/v1/sa/")
 _PARAM = re.compile(r"{([^}]+)}")
 # Shared reference data (public substance records) is readable by every tenant on purpose.
 SHARED_PARAMS = frozenset({"ingredient_id"})
@@ -102,7 +104,7 @@ async def probe(
             kwargs["data"] = {k: str(v) for k, v in form.items() if k != "file"}
             kwargs["files"] = {"file": ("probe.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")}
         response = await client.request(method, url, headers=headers, **kwargs)
-        expected = 403 if STAFF_ONLY.match(path) else 404
+        expected = 403 if STAFF_ONLY.match(path) or SA_ONLY.match(path) else 404
         if response.status_code != expected:
             problems.append(f"{method} {path}: {response.status_code} (expected {expected})")
     return problems

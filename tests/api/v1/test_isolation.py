@@ -30,6 +30,12 @@ async def _org_a_resources(
         json={"item_number": 11, "vendor": "Lab"},
         headers=owner.headers,
     )
+    review = await client.post(
+        f"/api/v1/products/{product.id}/pif/submit-review", headers=owner.headers
+    )
+    versions = await client.get(
+        f"/api/v1/products/{product.id}/pif-versions", headers=owner.headers
+    )
     task = Task(org_id=owner.org_id, product_id=product.id, type="tasks.echo", queue="default")
     owner_session.add(task)
     await owner_session.commit()
@@ -39,6 +45,8 @@ async def _org_a_resources(
         "file_id": upload.json()["id"],
         "task_id": str(task.id),
         "outsourcing_id": outsourcing.json()["id"],
+        "review_id": review.json()["review_id"],
+        "version_id": versions.json()["items"][0]["id"],
         "user_id": str(owner.user.id),
         "organization_id": str(owner.org_id),
         "org_id": str(owner.org_id),
