@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.errors import NotFound
 from app.engines.compliance import Cell, Workflow, derive_workflow, matrix_row
 from app.models import Outsourcing
-from app.services import audit
+from app.services import audit, pif
 from app.services.audit import ClientInfo
 from app.services.compliance import repository
 from app.services.compliance.lint import TenantPrincipal, require_org_type, require_product
@@ -32,17 +32,18 @@ async def product_workflow(
 ) -> Workflow:
     """Steps 1-7 from the item statuses, with outsourcing suggestions not yet registered."""
     org_id = principal.tenant_org
-    await require_product(session, product_id, org_id)
+    product = await require_product(session, product_id, org_id)
     org_type = await require_org_type(session, org_id)
     documents = await repository.list_documents_for_org(session, product_id, org_id)
+    signed = await repository.has_signed_version_for_org(session, product_id, org_id)
+    facts = await pif.status_facts(session, product)  # change detection, via the review context
     registered = await repository.list_outsourcings_for_org(session, product_id, org_id)
     return derive_workflow(
         {d.item_number: d.status for d in documents},
         org_type,
         outsourced_registered=[o.item_number for o in registered],
-        has_signed_version=await repository.has_signed_version_for_org(session, product_id, org_id),
-        # change detection (fingerprints, spec 05 §3.2) is not built yet: unknown keeps step 7 open
-        needs_resign=None,
+        has_signed_version=signed,
+        needs_resign=(not facts.signed_and_current) if signed else None,
     )
 
 

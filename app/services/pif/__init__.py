@@ -21,7 +21,7 @@ from app.services.pif.repository import (
 )
 from app.services.pif.service import move_document, refresh_product_status, require_document
 from app.services.pif.state_machine import Actor
-from app.services.pif.status_facts import StatusFacts, register_status_facts
+from app.services.pif.status_facts import StatusFacts, register_status_facts, status_facts
 
 __all__ = [
     "DEFAULT_ANALYZER",
@@ -42,4 +42,5 @@ __all__ = [
     "require_document",
     "reset_item",
     "start_analysis",
+    "status_facts",
 ]

@@ -135,6 +135,9 @@ async def test_submit_revision_resubmit_sign_v1(
     assert (await item_status(owner_session, product, 16))[0] == "approved"
     assert await product_status(owner_session, product) == "completed"
     assert await audit_count(owner_session, "sa.signed", label="V1") == 1
+    flow = await client.get(f"/api/v1/products/{product}/pif-workflow", headers=desk.admin.headers)
+    steps = {step["number"]: step["completed"] for step in flow.json()["steps"]}
+    assert steps[6] is True and steps[7] is True  # signed, and nothing changed since
 
     # a signed file is retained (E4): delete is a soft delete
     deleted = await client.delete(f"/api/v1/products/{product}", headers=desk.admin.headers)

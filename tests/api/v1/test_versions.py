@@ -83,6 +83,10 @@ async def test_fingerprints_change_detection_and_auto_draft(
     report = await detection(client, desk, product)
     assert report == {"needs_resign": True, "reasons": ["formula changed"],
                       "current_version": "V1", "suggested_next_version": "V2"}  # fmt: skip
+    flow = await client.get(
+        f"/api/v1/products/{product}/pif-workflow", headers=desk.operator.headers
+    )
+    assert {s["number"]: s["completed"] for s in flow.json()["steps"]}[7] is False
 
     drafted = await client.post(f"{base}/auto-draft", headers=desk.operator.headers)
     again = await client.post(f"{base}/auto-draft", headers=desk.operator.headers)
