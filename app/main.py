@@ -9,6 +9,7 @@ import structlog
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
+from app.api.openapi import install_openapi
 from app.api.v1 import health
 from app.api.v1.router import api_router
 from app.core.body_limits import BodyLimitMiddleware
@@ -22,6 +23,7 @@ from app.core.middleware import RequestContextMiddleware
 from app.core.runtime import resolve_servers
 from app.core.storage import storage_for
 from app.engines.safety.registry import verify_live_constants
+from app.schemas.errors import STANDARD_ERROR_RESPONSES
 from app.services.knowledge import rag_client
 from app.services.regulatory import RuleIndexCache
 from app.worker.embedded import start_in_process_worker
@@ -87,7 +89,8 @@ def create_app(
     app.add_middleware(RequestContextMiddleware)
     install_error_handlers(app)
     app.include_router(health.router)
-    app.include_router(api_router)
+    app.include_router(api_router, responses=STANDARD_ERROR_RESPONSES)
+    install_openapi(app)
     return app
 
 

@@ -1,5 +1,6 @@
 """Cross-cutting dependencies: settings, database, Redis, the caller, the tenant transaction."""
 
+import ipaddress
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -127,9 +128,17 @@ async def tenant_session(principal: CurrentPrincipal, session: RequestSession) -
 TenantSession = Annotated[AsyncSession, Depends(tenant_session)]
 
 
-def client_info(request: Request) -> ClientInfo:
+def _client_ip(request: Request) -> str | None:
+    # the column is inet: a peer that is not an IP (unix socket, test client) is recorded as unknown
     host = request.client.host if request.client else None
-    return ClientInfo(ip=host, user_agent=request.headers.get("user-agent"))
+    try:
+        return str(ipaddress.ip_address(host)) if host else None
+    except ValueError:
+        return None
+
+
+def client_info(request: Request) -> ClientInfo:
+    return ClientInfo(ip=_client_ip(request), user_agent=request.headers.get("user-agent"))
 
 
 Client = Annotated[ClientInfo, Depends(client_info)]

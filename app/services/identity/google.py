@@ -11,7 +11,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
-from app.core.errors import DomainError, Forbidden, ServiceUnavailable, Unauthorized
+from app.core.errors import DomainError, Forbidden, NotFound, ServiceUnavailable, Unauthorized
 from app.core.unit_of_work import keep_on_refusal, set_tenant
 from app.integrations.http import build_client, default_user_agent
 from app.models.enums import Role
@@ -47,7 +47,8 @@ class GoogleVerifier:
         cls, settings: Settings, transport: httpx.AsyncBaseTransport | None = None
     ) -> "GoogleVerifier":
         if not settings.google_client_id:
-            raise ServiceUnavailable("Google sign-in is not configured", code="google_disabled")
+            # a feature this install does not offer, not an outage: 404, not 503
+            raise NotFound("Google sign-in is not configured", code="google_disabled")
         return cls(
             settings.google_client_id,
             settings.google_jwks_url,
