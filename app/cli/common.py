@@ -24,15 +24,20 @@ DataDirOption = Annotated[
 ]
 
 
-def load_settings(data_dir: Path | None, *, json_logs: bool = False) -> Settings:
-    """Settings from the environment, with embedded servers started when URLs are unset."""
+def base_settings(data_dir: Path | None, *, json_logs: bool = False) -> Settings:
+    """Settings from the environment, before any embedded server is started."""
     overrides: dict[str, Any] = {"log_json": json_logs}
     if data_dir is not None:
         overrides["data_dir"] = data_dir
     settings = Settings(**overrides)
     # before the embedded servers start, so their start-up lines share the one log format
     configure_logging(settings.log_level, settings.log_json)
-    return resolve_servers(settings)
+    return settings
+
+
+def load_settings(data_dir: Path | None, *, json_logs: bool = False) -> Settings:
+    """Settings from the environment, with embedded servers started when URLs are unset."""
+    return resolve_servers(base_settings(data_dir, json_logs=json_logs))
 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:

@@ -8,11 +8,13 @@ import uvicorn
 from alembic import command
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.cli.common import DataDirOption, load_settings, run
+from app.cli.common import DataDirOption, base_settings, load_settings, run
 from app.core.config import Settings
 from app.core.database import owner_engine
 from app.core.migrations_state import alembic_config
 from app.core.roles import set_role_passwords
+from app.core.runtime import resolve_servers
+from app.core.supervisor import EmbeddedSupervisor
 from app.services.chemical_sync.bootstrap import load_shipped_reference_data
 
 HostOption = Annotated[str, typer.Option(help="Interface to bind.")]
@@ -68,10 +70,18 @@ def register(app: typer.Typer) -> None:
     def serve(
         host: HostOption = "127.0.0.1", port: PortOption = 8000, data_dir: DataDirOption = None
     ) -> None:
-        """Migrate, then run the API and one in-process worker (embedded servers by default)."""
-        settings = load_settings(data_dir, json_logs=True)
-        migrate_database(settings)
-        _serve(settings, host, port, with_worker=True)
+        """Migrate, then run the API and one in-process worker (embedded servers by default).
+
+        serve owns the embedded servers: one that dies is restarted, and both stop with serve."""
+        base = base_settings(data_dir, json_logs=True)
+        supervisor = EmbeddedSupervisor.for_settings(base)
+        try:
+            settings = resolve_servers(base)
+            supervisor.start()
+            migrate_database(settings)
+            _serve(settings, host, port, with_worker=True)
+        finally:
+            supervisor.stop()
 
     @app.command()
     def api(

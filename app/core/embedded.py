@@ -126,3 +126,49 @@ def stop_redis(data_dir: Path) -> None:
     if pidfile.exists():
         with contextlib.suppress(ProcessLookupError, ValueError):
             os.kill(int(pidfile.read_text().strip()), 15)
+
+
+def redis_alive(data_dir: Path) -> bool:
+    return _redis_alive(data_dir / "redis" / "redis.sock")
+
+
+def redis_pid(data_dir: Path) -> int | None:
+    pidfile = data_dir / "redis" / "redis.pid"
+    try:
+        return int(pidfile.read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def wait_redis_stopped(data_dir: Path, timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while redis_alive(data_dir):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def postgres_alive(data_dir: Path) -> bool:
+    from pgserver.utils import PostmasterInfo
+
+    info = PostmasterInfo.read_from_pgdata(data_dir / "pg")
+    return info is not None and info.is_running() and info.status == "ready"
+
+
+def ensure_postgres_running(data_dir: Path) -> None:
+    """Start the embedded server again after a crash (same data, same socket directory)."""
+    import pgserver
+
+    server = pgserver.get_server(data_dir / "pg", cleanup_mode="stop")  # type: ignore[attr-defined]
+    with server._lock:
+        server.ensure_postgres_running()
+
+
+def stop_postgres(data_dir: Path) -> None:
+    """Stop the embedded PostgreSQL of this data dir (fast shutdown), if running."""
+    from pgserver._commands import pg_ctl  # type: ignore[attr-defined]  # generated at import
+
+    if postgres_alive(data_dir):
+        with contextlib.suppress(subprocess.CalledProcessError):
+            pg_ctl(["-w", "-m", "fast", "stop"], pgdata=data_dir / "pg")
