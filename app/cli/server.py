@@ -1,5 +1,6 @@
 """Run the service: serve (API + worker), api, worker, migrate."""
 
+import signal
 import socket
 from typing import Annotated
 
@@ -65,6 +66,10 @@ class _AnnouncingServer(uvicorn.Server):
             typer.echo(self._announcement)
 
 
+def _exit_cleanly(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def serve(
@@ -75,6 +80,9 @@ def register(app: typer.Typer) -> None:
         serve owns the embedded servers: one that dies is restarted, and both stop with serve."""
         base = base_settings(data_dir, json_logs=True)
         supervisor = EmbeddedSupervisor.for_settings(base)
+        # uvicorn re-raises the SIGTERM it caught once it has shut down; without a handler that
+        # kills the process before the embedded servers are stopped
+        signal.signal(signal.SIGTERM, _exit_cleanly)
         try:
             settings = resolve_servers(base)
             supervisor.start()

@@ -171,4 +171,6 @@ def stop_postgres(data_dir: Path) -> None:
 
     if postgres_alive(data_dir):
         with contextlib.suppress(subprocess.CalledProcessError):
-            pg_ctl(["-w", "-m", "fast", "stop"], pgdata=data_dir / "pg")
+            # as root pgserver runs the server as its own system user; pg_ctl must be that user too
+            user = "pgserver" if os.geteuid() == 0 else None
+            pg_ctl(["-w", "-m", "fast", "stop"], pgdata=data_dir / "pg", user=user)
