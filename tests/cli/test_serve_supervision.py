@@ -59,7 +59,7 @@ def data_dir() -> Iterator[Path]:
 def test_serve_restarts_killed_servers_and_stops_them_on_exit(data_dir: Path) -> None:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "APP_ENV")}
-    serve = subprocess.Popen(  # noqa: S603 - our own CLI
+    serve = subprocess.Popen(
         [PIFAI, "serve", "--port", str(port), "--data-dir", str(data_dir)],
         env=env,
         stdout=subprocess.DEVNULL,
