@@ -32,6 +32,9 @@ class Database:
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_pool_size,
             pool_pre_ping=True,
+            # a database that does not answer fails the request (503) instead of hanging it
+            pool_timeout=10,
+            connect_args={"timeout": 5, "command_timeout": 60},
         )
         return cls(engine, async_sessionmaker(engine, expire_on_commit=False), settings)
 

@@ -6,6 +6,10 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
@@ -72,6 +76,7 @@ _HTTP_CODES = {
     415: "unsupported_media_type",
     422: "validation_error",
     429: "rate_limited",
+    503: "service_unavailable",
 }
 
 
@@ -118,6 +123,38 @@ def allowed_methods(request: Request) -> list[str]:
     ]
 
 
+def unavailable_dependency(exc: BaseException) -> str | None:
+    """'database' / 'redis' when `exc` (or its cause chain) is a lost or refused connection."""
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return None
+        if isinstance(seen, RedisConnectionError | RedisTimeoutError):
+            return "redis"
+        if isinstance(seen, sa_exc.DBAPIError) and (
+            seen.connection_invalidated
+            or isinstance(seen, sa_exc.OperationalError | sa_exc.InterfaceError)
+        ):
+            return "database"
+        if isinstance(seen, sa_exc.TimeoutError):  # pool exhausted while the database is gone
+            return "database"
+        # a refused/missing socket (OSError) or a timeout raised by asyncpg/SQLAlchemy itself
+        if isinstance(seen, OSError | TimeoutError) and _from_database(seen):
+            return "database"
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _from_database(exc: BaseException) -> bool:
+    tb = exc.__traceback__
+    while tb is not None:
+        module = tb.tb_frame.f_globals.get("__name__", "")
+        if module.startswith(("asyncpg", "sqlalchemy")):
+            return True
+        tb = tb.tb_next
+    return False
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Render every error as {"error": {code, message, request_id, details?}}."""
 
@@ -142,6 +179,24 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 405:
             headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request))}
         return error_response(request, exc.status_code, code, message, headers=headers)
+
+    async def _outage(request: Request, exc: Exception) -> JSONResponse:
+        dependency = unavailable_dependency(exc)
+        if dependency is None:
+            return await _unhandled(request, exc)
+        # an outage is the client's to retry, not a server bug: structured 503, never 500
+        log.warning("dependency_unavailable", dependency=dependency, error=type(exc).__name__)
+        return error_response(
+            request,
+            503,
+            f"{dependency}_unavailable",
+            f"The {dependency} is unavailable; retry shortly",
+            headers={"Retry-After": "5"},
+        )
+
+    # registered per class (not under Exception) so the 503 is an ordinary handled response
+    for outage_type in (sa_exc.SQLAlchemyError, RedisError, OSError):
+        app.add_exception_handler(outage_type, _outage)
 
     @app.exception_handler(Exception)
     async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
