@@ -6,7 +6,6 @@ import math
 import secrets
 from collections import Counter
 from enum import StrEnum
-from functools import cached_property
 from pathlib import Path
 from typing import Annotated
 
@@ -256,9 +255,9 @@ class Settings(BaseSettings):
     def docs_enabled(self) -> bool:
         return self.app_env is not AppEnv.PRODUCTION
 
-    @cached_property
+    @property
     def owner_url(self) -> URL:
-        """Async URL of the owner/migration login."""
+        """Async URL of the owner/migration login (not cached: `model_copy` would carry it)."""
         if not self.database_url:
             raise RuntimeError("database_url is not resolved; call resolve_servers() first")
         return to_async_url(self.database_url)
