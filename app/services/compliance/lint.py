@@ -20,6 +20,7 @@ from app.engines.compliance import (
 )
 from app.models import Product
 from app.schemas.pif_items import Item3
+from app.services import pif
 from app.services.compliance import repository
 from app.services.products import get_product_for_org
 from app.services.regulatory import RuleIndexCache
@@ -115,7 +116,7 @@ async def lint_input(
     """Gather one product's items and the results the lint consumes."""
     product = await require_product(session, product_id, org_id)
     org_type = await require_org_type(session, org_id)
-    documents = await repository.list_documents_for_org(session, product_id, org_id)
+    documents = await pif.list_documents_for_org(session, product_id, org_id)
     items: dict[int, dict[str, Any]] = {d.item_number: dict(d.data or {}) for d in documents}
     if product.launch_date and not items.get(1, {}).get("launch_date"):
         items.setdefault(1, {})["launch_date"] = product.launch_date.isoformat()

@@ -9,7 +9,6 @@ from app.models import (
     IngredientVerdict,
     Organization,
     Outsourcing,
-    PifDocument,
     PifVersion,
     ProductIngredient,
 )
@@ -18,17 +17,6 @@ from app.models import (
 async def get_org_type_for_org(session: AsyncSession, org_id: uuid.UUID) -> str | None:
     row = await session.execute(select(Organization.type).where(Organization.id == org_id))
     return row.scalar_one_or_none()
-
-
-async def list_documents_for_org(
-    session: AsyncSession, product_id: uuid.UUID, org_id: uuid.UUID
-) -> list[PifDocument]:
-    rows = await session.execute(
-        select(PifDocument)
-        .where(PifDocument.product_id == product_id, PifDocument.org_id == org_id)
-        .order_by(PifDocument.item_number)
-    )
-    return list(rows.scalars())
 
 
 async def list_verdicts_for_org(

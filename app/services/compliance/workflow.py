@@ -34,7 +34,7 @@ async def product_workflow(
     org_id = principal.tenant_org
     product = await require_product(session, product_id, org_id)
     org_type = await require_org_type(session, org_id)
-    documents = await repository.list_documents_for_org(session, product_id, org_id)
+    documents = await pif.list_documents_for_org(session, product_id, org_id)
     signed = await repository.has_signed_version_for_org(session, product_id, org_id)
     facts = await pif.status_facts(session, product)  # change detection, via the review context
     registered = await repository.list_outsourcings_for_org(session, product_id, org_id)
