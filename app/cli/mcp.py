@@ -16,8 +16,8 @@ from app.core.config import Settings
 if TYPE_CHECKING:  # the SDK is imported only by these commands, not by every `pifai` call
     from mcp.server.mcpserver import MCPServer
 
-    from app.mcp_servers.deps import ToolDeps
     from app.mcp_servers.runtime import RemoteOptions
+    from app.services.reference.deps import ToolDeps
 
 ServerFactory = Callable[["ToolDeps"], "MCPServer[Any]"]
 

@@ -11,7 +11,7 @@ from app.core.database import Database
 from app.integrations.http import build_client, default_user_agent
 from app.integrations.ratelimit import RedisRateLimiter
 from app.integrations.toxicology import EchaSource, PubChemSource
-from app.mcp_servers.deps import ToolDeps
+from app.services.reference.deps import ToolDeps
 from app.services.regulatory import RuleIndexCache
 
 PUBCHEM_HOST = "pubchem.ncbi.nlm.nih.gov"

@@ -19,6 +19,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.ai.providers import NoTools, ToolBox
 from app.core.config import Settings
 from app.core.database import Database
 from app.core.jobs import JobRef
@@ -50,6 +51,7 @@ class WorkerDeps:
     settings: Settings
     consumer: str
     rand: Callable[[], float] = field(default=random.random)  # jitter source, injectable
+    tools: ToolBox = field(default_factory=NoTools)  # what AI providers in handlers may call
 
 
 @dataclass(frozen=True)
@@ -170,7 +172,12 @@ class Executor:
                     await session.execute(select(Task).where(Task.id == claim.job.task_id))
                 ).scalar_one()
                 ctx = JobContext(
-                    session, task, self.deps.settings, self._progress(claim), self.deps.redis
+                    session,
+                    task,
+                    self.deps.settings,
+                    self._progress(claim),
+                    self.deps.redis,
+                    tools=self.deps.tools,
                 )
                 result = await claim.spec.handler(ctx)
                 finished = await session.execute(

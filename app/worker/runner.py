@@ -29,6 +29,7 @@ from app.core.queue import (
     stream_name,
     touch,
 )
+from app.services import reference
 from app.services.compliance import taiwan_today
 from app.services.review import enqueue_daily_digests
 from app.services.tasks import Queue, load_handlers
@@ -68,7 +69,9 @@ class Runner:
         self.redis = redis or redis_asyncio.from_url(str(settings.redis_url))
         self.queues = queues or ALL_QUEUES
         self.consumer = consumer_name()
-        self.executor = Executor(WorkerDeps(self.db, self.redis, settings, self.consumer, rand))
+        tools = reference.toolbox(reference.ToolDeps(sessions=lambda: self.db.tenant(None)))
+        deps = WorkerDeps(self.db, self.redis, settings, self.consumer, rand, tools=tools)
+        self.executor = Executor(deps)
         self.inflight: dict[asyncio.Task[None], Delivery] = {}
         self._stop = asyncio.Event()
 

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from app.core.config import Settings
 from app.core.database import Database
 from app.integrations.http import build_client
-from app.mcp_servers.deps import ToolDeps
+from app.services.reference.deps import ToolDeps
 from app.services.regulatory import RuleIndexCache
 
 Handler = Callable[[httpx.Request], httpx.Response]

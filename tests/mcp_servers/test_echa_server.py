@@ -7,8 +7,8 @@ import httpx
 from mcp import Client
 
 from app.integrations.toxicology import EchaSource
-from app.mcp_servers.deps import ToolDeps
 from app.mcp_servers.echa import build_server
+from app.services.reference.deps import ToolDeps
 from tests.mcp_servers.conftest import ClientFactory
 from tests.mcp_servers.results import data, error_text
 

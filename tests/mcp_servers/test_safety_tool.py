@@ -5,8 +5,8 @@ from typing import Any
 from mcp import Client
 
 from app.core.database import Database
-from app.mcp_servers.deps import ToolDeps
 from app.mcp_servers.tfda.server import build_server
+from app.services.reference.deps import ToolDeps
 from tests.safety_support import FIXTURE_ENTRIES, FixedRules
 
 

@@ -10,8 +10,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from app.integrations.toxicology import PubChemSource
-from app.mcp_servers.deps import ToolDeps
 from app.mcp_servers.tfda import build_server
+from app.services.reference.deps import ToolDeps
 from tests.mcp_servers.conftest import ClientFactory
 from tests.mcp_servers.results import data, error_text
 

@@ -7,7 +7,6 @@ from app.ai.providers.base import (
     ProviderOutputError,
     ProviderResult,
     ProviderUnavailableError,
-    Tools,
     Usage,
     total_cost,
 )
@@ -21,7 +20,13 @@ from app.ai.providers.tiers import (
     TASK_TIERS,
     ModelRouter,
 )
-from app.ai.providers.tools import TOOL_DEFINITIONS, local_tools
+from app.ai.providers.tools import (
+    NoTools,
+    ToolBox,
+    ToolDefinition,
+    ToolInputError,
+    dump_tool_output,
+)
 
 __all__ = [
     "DEFAULT_COMPLEX_MODEL",
@@ -29,24 +34,26 @@ __all__ = [
     "DEFAULT_MAX_ITERATIONS",
     "DEFAULT_PRICES",
     "TASK_TIERS",
-    "TOOL_DEFINITIONS",
     "AIProvider",
     "AnthropicProvider",
     "FallbackProvider",
     "LocalProvider",
     "ModelPrice",
     "ModelRouter",
+    "NoTools",
     "NormalizedName",
     "ProviderOutputError",
     "ProviderResult",
     "ProviderUnavailableError",
-    "Tools",
+    "ToolBox",
+    "ToolDefinition",
+    "ToolInputError",
     "Usage",
     "build_provider",
     "cost_usd",
+    "dump_tool_output",
     "finalize_extraction",
     "finalize_name",
-    "local_tools",
     "price_for",
     "total_cost",
 ]

@@ -23,7 +23,6 @@ from app.ai.providers.base import (
     ProviderOutputError,
     ProviderResult,
     ProviderUnavailableError,
-    Tools,
     Usage,
 )
 from app.ai.providers.content import AnswerFormatError, document_blocks, parse_answer
@@ -31,7 +30,7 @@ from app.ai.providers.finalize import finalize_extraction, finalize_name
 from app.ai.providers.pricing import DEFAULT_PRICES, ModelPrice, cost_usd
 from app.ai.providers.prompts import SCHEMAS, system_prompt
 from app.ai.providers.tiers import ModelRouter, Task
-from app.ai.providers.tools import TOOL_DEFINITIONS, ToolInputError, call_tool, dump_tool_output
+from app.ai.providers.tools import NoTools, ToolBox, ToolInputError, dump_tool_output
 from app.engines.formula.inci import IngredientDictionary
 from app.engines.formula.models import FormulaExtractionResult
 from app.engines.toxicology.risk import at_least, risk_level
@@ -62,7 +61,7 @@ class AnthropicProvider:
         self,
         api_key: str,
         *,
-        tools: Tools,
+        tools: ToolBox | None = None,
         dictionary: IngredientDictionary | None = None,
         router: ModelRouter | None = None,
         max_iterations: int = DEFAULT_MAX_ITERATIONS,
@@ -73,7 +72,7 @@ class AnthropicProvider:
         timeout: float = 120.0,
     ) -> None:
         """Build the SDK client; ``http_client`` (httpx2) lets tests inject a MockTransport."""
-        self.tools = tools
+        self.tools: ToolBox = tools if tools is not None else NoTools()
         self.dictionary = dictionary
         self.router = router or ModelRouter()
         self.max_iterations = max_iterations
@@ -85,9 +84,9 @@ class AnthropicProvider:
             max_retries=max_retries,
             timeout=timeout,
         )
-        tool_params = [dict(t) for t in TOOL_DEFINITIONS]
-        # Cache breakpoint on the last tool: tools + system form the cached prefix.
-        tool_params[-1]["cache_control"] = CACHE
+        tool_params = [t.as_param() for t in self.tools.definitions]
+        if tool_params:  # cache breakpoint on the last tool: tools + system form the cached prefix
+            tool_params[-1]["cache_control"] = CACHE
         self._tools = cast(list[ToolParam], tool_params)
 
     async def extract_formulation(
@@ -172,7 +171,7 @@ class AnthropicProvider:
                     model=model,
                     max_tokens=self.router.max_tokens_for(task),
                     system=cast(list[TextBlockParam], system),
-                    tools=self._tools,
+                    tools=self._tools or anthropic.omit,
                     messages=cast(list[MessageParam], messages),
                 )
             except anthropic.APIError as exc:
@@ -195,7 +194,7 @@ class AnthropicProvider:
         block: dict[str, Any] = {"type": "tool_result", "tool_use_id": call.id}
         data = call.input if isinstance(call.input, dict) else {}
         try:
-            output = await call_tool(self.tools, call.name, data)
+            output = await self.tools.call(call.name, data)
         except ToolInputError as exc:
             return {**block, "content": f"invalid input: {exc}", "is_error": True}
         except Exception as exc:  # a failing tool must not end the task; the model is told

@@ -7,7 +7,7 @@ store token counts and cost per task.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, Protocol, TypeVar, runtime_checkable
 
@@ -72,24 +72,6 @@ class ProviderOutputError(Exception):
 
 class ProviderUnavailableError(ProviderOutputError):
     """The model API could not be used (network, rate limit, auth, server error)."""
-
-
-# Tool callables: the lead wires them to the database and HTTP clients; tests pass fakes.
-# Each returns JSON-serialisable data that becomes the tool_result content.
-InciNormalizeFn = Callable[[str], Awaitable[Any]]
-DbLookupFn = Callable[[str], Awaitable[Any]]
-PubChemQueryFn = Callable[[str | None, str | None], Awaitable[Any]]  # (cas, name)
-TfdaCheckFn = Callable[[str | None, str | None], Awaitable[Any]]  # (inci, cas)
-
-
-@dataclass(frozen=True)
-class Tools:
-    """The spec's tool catalog (spec 04 §6) as injected async callables."""
-
-    inci_normalize: InciNormalizeFn
-    db_lookup_ingredient: DbLookupFn
-    pubchem_query: PubChemQueryFn
-    tfda_check_restricted: TfdaCheckFn
 
 
 @runtime_checkable

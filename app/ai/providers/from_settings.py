@@ -2,24 +2,21 @@
 
 from app.ai.providers.base import AIProvider
 from app.ai.providers.router import build_provider
-from app.ai.providers.tools import local_tools
+from app.ai.providers.tools import ToolBox
 from app.core.config import Settings
 from app.engines.formula import IngredientDictionary
-from app.engines.regulatory import RuleIndex
-from app.integrations.toxicology import ToxSource
 
 
 def provider_for(
     settings: Settings,
     dictionary: IngredientDictionary,
     *,
-    rule_index: RuleIndex | None = None,
-    pubchem: ToxSource | None = None,
+    tools: ToolBox | None = None,
 ) -> AIProvider:
     key = settings.anthropic_api_key.get_secret_value() if settings.anthropic_api_key else None
     return build_provider(
         key,
-        tools=local_tools(dictionary, rule_index=rule_index, pubchem=pubchem),
+        tools=tools,
         dictionary=dictionary,
         complex_model=settings.ai_complex_model,
         light_model=settings.ai_light_model,

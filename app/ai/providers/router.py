@@ -13,12 +13,11 @@ from app.ai.providers.base import (
     NormalizedName,
     ProviderOutputError,
     ProviderResult,
-    Tools,
 )
 from app.ai.providers.local import LocalProvider
 from app.ai.providers.pricing import DEFAULT_PRICES, ModelPrice
 from app.ai.providers.tiers import DEFAULT_COMPLEX_MODEL, DEFAULT_LIGHT_MODEL, ModelRouter
-from app.ai.providers.tools import local_tools
+from app.ai.providers.tools import ToolBox
 from app.engines.formula.inci import IngredientDictionary
 from app.engines.formula.models import FormulaExtractionResult
 from app.engines.formula.starter import starter_dictionary
@@ -82,7 +81,7 @@ class FallbackProvider:
 def build_provider(
     api_key: str | None,
     *,
-    tools: Tools | None = None,
+    tools: ToolBox | None = None,
     dictionary: IngredientDictionary | None = None,
     complex_model: str = DEFAULT_COMPLEX_MODEL,
     light_model: str = DEFAULT_LIGHT_MODEL,
@@ -99,7 +98,7 @@ def build_provider(
         return local
     remote = AnthropicProvider(
         api_key.strip(),
-        tools=tools if tools is not None else local_tools(dictionary),
+        tools=tools,
         dictionary=dictionary,
         router=ModelRouter(complex_model=complex_model, light_model=light_model),
         max_iterations=max_iterations,

@@ -4,17 +4,8 @@ from typing import Any
 
 from mcp.server.mcpserver import MCPServer
 
-from app.mcp_servers import tools
-from app.mcp_servers.common import (
-    REMOTE_READ,
-    SERVER_VERSION,
-    StrictCas,
-    SubstanceName,
-    add_check_restricted,
-    guarded,
-)
-from app.mcp_servers.deps import ToolDeps
-from app.mcp_servers.schemas import ClassificationResult
+from app.mcp_servers.common import SERVER_VERSION, add_tools
+from app.services.reference import ToolDeps
 
 NAME = "pifai-echa"
 INSTRUCTIONS = (
@@ -23,14 +14,7 @@ INSTRUCTIONS = (
     "annex entries from the local mirror. Cite the `citation` of everything you use; a status "
     "other than 'ok' means no classification was retrieved, not that there is none."
 )
-CLASSIFICATION = (
-    "Hazard classification of a substance. `harmonised`: the ECHA C&L Inventory harmonised "
-    "classification (hazard class and category with H-codes, e.g. 'Acute Tox. 4 (H302)'), each "
-    "cited; status ok | no_data (no harmonised classification) | unavailable (ECHA could not be "
-    "reached: no data, do not guess) | not_configured. `cmr_remarks`: CMR classifications noted "
-    "on the EU CosIng annex entries matching the substance (e.g. 'Reprotoxic Cat. 1B'), with "
-    "citations. Give `cas` or `name` (at least one); CAS gives an exact match."
-)
+TOOLS = ("classification", "check_restricted")
 
 
 def build_server(deps: ToolDeps) -> MCPServer[Any]:
@@ -41,17 +25,5 @@ def build_server(deps: ToolDeps) -> MCPServer[Any]:
         instructions=INSTRUCTIONS,
         version=SERVER_VERSION,
     )
-
-    @server.tool(
-        name="classification",
-        title="Harmonised classification and CMR remarks",
-        description=CLASSIFICATION,
-        annotations=REMOTE_READ,
-    )
-    async def classification(
-        cas: StrictCas = None, name: SubstanceName = None
-    ) -> ClassificationResult:
-        return await guarded(tools.classification(deps, cas=cas, name=name))
-
-    add_check_restricted(server, deps)
+    add_tools(server, deps, TOOLS)
     return server

@@ -51,7 +51,7 @@ async def extract_item3(ctx: JobContext) -> dict[str, Any]:
     data = decrypt_file(blob, record.enc_wrapped_key, kek) if record.enc_wrapped_key else blob
     await ctx.progress(20)
     dictionary = await dictionary_cache.get(ctx.session)
-    provider = provider_for(ctx.settings, dictionary)
+    provider = provider_for(ctx.settings, dictionary, tools=ctx.tools)
     try:
         answer = await provider.extract_formulation(
             data, record.original_filename, record.content_type

@@ -4,13 +4,14 @@ import importlib
 import importlib.util
 import pkgutil
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.ai.providers import NoTools, ToolBox
 from app.core.config import Settings
 from app.models.platform import Task
 
@@ -43,6 +44,7 @@ class JobContext:
     settings: Settings
     progress: ProgressReporter
     redis: Redis
+    tools: ToolBox = field(default_factory=NoTools)  # the reference catalog for AI tool calls
 
 
 Handler = Callable[[JobContext], Awaitable[dict[str, Any] | None]]

@@ -4,6 +4,16 @@ Other contexts call only what is re-exported here.
 """
 
 from app.services.toxicology.pipeline import IngredientToxicology, Lookup, lookup_many
+from app.services.toxicology.safety import FormulaInput, assess_lines
+from app.services.toxicology.safety import serialize as serialize_safety
 from app.services.toxicology.sources import build_sources
 
-__all__ = ["IngredientToxicology", "Lookup", "build_sources", "lookup_many"]
+__all__ = [
+    "FormulaInput",
+    "IngredientToxicology",
+    "Lookup",
+    "assess_lines",
+    "build_sources",
+    "lookup_many",
+    "serialize_safety",
+]

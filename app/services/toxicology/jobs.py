@@ -88,7 +88,8 @@ async def toxicology_batch(ctx: JobContext) -> dict[str, Any]:
     summaries: list[ToxicologySummary] = []
     usage: list[Usage] = []
     if item_number == 10:
-        provider = provider_for(ctx.settings, await dictionary_cache.get(ctx.session))
+        dictionary = await dictionary_cache.get(ctx.session)
+        provider = provider_for(ctx.settings, dictionary, tools=ctx.tools)
         for item in found:
             answer = await provider.summarize_toxicology(
                 item.lookup.ref.inci_name, item.lookup.ref.cas, item.results, {}

@@ -30,7 +30,7 @@ def make_provider(starter: IngredientDictionary) -> MakeProvider:
         tools = RecordingTools(pubchem)
         provider = AnthropicProvider(
             "sk-ant-test-key",
-            tools=tools.tools(),
+            tools=tools,
             dictionary=starter,
             router=ModelRouter(complex_model="claude-sonnet-5", light_model="claude-haiku-4-5"),
             max_iterations=max_iterations,

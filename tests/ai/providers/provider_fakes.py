@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from app.ai.providers import AnthropicProvider, Tools
+from app.ai.providers import AnthropicProvider, ToolDefinition, ToolInputError
 from app.engines.formula.starter import starter_dictionary
+from app.services import reference
 from tests.ai.providers.messages_api import FakeMessagesAPI
 
 PUBCHEM_PHENOXYETHANOL: dict[str, Any] = {
@@ -41,36 +42,29 @@ TFDA_PHENOXYETHANOL: dict[str, Any] = {
 
 
 class RecordingTools:
-    """Fake tools returning canned facts; every call is recorded."""
+    """The real catalog's AI tools with canned answers; every valid call is recorded."""
 
     def __init__(self, pubchem: dict[str, Any] | None = None) -> None:
-        self.calls: list[tuple[str, tuple[Any, ...]]] = []
+        self.calls: list[tuple[str, dict[str, Any]]] = []
         self.pubchem = pubchem or PUBCHEM_PHENOXYETHANOL
 
-    async def inci_normalize(self, raw: str) -> dict[str, Any]:
-        self.calls.append(("inci_normalize", (raw,)))
-        match = starter_dictionary().match(raw)
-        return {"inci_name": match.inci_name, "method": match.method, "confidence": match.score}
+    @property
+    def definitions(self) -> list[ToolDefinition]:
+        return reference.definitions()
 
-    async def db_lookup_ingredient(self, query: str) -> dict[str, Any]:
-        self.calls.append(("db_lookup_ingredient", (query,)))
-        return {"found": False, "ingredients": []}
-
-    async def pubchem_query(self, cas: str | None, name: str | None) -> dict[str, Any]:
-        self.calls.append(("pubchem_query", (cas, name)))
-        return self.pubchem
-
-    async def tfda_check_restricted(self, inci: str | None, cas: str | None) -> dict[str, Any]:
-        self.calls.append(("tfda_check_restricted", (inci, cas)))
-        return TFDA_PHENOXYETHANOL
-
-    def tools(self) -> Tools:
-        return Tools(
-            self.inci_normalize,
-            self.db_lookup_ingredient,
-            self.pubchem_query,
-            self.tfda_check_restricted,
-        )
+    async def call(self, name: str, data: Mapping[str, Any]) -> Any:
+        if name not in reference.AI_TOOLS:
+            raise ToolInputError(f"unknown tool {name!r}")
+        reference.parse_input(reference.spec(name), data)
+        self.calls.append((name, dict(data)))
+        if name == "inci_normalize":
+            match = starter_dictionary().match(str(data["name"]))
+            return {"inci_name": match.inci_name, "method": match.method, "score": match.score}
+        if name == "pubchem_query":
+            return self.pubchem
+        if name == "check_restricted":
+            return TFDA_PHENOXYETHANOL
+        return {"query": data.get("query"), "hits": []}
 
 
 MakeProvider = Callable[..., tuple[AnthropicProvider, FakeMessagesAPI, RecordingTools]]

@@ -54,7 +54,7 @@ def tool_turn() -> dict[str, Any]:
         [
             text_block("I will look up PubChem and the TFDA lists."),
             tool_use("toolu_01A", "pubchem_query", {"cas": "122-99-6"}),
-            tool_use("toolu_01B", "tfda_check_restricted", {"inci": "Phenoxyethanol"}),
+            tool_use("toolu_01B", "check_restricted", {"inci": "Phenoxyethanol"}),
         ],
         "tool_use",
         input_tokens=2100,
@@ -73,8 +73,8 @@ async def test_multi_turn_tool_use_runs_our_tools_and_records_cost(
 
     # Our code executed the tools the model asked for, with the model's arguments.
     assert tools.calls == [
-        ("pubchem_query", ("122-99-6", None)),
-        ("tfda_check_restricted", ("Phenoxyethanol", None)),
+        ("pubchem_query", {"cas": "122-99-6"}),
+        ("check_restricted", {"inci": "Phenoxyethanol"}),
     ]
     first, second = api.requests
     assert api.headers[0]["authorization"] == "Bearer sk-ant-test-key"  # SDK 2.x auth
@@ -82,12 +82,14 @@ async def test_multi_turn_tool_use_runs_our_tools_and_records_cost(
     assert first["model"] == "claude-sonnet-5"  # toxicology synthesis is a complex task
     assert [t["name"] for t in first["tools"]] == [
         "inci_normalize",
-        "db_lookup_ingredient",
+        "lookup",
+        "check_restricted",
         "pubchem_query",
-        "tfda_check_restricted",
+        "classification",
     ]
-    pubchem_schema = first["tools"][2]["input_schema"]
-    assert pubchem_schema["properties"]["cas"]["pattern"] == r"^\d{2,7}-\d{2}-\d$"
+    pubchem_schema = first["tools"][3]["input_schema"]
+    cas_schema = pubchem_schema["properties"]["cas"]["anyOf"][0]
+    assert cas_schema["pattern"] == r"^\d{2,7}-\d{2}-\d$"
     assert pubchem_schema["anyOf"] == [{"required": ["cas"]}, {"required": ["name"]}]
     # Prompt caching: breakpoints on the system prompt and the last tool definition.
     assert first["system"][-1]["cache_control"] == {"type": "ephemeral"}
@@ -131,7 +133,7 @@ async def test_invalid_tool_input_is_reported_to_the_model_not_executed(
     await provider.summarize_toxicology("Phenoxyethanol", "122-99-6", SOURCES, REGULATORY)
     assert tools.calls == []
     block = api.requests[1]["messages"][2]["content"][0]
-    assert block["is_error"] is True and "cas must match" in block["content"]
+    assert block["is_error"] is True and "cas: String should match pattern" in block["content"]
 
 
 async def test_invalid_final_json_raises_provider_output_error(make_provider: MakeProvider) -> None:
@@ -196,8 +198,7 @@ async def test_ai_noael_above_2000_is_discarded(make_provider: MakeProvider) -> 
 
 async def test_tool_loop_is_bounded(make_provider: MakeProvider) -> None:
     loop = [
-        message([tool_use(f"toolu_{i}", "db_lookup_ingredient", {"query": "x"})], "tool_use")
-        for i in range(3)
+        message([tool_use(f"toolu_{i}", "lookup", {"query": "x"})], "tool_use") for i in range(3)
     ]
     provider, api, tools = make_provider(loop, max_iterations=3)
     with pytest.raises(ProviderOutputError, match="no answer within 3 model calls") as err:
@@ -215,7 +216,7 @@ async def test_normalize_inci_uses_the_light_model_and_the_dictionary(
     make_provider: MakeProvider,
 ) -> None:
     ask = message(
-        [tool_use("t1", "inci_normalize", {"raw": "Glycerine"})],
+        [tool_use("t1", "inci_normalize", {"name": "Glycerine"})],
         "tool_use",
         model="claude-haiku-4-5",
     )
@@ -226,7 +227,7 @@ async def test_normalize_inci_uses_the_light_model_and_the_dictionary(
     provider, api, tools = make_provider([ask, final])
     result = await provider.normalize_inci("Glycerine")
     assert api.requests[0]["model"] == "claude-haiku-4-5"
-    assert tools.calls == [("inci_normalize", ("Glycerine",))]
+    assert tools.calls == [("inci_normalize", {"name": "Glycerine"})]
     assert result.value.inci_name == "GLYCERIN"  # canonical dictionary spelling
     assert result.value.method == "llm"
     # A dated snapshot is priced as its alias ($1 in / $5 out per MTok).

@@ -47,7 +47,7 @@ def extraction_payload() -> dict[str, Any]:
 async def test_image_upload_is_sent_as_an_image_block_and_output_is_finalized(
     make_provider: MakeProvider,
 ) -> None:
-    ask = message([tool_use("t1", "inci_normalize", {"raw": "Glycerine"})], "tool_use")
+    ask = message([tool_use("t1", "inci_normalize", {"name": "Glycerine"})], "tool_use")
     provider, api, tools = make_provider([ask, answer(extraction_payload())])
     png = _png()
     result = await provider.extract_formulation(png, "formula-photo.png", "image/png")
@@ -59,7 +59,7 @@ async def test_image_upload_is_sent_as_an_image_block_and_output_is_finalized(
         "media_type": "image/png",
         "data": base64.standard_b64encode(png).decode(),
     }
-    assert tools.calls == [("inci_normalize", ("Glycerine",))]
+    assert tools.calls == [("inci_normalize", {"name": "Glycerine"})]
     value = result.value
     assert [i.inci_name for i in value.ingredients] == ["WATER", "GLYCERIN", "PHENOXYETHANOL"]
     assert [i.sort_order for i in value.ingredients] == [1, 2, 3]

@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 
 from app.ai.providers import cost_usd, finalize_extraction, price_for
-from app.ai.providers.tools import CAS_PATTERN, TOOL_DEFINITIONS
 from app.engines.formula.inci import IngredientDictionary
 from app.engines.formula.models import FormulaExtractionResult
 
@@ -114,14 +113,3 @@ def test_prices_are_list_prices_with_cache_multipliers() -> None:
         cache_creation_tokens=1_000_000,
     )
     assert cost == pytest.approx(2 + 10 + 0.2 + 2.5)
-
-
-def test_tool_catalog_matches_the_spec() -> None:
-    names = [t["name"] for t in TOOL_DEFINITIONS]
-    assert names == [
-        "inci_normalize",
-        "db_lookup_ingredient",
-        "pubchem_query",
-        "tfda_check_restricted",
-    ]
-    assert CAS_PATTERN == r"^\d{2,7}-\d{2}-\d$"

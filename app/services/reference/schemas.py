@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.engines.regulatory.models import RegulatedEntry
 from app.integrations.toxicology import Endpoint
+from app.schemas.product_description import ProductDescription
 
 CAS_PATTERN = r"^\d{2,7}-\d{2}-\d$"
 SourceState = Literal["ok", "no_data", "unavailable"]
@@ -260,3 +261,103 @@ class ClassificationResult(BaseModel):
     harmonised: HarmonisedClassification
     cmr_remarks: list[CmrRemark]
     note: str
+
+
+# --- tool inputs: the one catalog's argument models (MCP and the AI tool loop read these) ------
+
+StrictCas = Annotated[
+    Annotated[str, StringConstraints(strip_whitespace=True, pattern=CAS_PATTERN)] | None,
+    Field(
+        description="CAS registry number, e.g. '122-99-6' (format ^\\d{2,7}-\\d{2}-\\d$, valid "
+        "check digit). Give `cas`, `name` or both; CAS is used first."
+    ),
+]
+SubstanceName = Annotated[
+    Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)] | None,
+    Field(description="INCI or chemical name, e.g. 'Phenoxyethanol'. Give `cas`, `name` or both."),
+]
+Ingredients = Annotated[
+    list[FormulaIngredient],
+    Field(min_length=1, max_length=2000, description="The formula's ingredients."),
+]
+LOOKUP_MAX = 50
+
+
+class ToolInput(BaseModel):
+    """Tool arguments: unknown keys are a caller's mistake, not something to ignore."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class CheckFormulaInput(ToolInput):
+    ingredients: Ingredients
+    product: Annotated[
+        ProductDescription,
+        Field(
+            description="What the product is (closed vocabulary): form leave_on|rinse_off, areas "
+            "(face, eye_area, lips, body, hands, feet, underarm, hair, scalp, nails, oral, "
+            "intimate_external, nappy_area), kind (e.g. toothpaste, mouthwash, hair_dye), "
+            "presentation (non_spray, pump_spray, propellant_spray, loose_powder), use "
+            "(consumer, professional), population (general, children_under_3/6/10).",
+            examples=[{"form": "leave_on", "areas": ["face"]}],
+        ),
+    ]
+    markets: Annotated[
+        list[Literal["TW", "EU"]],
+        Field(
+            min_length=1,
+            max_length=2,
+            description='Target markets whose lists bind: ["TW"] (default), ["TW", "EU"] '
+            'for a product also sold in the EU, ["EU"] for an export check. The other '
+            "market's findings are advisories (spec 06 §6).",
+        ),
+    ] = ["TW"]
+
+
+class CheckRestrictedInput(ToolInput):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"anyOf": [{"required": ["inci"]}, {"required": ["cas"]}]}
+    )
+
+    inci: Annotated[
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None,
+        Field(description="INCI or chemical name, e.g. 'Phenoxyethanol'."),
+    ] = None
+    cas: Annotated[
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)] | None,
+        Field(description="CAS number, e.g. '122-99-6' (leading zeros are tolerated)."),
+    ] = None
+
+
+class SafetyAssessInput(ToolInput):
+    ingredients: Ingredients
+    description: Annotated[
+        ProductDescription | None,
+        Field(description="Product description; null = unknown (whole-body exposure)."),
+    ] = None
+
+
+class LookupInput(ToolInput):
+    query: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+        Field(description="INCI name, synonym, CAS, EC or Chinese name."),
+    ]
+    limit: Annotated[int, Field(ge=1, le=LOOKUP_MAX, description="Maximum hits.")] = 10
+
+
+class InciNormalizeInput(ToolInput):
+    name: Annotated[
+        str,
+        StringConstraints(min_length=1, max_length=500),
+        Field(description="Raw ingredient name, e.g. 'Glycerine' or 'Aqua/Water'."),
+    ]
+
+
+class SubstanceInput(ToolInput):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"anyOf": [{"required": ["cas"]}, {"required": ["name"]}]}
+    )
+
+    cas: StrictCas = None
+    name: SubstanceName = None

@@ -1,4 +1,4 @@
-"""The tool functions behind both MCP servers (and usable by the AI provider's tool calls).
+"""The tool functions of the one catalog (`catalog.py`): MCP servers and the AI tool loop.
 
 Each function only reads: the regulatory lists and the ingredient master through a read-only
 session, the in-process INCI dictionary, and optional remote sources that fail soft.
@@ -6,14 +6,19 @@ session, the in-process INCI dictionary, and optional remote sources that fail s
 
 from collections.abc import Sequence
 
+from app.ai.providers import ToolInputError
 from app.engines.formula import confidence_band
 from app.engines.regulatory import CheckReport, FormulaLine, RegulatedEntry, RuleIndex
 from app.engines.regulatory.index import entry_names, name_key
 from app.engines.substance import first_valid_cas, is_valid_cas
 from app.integrations.toxicology import SourceResult, SourceStatus, SubstanceRef
 from app.integrations.toxicology.pubchem_parse import COMPOUND_URL
-from app.mcp_servers.deps import ToolDeps
-from app.mcp_servers.schemas import (
+from app.schemas.product_description import ProductDescription
+from app.schemas.safety import SafetyRead
+from app.services.formulation import search_ingredients
+from app.services.reference.deps import ToolDeps
+from app.services.reference.schemas import (
+    LOOKUP_MAX,
     ClassificationResult,
     CmrRemark,
     FormulaIngredient,
@@ -29,15 +34,8 @@ from app.mcp_servers.schemas import (
     SourceState,
     SubstanceQuery,
 )
-from app.schemas.product_description import ProductDescription
-from app.services.formulation import search_ingredients
-from app.services.regulatory.service import check_lines
-
-LOOKUP_MAX = 50
-
-
-class ToolInputError(ValueError):
-    """The arguments are well-formed JSON but not a usable question (shown to the caller)."""
+from app.services.regulatory import check_lines
+from app.services.toxicology import FormulaInput, assess_lines, serialize_safety
 
 
 def _require_identity(cas: str | None, name: str | None) -> tuple[str | None, str | None]:
@@ -287,3 +285,27 @@ async def classification(
     return ClassificationResult(
         query=query, harmonised=harmonised, cmr_remarks=remarks, note=" ".join(parts)
     )
+
+
+# --- safety (Item 10) -------------------------------------------------------------------------
+
+
+async def safety_assess(
+    deps: ToolDeps,
+    ingredients: Sequence[FormulaIngredient],
+    description: ProductDescription | None,
+) -> SafetyRead:
+    """The Item 10 engine behind GET /products/{id}/safety, for a formula given inline."""
+    lines = [
+        FormulaInput(
+            line_id=str(i),
+            inci=item.inci,
+            cas=item.cas,
+            concentration_pct=item.concentration,
+            function=item.function,
+        )
+        for i, item in enumerate(ingredients)
+    ]
+    async with deps.session() as session:
+        result = await assess_lines(session, deps.checker_cache, description, lines)
+    return SafetyRead.model_validate(serialize_safety(result, None))
