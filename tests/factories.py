@@ -39,9 +39,9 @@ class Actor:
     headers: dict[str, str]
 
     @property
-    def org_id(self) -> uuid.UUID:
+    def org_id(self) -> OrgId:
         assert self.org is not None
-        return self.org.id
+        return OrgId(self.org.id)
 
     @property
     def principal(self) -> Principal:

@@ -58,7 +58,7 @@ async def seed(settings: Settings) -> bool:
             await create_product(
                 session,
                 owner,
-                access=unrestricted(org.id),
+                access=unrestricted(OrgId(org.id)),
                 payload=ProductCreate(
                     name="玻尿酸保濕精華液",
                     name_en="Hyaluronic moisturising serum",

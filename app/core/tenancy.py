@@ -2,7 +2,7 @@
 
 import uuid
 from dataclasses import dataclass
-from typing import NewType
+from typing import NewType, Protocol
 
 from app.core.errors import Forbidden
 from app.models.enums import Role
@@ -25,3 +25,15 @@ class Principal:
         if self.org_id is None:
             raise Forbidden("This action needs an organization account")
         return self.org_id
+
+
+class HasOrg(Protocol):
+    @property
+    def org_id(self) -> uuid.UUID | None: ...
+
+
+def org_of(row: HasOrg) -> OrgId:
+    """The org of a tenant row read under RLS (or of a task the queue verified): a trusted id."""
+    if row.org_id is None:
+        raise ValueError(f"{type(row).__name__} belongs to no organization")
+    return OrgId(row.org_id)

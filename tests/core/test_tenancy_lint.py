@@ -68,3 +68,46 @@ def test_the_lint_catches_both_patterns() -> None:
         "hand-written org_id filter",
         "session.get(Product, ...)",
     ]
+
+
+# Super-admin routes name the organization they act on; it is a target, not the caller's tenant.
+TARGET_ORG_FUNCTIONS = {
+    ("services/identity/admin.py", "change_plan"),
+    ("services/identity/admin.py", "exempt"),
+}
+
+
+def bare_org_parameters(source: str, filename: str) -> list[str]:
+    """Service parameters `org_id: uuid.UUID`: a tenant id must arrive typed (`OrgId`)."""
+    found: list[str] = []
+    for node in ast.walk(ast.parse(source, filename)):
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        if (filename, node.name) in TARGET_ORG_FUNCTIONS:
+            continue
+        params = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
+        for arg in params:
+            annotation = ast.unparse(arg.annotation) if arg.annotation is not None else ""
+            if arg.arg == "org_id" and annotation in ("uuid.UUID", "UUID"):
+                found.append(f"{filename}:{node.lineno}: {node.name}(org_id: uuid.UUID)")
+    return found
+
+
+def test_services_take_typed_org_ids() -> None:
+    found = [
+        problem
+        for path in sorted((APP / "services").rglob("*.py"))
+        for problem in bare_org_parameters(
+            path.read_text(encoding="utf-8"), str(path.relative_to(APP))
+        )
+    ]
+    assert found == []
+
+
+def test_the_parameter_lint_catches_a_bare_uuid() -> None:
+    source = (
+        "async def a(session, org_id: uuid.UUID): ...\n"
+        "def b(*, org_id: OrgId): ...\n"
+        "def c(org_id: uuid.UUID | None): ...\n"
+    )
+    assert bare_org_parameters(source, "x.py") == ["x.py:1: a(org_id: uuid.UUID)"]

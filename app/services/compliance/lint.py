@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import NotFound
+from app.core.tenancy import OrgId
 from app.engines import regulatory
 from app.engines.compliance import (
     LintInput,
@@ -30,7 +31,7 @@ TAIWAN = timezone(timedelta(hours=8))  # no DST; deadlines (GMP, §12) run on Ta
 
 class TenantPrincipal(Protocol):
     @property
-    def tenant_org(self) -> uuid.UUID: ...
+    def tenant_org(self) -> OrgId: ...
 
 
 class RuleIndexSource(Protocol):
@@ -43,16 +44,14 @@ def taiwan_today() -> date:
     return datetime.now(UTC).astimezone(TAIWAN).date()
 
 
-async def require_product(
-    session: AsyncSession, product_id: uuid.UUID, org_id: uuid.UUID
-) -> Product:
+async def require_product(session: AsyncSession, product_id: uuid.UUID, org_id: OrgId) -> Product:
     product = await get_product_for_org(session, product_id, org_id)
     if product is None:
         raise NotFound("Product not found")  # also for other tenants' ids
     return product
 
 
-async def require_org_type(session: AsyncSession, org_id: uuid.UUID) -> str:
+async def require_org_type(session: AsyncSession, org_id: OrgId) -> str:
     org_type = await repository.get_org_type_for_org(session, org_id)
     if org_type is None:
         raise NotFound("Organization not found")
@@ -105,7 +104,7 @@ async def regulatory_findings(
 
 async def lint_input(
     session: AsyncSession,
-    org_id: uuid.UUID,
+    org_id: OrgId,
     product_id: uuid.UUID,
     *,
     rule_index: RuleIndexSource,

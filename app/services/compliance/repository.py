@@ -5,6 +5,7 @@ import uuid
 from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.tenancy import OrgId
 from app.models import (
     IngredientVerdict,
     Organization,
@@ -14,13 +15,13 @@ from app.models import (
 )
 
 
-async def get_org_type_for_org(session: AsyncSession, org_id: uuid.UUID) -> str | None:
+async def get_org_type_for_org(session: AsyncSession, org_id: OrgId) -> str | None:
     row = await session.execute(select(Organization.type).where(Organization.id == org_id))
     return row.scalar_one_or_none()
 
 
 async def list_verdicts_for_org(
-    session: AsyncSession, product_id: uuid.UUID, org_id: uuid.UUID
+    session: AsyncSession, product_id: uuid.UUID, org_id: OrgId
 ) -> list[tuple[str, str]]:
     """(INCI or raw name, effective verdict) per assessed formula line; the SA's decision wins."""
     rows = await session.execute(
@@ -37,7 +38,7 @@ async def list_verdicts_for_org(
 
 
 async def has_signed_version_for_org(
-    session: AsyncSession, product_id: uuid.UUID, org_id: uuid.UUID
+    session: AsyncSession, product_id: uuid.UUID, org_id: OrgId
 ) -> bool:
     stmt = select(
         exists().where(
@@ -50,7 +51,7 @@ async def has_signed_version_for_org(
 
 
 async def list_outsourcings_for_org(
-    session: AsyncSession, product_id: uuid.UUID, org_id: uuid.UUID
+    session: AsyncSession, product_id: uuid.UUID, org_id: OrgId
 ) -> list[Outsourcing]:
     rows = await session.execute(
         select(Outsourcing)
@@ -61,7 +62,7 @@ async def list_outsourcings_for_org(
 
 
 async def delete_outsourcing_for_org(
-    session: AsyncSession, product_id: uuid.UUID, outsourcing_id: uuid.UUID, org_id: uuid.UUID
+    session: AsyncSession, product_id: uuid.UUID, outsourcing_id: uuid.UUID, org_id: OrgId
 ) -> bool:
     result = await session.execute(
         delete(Outsourcing)

@@ -6,6 +6,7 @@ from app.ai.providers import total_cost
 from app.ai.providers.from_settings import provider_for
 from app.core.file_crypto import decrypt_file, kek_for
 from app.core.storage import storage_for
+from app.core.tenancy import org_of
 from app.engines.formula import (
     ExtractionError,
     FormulaExtractionResult,
@@ -39,7 +40,7 @@ async def extract_item3(ctx: JobContext) -> dict[str, Any]:
     files = [
         f
         for f in await pif.list_files_for_org(
-            ctx.session, task.product_id, task.org_id, FORMULA_ITEM
+            ctx.session, task.product_id, org_of(task), FORMULA_ITEM
         )
         if f.superseded_by is None
     ]

@@ -6,6 +6,7 @@ from decimal import Decimal
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.tenancy import OrgId
 from app.engines.substance import normalize_name
 from app.models import Ingredient, ProductIngredient
 from app.schemas.pif_items import FormulaLine
@@ -44,7 +45,7 @@ def _descending(line: FormulaLine) -> tuple[bool, Decimal]:
 
 
 async def replace_formula_lines(
-    session: AsyncSession, *, org_id: uuid.UUID, product_id: uuid.UUID, lines: list[FormulaLine]
+    session: AsyncSession, *, org_id: OrgId, product_id: uuid.UUID, lines: list[FormulaLine]
 ) -> list[ProductIngredient]:
     """Store the reviewed Item 3 rows in descending concentration order (sort_order 1..n)."""
     await delete_formula_lines_for_org(session, product_id, org_id)

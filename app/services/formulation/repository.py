@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Float, cast, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.tenancy import OrgId
 from app.engines.substance import normalize_name
 from app.models import Ingredient, ProductIngredient
 
@@ -78,7 +79,7 @@ async def get_ingredient(session: AsyncSession, ingredient_id: uuid.UUID) -> Ing
 
 
 async def confirmed_lines(
-    session: AsyncSession, product_id: uuid.UUID, org_id: uuid.UUID
+    session: AsyncSession, product_id: uuid.UUID, org_id: OrgId
 ) -> list[ProductIngredient]:
     """A product's reviewed Item 3 rows, in declaration order."""
     rows = await session.execute(
@@ -90,7 +91,7 @@ async def confirmed_lines(
 
 
 async def delete_formula_lines_for_org(
-    session: AsyncSession, product_id: uuid.UUID, org_id: uuid.UUID
+    session: AsyncSession, product_id: uuid.UUID, org_id: OrgId
 ) -> None:
     await session.execute(
         delete(ProductIngredient).where(

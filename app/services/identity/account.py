@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import NotFound
+from app.core.tenancy import OrgId
 from app.core.unit_of_work import set_tenant
 from app.models.identity import Organization, User
 from app.services.identity import repository
@@ -18,7 +19,7 @@ class Me:
     organization: Organization | None
 
 
-async def get_me(session: AsyncSession, *, user_id: uuid.UUID, org_id: uuid.UUID | None) -> Me:
+async def get_me(session: AsyncSession, *, user_id: uuid.UUID, org_id: OrgId | None) -> Me:
     if org_id is not None:
         await set_tenant(session, org_id)
     user = await repository.auth_user_by_id(session, user_id)
@@ -28,5 +29,5 @@ async def get_me(session: AsyncSession, *, user_id: uuid.UUID, org_id: uuid.UUID
     return Me(user, org)
 
 
-async def list_members(session: AsyncSession, org_id: uuid.UUID) -> list[User]:
+async def list_members(session: AsyncSession, org_id: OrgId) -> list[User]:
     return await repository.list_users_for_org(session, org_id)

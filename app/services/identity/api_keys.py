@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.config import Settings
 from app.core.crypto import decrypt_json, encrypt_json
 from app.core.errors import NotFound
+from app.core.tenancy import OrgId
 from app.integrations.http import OutboundPolicyError, build_client, default_user_agent
 from app.services import audit
 from app.services.audit import ClientInfo
@@ -79,15 +80,13 @@ def _service(name: str) -> ApiKeyService:
     return service
 
 
-async def _keys(session: AsyncSession, settings: Settings, org_id: uuid.UUID) -> dict[str, str]:
+async def _keys(session: AsyncSession, settings: Settings, org_id: OrgId) -> dict[str, str]:
     org = await get_org_for_member(session, org_id)
     value: Any = decrypt_json(settings, org.api_keys)
     return dict(value) if isinstance(value, dict) else {}
 
 
-async def list_keys(
-    session: AsyncSession, settings: Settings, org_id: uuid.UUID
-) -> list[ApiKeyStatus]:
+async def list_keys(session: AsyncSession, settings: Settings, org_id: OrgId) -> list[ApiKeyStatus]:
     keys = await _keys(session, settings, org_id)
     return [
         ApiKeyStatus(
@@ -101,7 +100,7 @@ async def set_key(
     session: AsyncSession,
     settings: Settings,
     *,
-    org_id: uuid.UUID,
+    org_id: OrgId,
     user_id: uuid.UUID,
     service_name: str,
     key: str | None,
@@ -141,7 +140,7 @@ async def test_key(
     session: AsyncSession,
     settings: Settings,
     *,
-    org_id: uuid.UUID,
+    org_id: OrgId,
     service_name: str,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> ApiKeyTest:

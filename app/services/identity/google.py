@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from app.core.errors import DomainError, Forbidden, NotFound, ServiceUnavailable, Unauthorized
+from app.core.tenancy import org_of
 from app.core.unit_of_work import keep_on_refusal, set_tenant
 from app.integrations.http import build_client, default_user_agent
 from app.models.enums import Role
@@ -147,7 +148,7 @@ async def sign_in(
     else:
         if link:
             await set_tenant(session, user.org_id)  # the org is known now
-            await repository.link_google_sub(session, user.id, user.org_id, identity.sub)
+            await repository.link_google_sub(session, user.id, org_of(user), identity.sub)
             await audit.record(
                 session,
                 "auth.google_linked",

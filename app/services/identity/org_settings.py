@@ -5,13 +5,14 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import NotFound
+from app.core.tenancy import OrgId
 from app.models.identity import Organization
 from app.services import audit
 from app.services.audit import ClientInfo
 from app.services.identity import repository
 
 
-async def get_org_for_member(session: AsyncSession, org_id: uuid.UUID) -> Organization:
+async def get_org_for_member(session: AsyncSession, org_id: OrgId) -> Organization:
     org = await repository.get_org(session, org_id)
     if org is None:
         raise NotFound("Organization not found")
@@ -21,7 +22,7 @@ async def get_org_for_member(session: AsyncSession, org_id: uuid.UUID) -> Organi
 async def update_org(
     session: AsyncSession,
     *,
-    org_id: uuid.UUID,
+    org_id: OrgId,
     user_id: uuid.UUID,
     name: str | None,
     org_type: str | None,

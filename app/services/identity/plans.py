@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import PlanEnforcement
 from app.core.errors import Forbidden, NotFound
+from app.core.tenancy import OrgId
 from app.models.enums import Plan
 from app.services import audit
 from app.services.audit import ClientInfo
@@ -19,7 +20,7 @@ LIMITS = frozenset({"max_products", "max_users", "max_ai_tasks_per_day"})
 
 @dataclass(frozen=True)
 class PlanAccess:
-    org_id: uuid.UUID
+    org_id: OrgId
     plan: str  # as stored
     effective_plan: str  # after a running beta exemption
     beta_exempt_until: datetime | None
@@ -53,7 +54,7 @@ class PlanAccess:
 TOP_PLAN = Plan.ENTERPRISE
 
 
-def unrestricted(org_id: uuid.UUID) -> PlanAccess:
+def unrestricted(org_id: OrgId) -> PlanAccess:
     """PLAN_ENFORCEMENT=off: the top plan's access (every feature, no limits), read from nothing."""
     return PlanAccess(
         org_id=org_id,
@@ -74,7 +75,7 @@ def effective_plan(plan: str, beta_exempt_until: datetime | None, now: datetime)
 
 async def plan_access_for_org(
     session: AsyncSession,
-    org_id: uuid.UUID,
+    org_id: OrgId,
     enforcement: PlanEnforcement,
     *,
     now: datetime | None = None,
@@ -90,7 +91,7 @@ async def plan_access_for_org(
     if limits is None:
         raise RuntimeError(f"plan_limits has no row for {effective!r}")
     return PlanAccess(
-        org_id=org.id,
+        org_id=OrgId(org.id),
         plan=org.plan,
         effective_plan=effective,
         beta_exempt_until=org.beta_exempt_until,

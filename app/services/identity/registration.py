@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.config import PlanEnforcement, Settings
 from app.core.errors import Conflict, DomainError, Forbidden
 from app.core.security import hash_password
+from app.core.tenancy import OrgId
 from app.core.unit_of_work import set_tenant
 from app.models.enums import AuthTokenPurpose, Plan, Role
 from app.models.identity import AuthToken, Invitation, Organization, User
@@ -115,7 +116,7 @@ async def invite(
     session: AsyncSession,
     settings: Settings,
     *,
-    org_id: uuid.UUID,
+    org_id: OrgId,
     inviter_id: uuid.UUID,
     email: str,
     role: Role,

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.tenancy import OrgId
 from app.models.identity import AuthToken, Invitation, Organization, PlanLimit, RefreshToken, User
 
 
@@ -107,7 +108,7 @@ async def mark_email_verified(session: AsyncSession, user_id: uuid.UUID) -> None
 @dataclass(frozen=True)
 class InvitationRef:
     id: uuid.UUID
-    org_id: uuid.UUID
+    org_id: OrgId
     email: str
     role: str
     expires_at: datetime
@@ -130,24 +131,22 @@ async def invitation_by_token_hash(session: AsyncSession, token_hash: str) -> In
 # --- tenant-scoped (RLS applies; the explicit org filter is the first safeguard) ---------------
 
 
-async def get_org(session: AsyncSession, org_id: uuid.UUID) -> Organization | None:
+async def get_org(session: AsyncSession, org_id: OrgId) -> Organization | None:
     return await session.scalar(select(Organization).where(Organization.id == org_id))
 
 
-async def get_user_for_org(
-    session: AsyncSession, user_id: uuid.UUID, org_id: uuid.UUID
-) -> User | None:
+async def get_user_for_org(session: AsyncSession, user_id: uuid.UUID, org_id: OrgId) -> User | None:
     return await session.scalar(select(User).where(User.id == user_id, User.org_id == org_id))
 
 
-async def list_users_for_org(session: AsyncSession, org_id: uuid.UUID) -> list[User]:
+async def list_users_for_org(session: AsyncSession, org_id: OrgId) -> list[User]:
     rows = await session.scalars(
         select(User).where(User.org_id == org_id).order_by(User.created_at)
     )
     return list(rows)
 
 
-async def count_users_for_org(session: AsyncSession, org_id: uuid.UUID) -> int:
+async def count_users_for_org(session: AsyncSession, org_id: OrgId) -> int:
     total = await session.scalar(
         select(func.count()).select_from(User).where(User.org_id == org_id)
     )
@@ -155,7 +154,7 @@ async def count_users_for_org(session: AsyncSession, org_id: uuid.UUID) -> int:
 
 
 async def get_invitation_for_org(
-    session: AsyncSession, invitation_id: uuid.UUID, org_id: uuid.UUID
+    session: AsyncSession, invitation_id: uuid.UUID, org_id: OrgId
 ) -> Invitation | None:
     stmt = select(Invitation).where(Invitation.id == invitation_id, Invitation.org_id == org_id)
     return await session.scalar(stmt)
@@ -208,7 +207,7 @@ async def get_auth_token_for_update(
 
 
 async def get_invitation_for_org_for_update(
-    session: AsyncSession, invitation_id: uuid.UUID, org_id: uuid.UUID
+    session: AsyncSession, invitation_id: uuid.UUID, org_id: OrgId
 ) -> Invitation | None:
     return await session.scalar(
         select(Invitation)
@@ -218,7 +217,7 @@ async def get_invitation_for_org_for_update(
 
 
 async def link_google_sub(
-    session: AsyncSession, user_id: uuid.UUID, org_id: uuid.UUID, sub: str
+    session: AsyncSession, user_id: uuid.UUID, org_id: OrgId, sub: str
 ) -> None:
     await session.execute(
         update(User).where(User.id == user_id, User.org_id == org_id).values(google_sub=sub)

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.config import Settings
 from app.core.crypto import decrypt_str, encrypt_str
 from app.core.errors import Conflict, DomainError, Forbidden, NotFound, Unauthorized
+from app.core.tenancy import OrgId
 from app.core.unit_of_work import set_tenant
 from app.services import audit
 from app.services.audit import ClientInfo
@@ -130,7 +131,7 @@ class TotpSetup:
 
 
 async def setup(
-    session: AsyncSession, settings: Settings, *, user_id: uuid.UUID, org_id: uuid.UUID
+    session: AsyncSession, settings: Settings, *, user_id: uuid.UUID, org_id: OrgId
 ) -> TotpSetup:
     """Store a new (not yet enabled) secret, Fernet-encrypted; refused once TOTP is enabled."""
     await set_tenant(session, org_id)
@@ -151,7 +152,7 @@ async def enable(
     settings: Settings,
     *,
     user_id: uuid.UUID,
-    org_id: uuid.UUID,
+    org_id: OrgId,
     code: str,
     client: ClientInfo,
 ) -> list[str]:

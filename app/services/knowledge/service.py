@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from app.core.errors import Conflict, NotFound, ServiceUnavailable
+from app.core.tenancy import OrgId
 from app.integrations.rag import RagAnswer, RagClient, RagServiceError, RagSettings
 from app.models import Product
 from app.services.products import get_product_for_org
@@ -29,7 +30,7 @@ async def ask_product(
     session: AsyncSession,
     rag: RagClient,
     *,
-    org_id: uuid.UUID,
+    org_id: OrgId,
     product_id: uuid.UUID,
     question: str,
 ) -> RagAnswer:

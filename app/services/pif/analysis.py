@@ -5,6 +5,7 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.jobs import JobBuffer
+from app.core.tenancy import OrgId, org_of
 from app.engines.pif import BY_NUMBER, Source
 from app.models import PifDocument, Task
 from app.models.enums import DocumentStatus, Role
@@ -25,7 +26,7 @@ async def start_analysis(
     session: AsyncSession,
     jobs: JobBuffer,
     *,
-    org_id: uuid.UUID,
+    org_id: OrgId,
     user_id: uuid.UUID,
     role: Role,
     product_id: uuid.UUID,
@@ -85,7 +86,7 @@ async def _processing_document(session: AsyncSession, task: Task) -> PifDocument
     assert task.org_id is not None and task.product_id is not None
     item_number = int(task.payload["item_number"])  # type: ignore[call-overload]
     document = await repository.get_document_for_org(
-        session, task.product_id, item_number, task.org_id, for_update=True
+        session, task.product_id, item_number, org_of(task), for_update=True
     )
     if document is None or document.status != DocumentStatus.AI_PROCESSING.value:
         return None  # deleted, or already finished by an earlier delivery (idempotent)
@@ -109,7 +110,7 @@ async def finish_analysis(
         user_id=None,
         reason=f"task {task.id}",
     )
-    product = await require_product(session, document.product_id, document.org_id)
+    product = await require_product(session, document.product_id, org_of(document))
     await refresh_product_status(session, product)
     return True
 
@@ -127,5 +128,5 @@ async def fail_analysis(session: AsyncSession, task: Task, reason: str) -> None:
         user_id=None,
         reason=reason[:2000],
     )
-    product = await require_product(session, document.product_id, document.org_id)
+    product = await require_product(session, document.product_id, org_of(document))
     await refresh_product_status(session, product)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.errors import Conflict, NotFound
 from app.core.file_crypto import KeyEncryptionKey, decrypt_file, encrypt_file
 from app.core.storage import Storage
+from app.core.tenancy import OrgId
 from app.engines.pif import BY_NUMBER, FORMULA_ITEM
 from app.models import UploadedFile
 from app.models.enums import DocumentStatus, FileType, Role, Sensitivity
@@ -58,7 +59,7 @@ async def upload_file(
     storage: Storage,
     kek: KeyEncryptionKey,
     *,
-    org_id: uuid.UUID,
+    org_id: OrgId,
     user_id: uuid.UUID,
     role: Role,
     product_id: uuid.UUID,
@@ -141,7 +142,7 @@ async def read_file(
     storage: Storage,
     kek: KeyEncryptionKey,
     *,
-    org_id: uuid.UUID,
+    org_id: OrgId,
     product_id: uuid.UUID,
     file_id: uuid.UUID,
 ) -> tuple[UploadedFile, bytes]:

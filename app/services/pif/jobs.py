@@ -4,6 +4,7 @@ from typing import Any
 
 from app.core.file_crypto import kek_for
 from app.core.storage import storage_for
+from app.core.tenancy import org_of
 from app.services.pif import repository
 from app.services.pif.analysis import fail_analysis, finish_analysis
 from app.services.pif.documents import describe_file
@@ -28,7 +29,7 @@ async def analyze_item(ctx: JobContext) -> dict[str, Any]:
     files = [
         f
         for f in await repository.list_files_for_org(
-            ctx.session, task.product_id, task.org_id, item_number
+            ctx.session, task.product_id, org_of(task), item_number
         )
         if f.superseded_by is None
     ]

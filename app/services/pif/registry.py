@@ -10,6 +10,7 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.tenancy import OrgId
 from app.services import tasks
 
 # Items nobody registered for get the generic document-text analysis of this context.
@@ -21,7 +22,7 @@ class ConfirmHook(Protocol):
         self,
         session: AsyncSession,
         *,
-        org_id: uuid.UUID,
+        org_id: OrgId,
         product_id: uuid.UUID,
         data: dict[str, object],
     ) -> Awaitable[None]: ...
@@ -66,7 +67,7 @@ def on_confirmed(item_number: int) -> Callable[[ConfirmHook], ConfirmHook]:
 async def run_confirm_hooks(
     session: AsyncSession,
     *,
-    org_id: uuid.UUID,
+    org_id: OrgId,
     product_id: uuid.UUID,
     item_number: int,
     data: dict[str, object],

@@ -5,11 +5,12 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.tenancy import OrgId
 from app.models import PifDocument, UploadedFile
 
 
 async def list_documents_for_org(
-    session: AsyncSession, product_id: uuid.UUID, org_id: uuid.UUID
+    session: AsyncSession, product_id: uuid.UUID, org_id: OrgId
 ) -> list[PifDocument]:
     rows = await session.execute(
         select(PifDocument)
@@ -23,7 +24,7 @@ async def get_document_for_org(
     session: AsyncSession,
     product_id: uuid.UUID,
     item_number: int,
-    org_id: uuid.UUID,
+    org_id: OrgId,
     *,
     for_update: bool = False,
 ) -> PifDocument | None:
@@ -38,7 +39,7 @@ async def get_document_for_org(
 
 
 async def list_files_for_org(
-    session: AsyncSession, product_id: uuid.UUID, org_id: uuid.UUID, item_number: int | None = None
+    session: AsyncSession, product_id: uuid.UUID, org_id: OrgId, item_number: int | None = None
 ) -> list[UploadedFile]:
     stmt = select(UploadedFile).where(
         UploadedFile.product_id == product_id, UploadedFile.org_id == org_id
@@ -50,7 +51,7 @@ async def list_files_for_org(
 
 
 async def get_file_for_org(
-    session: AsyncSession, product_id: uuid.UUID, file_id: uuid.UUID, org_id: uuid.UUID
+    session: AsyncSession, product_id: uuid.UUID, file_id: uuid.UUID, org_id: OrgId
 ) -> UploadedFile | None:
     stmt = select(UploadedFile).where(
         UploadedFile.id == file_id,
@@ -61,7 +62,7 @@ async def get_file_for_org(
 
 
 async def find_duplicate_file(
-    session: AsyncSession, product_id: uuid.UUID, item_number: int, sha256: str, org_id: uuid.UUID
+    session: AsyncSession, product_id: uuid.UUID, item_number: int, sha256: str, org_id: OrgId
 ) -> UploadedFile | None:
     stmt = select(UploadedFile).where(
         UploadedFile.product_id == product_id,

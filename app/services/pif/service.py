@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.authz import ROLE_PERMISSIONS, Permission
 from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from app.core.tenancy import OrgId, org_of
 from app.engines.safety.confirm import open_points
 from app.models import PifDocument, Product
 from app.models.enums import DocumentStatus, PifStatus, Role
@@ -36,7 +37,7 @@ def actor_for(role: Role) -> Actor:
 
 
 async def require_product(
-    session: AsyncSession, product_id: uuid.UUID, org_id: uuid.UUID, *, for_update: bool = False
+    session: AsyncSession, product_id: uuid.UUID, org_id: OrgId, *, for_update: bool = False
 ) -> Product:
     product = await get_product_for_org(session, product_id, org_id, for_update=for_update)
     if product is None:
@@ -45,7 +46,7 @@ async def require_product(
 
 
 async def require_document(
-    session: AsyncSession, product_id: uuid.UUID, item_number: int, org_id: uuid.UUID
+    session: AsyncSession, product_id: uuid.UUID, item_number: int, org_id: OrgId
 ) -> PifDocument:
     await require_product(session, product_id, org_id)
     if not 1 <= item_number <= 16:
@@ -60,7 +61,7 @@ async def require_document(
 
 async def refresh_product_status(session: AsyncSession, product: Product) -> None:
     """Re-derive products.pif_status from documents, reviews and versions (spec 01 §5)."""
-    documents = await repository.list_documents_for_org(session, product.id, product.org_id)
+    documents = await repository.list_documents_for_org(session, product.id, org_of(product))
     facts = await status_facts(session, product)
     status = derive_pif_status(
         (DocumentStatus(d.status) for d in documents),
@@ -151,7 +152,7 @@ def validated_item_data(item_number: int, data: object) -> dict[str, object]:
 async def update_item(
     session: AsyncSession,
     *,
-    org_id: uuid.UUID,
+    org_id: OrgId,
     user_id: uuid.UUID,
     role: Role,
     product_id: uuid.UUID,
@@ -223,7 +224,7 @@ async def update_item(
 async def transition_item(
     session: AsyncSession,
     *,
-    org_id: uuid.UUID,
+    org_id: OrgId,
     user_id: uuid.UUID,
     role: Role,
     product_id: uuid.UUID,

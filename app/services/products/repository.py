@@ -5,12 +5,13 @@ import uuid
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.tenancy import OrgId
 from app.models import PifVersion, Product, UploadedFile
 from app.models.enums import PifStatus
 
 
 async def get_product_for_org(
-    session: AsyncSession, product_id: uuid.UUID, org_id: uuid.UUID, *, for_update: bool = False
+    session: AsyncSession, product_id: uuid.UUID, org_id: OrgId, *, for_update: bool = False
 ) -> Product | None:
     stmt = select(Product).where(
         Product.id == product_id, Product.org_id == org_id, Product.deleted_at.is_(None)
@@ -22,7 +23,7 @@ async def get_product_for_org(
 
 async def list_products_for_org(
     session: AsyncSession,
-    org_id: uuid.UUID,
+    org_id: OrgId,
     *,
     limit: int,
     offset: int,
@@ -46,29 +47,25 @@ async def list_products_for_org(
     return list(rows.scalars()), total
 
 
-async def count_active_products(session: AsyncSession, org_id: uuid.UUID) -> int:
+async def count_active_products(session: AsyncSession, org_id: OrgId) -> int:
     stmt = select(func.count()).where(Product.org_id == org_id, Product.deleted_at.is_(None))
     return (await session.execute(stmt)).scalar_one()
 
 
-async def has_signed_version(
-    session: AsyncSession, product_id: uuid.UUID, org_id: uuid.UUID
-) -> bool:
+async def has_signed_version(session: AsyncSession, product_id: uuid.UUID, org_id: OrgId) -> bool:
     stmt = select(func.count()).where(
         PifVersion.product_id == product_id, PifVersion.org_id == org_id, PifVersion.is_signed
     )
     return (await session.execute(stmt)).scalar_one() > 0
 
 
-async def delete_product_row(
-    session: AsyncSession, product_id: uuid.UUID, org_id: uuid.UUID
-) -> None:
+async def delete_product_row(session: AsyncSession, product_id: uuid.UUID, org_id: OrgId) -> None:
     """Hard delete (drafts only); documents, versions and files go with it (ON DELETE CASCADE)."""
     await session.execute(delete(Product).where(Product.id == product_id, Product.org_id == org_id))
 
 
 async def file_keys_for_product(
-    session: AsyncSession, product_id: uuid.UUID, org_id: uuid.UUID
+    session: AsyncSession, product_id: uuid.UUID, org_id: OrgId
 ) -> list[str]:
     """Storage keys of every file of the product (the rows cascade with a hard delete; the
     blobs are dropped after commit). Read here, not through pif, which depends on products."""

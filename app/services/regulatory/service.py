@@ -9,6 +9,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import Conflict, NotFound, Unprocessable
+from app.core.tenancy import OrgId
 from app.engines.regulatory.engine import DEFAULT_MARKETS, evaluate_formula
 from app.engines.regulatory.findings import CheckReport, FormulaLine, LineResult
 from app.engines.substance import normalize_name
@@ -72,7 +73,7 @@ async def check_product_formula(
     session: AsyncSession,
     cache: CheckerCache,
     *,
-    org_id: uuid.UUID,
+    org_id: OrgId,
     product_id: uuid.UUID,
     product: ProductDescription | None,
     markets: Sequence[str] = DEFAULT_MARKETS,

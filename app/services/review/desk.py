@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import Conflict, NotFound
+from app.core.tenancy import OrgId, org_of
 from app.models import PifDocument, PifVersion, Product
 from app.models.enums import DocumentStatus, ReviewStatus
 from app.models.review import SaReview
@@ -31,7 +32,7 @@ class QueueEntry:
         return low or self.low_confidence_lines > 0
 
 
-async def pending_queue(session: AsyncSession, org_id: uuid.UUID) -> list[QueueEntry]:
+async def pending_queue(session: AsyncSession, org_id: OrgId) -> list[QueueEntry]:
     """Open reviews: those with a field or line below 0.5 confidence first, then oldest."""
     rows = [QueueEntry(*row) for row in await repository.list_queue_for_org(session, org_id)]
     return sorted(rows, key=lambda e: not e.needs_attention)  # stable: oldest first within
@@ -45,9 +46,7 @@ class ReviewView:
     version: PifVersion | None
 
 
-async def require_review(
-    session: AsyncSession, review_id: uuid.UUID, org_id: uuid.UUID
-) -> SaReview:
+async def require_review(session: AsyncSession, review_id: uuid.UUID, org_id: OrgId) -> SaReview:
     review = await repository.get_review_for_org(session, review_id, org_id, for_update=True)
     if review is None:
         raise NotFound("Review not found")  # also for other organizations' reviews
@@ -57,16 +56,16 @@ async def require_review(
 async def _view(session: AsyncSession, review: SaReview) -> ReviewView:
     await session.flush()
     await session.refresh(review)  # server-set columns (updated_at) loaded before serialising
-    product = await require_product(session, review.product_id, review.org_id)
-    documents = await pif.list_documents_for_org(session, product.id, review.org_id)
-    versions = await repository.list_versions_for_org(session, product.id, review.org_id)
+    product = await require_product(session, review.product_id, org_of(review))
+    documents = await pif.list_documents_for_org(session, product.id, org_of(review))
+    versions = await repository.list_versions_for_org(session, product.id, org_of(review))
     version = next((v for v in versions if v.id == review.version_id), None)
     return ReviewView(review, product, documents, version)
 
 
 async def open_review(
     session: AsyncSession,
-    org_id: uuid.UUID,
+    org_id: OrgId,
     sa_id: uuid.UUID,
     review_id: uuid.UUID,
     *,
@@ -93,7 +92,7 @@ async def open_review(
 
 async def update_review(
     session: AsyncSession,
-    org_id: uuid.UUID,
+    org_id: OrgId,
     sa_id: uuid.UUID,
     review_id: uuid.UUID,
     *,
@@ -131,7 +130,7 @@ async def update_review(
 
 async def request_revision(
     session: AsyncSession,
-    org_id: uuid.UUID,
+    org_id: OrgId,
     sa_id: uuid.UUID,
     review_id: uuid.UUID,
     *,

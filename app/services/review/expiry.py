@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.database import Database
 from app.core.jobs import JobBuffer
 from app.core.queue import publish
+from app.core.tenancy import OrgId
 from app.engines.versions import ExpiryEntry, ExpiryStatus
 from app.models import Organization
 from app.models.enums import Role
@@ -31,7 +32,7 @@ class ProductDigest:
 
 
 async def expiry_digest_for_org(
-    session: AsyncSession, org_id: uuid.UUID, *, today: date
+    session: AsyncSession, org_id: OrgId, *, today: date
 ) -> list[ProductDigest]:
     """Products of the org with at least one entry in `warning` or `overdue`, nearest first."""
     digests = []
@@ -59,7 +60,7 @@ def digest_text(digests: list[ProductDigest]) -> str:
 
 
 async def notify_org(
-    session: AsyncSession, org_id: uuid.UUID, digests: list[ProductDigest], mailer: Mailer
+    session: AsyncSession, org_id: OrgId, digests: list[ProductDigest], mailer: Mailer
 ) -> int:
     """E-mail the org's owners and admins (fail-soft); returns how many were sent."""
     if not digests:

@@ -6,6 +6,7 @@ import uuid
 from datetime import date
 from typing import Any
 
+from app.core.tenancy import org_of
 from app.engines.review import REFERENCE_DRAFT_LABEL, reference_draft
 from app.models.enums import ReviewStatus
 from app.services.compliance import taiwan_today
@@ -26,12 +27,12 @@ async def draft_assessment(ctx: JobContext) -> dict[str, Any]:
         raise PermanentError("an SA draft needs an organization")
     review_id = uuid.UUID(str(task.payload["review_id"]))
     review = await repository.get_review_for_org(
-        ctx.session, review_id, task.org_id, for_update=True
+        ctx.session, review_id, org_of(task), for_update=True
     )
     if review is None or review.status not in DRAFTABLE:
         return {"review_id": str(review_id), "draft_stored": False}  # gone or signed: idempotent
-    product = await require_product(ctx.session, review.product_id, task.org_id)
-    versions = await repository.list_versions_for_org(ctx.session, product.id, task.org_id)
+    product = await require_product(ctx.session, review.product_id, org_of(task))
+    versions = await repository.list_versions_for_org(ctx.session, product.id, org_of(task))
     stored = next(
         (v.items_snapshot for v in versions if str(v.id) == task.payload.get("version_id")), None
     )
@@ -49,8 +50,8 @@ async def expiry_digest(ctx: JobContext) -> dict[str, Any]:
     if task.org_id is None:
         raise PermanentError("an expiry digest needs an organization")
     today = date.fromisoformat(str(task.payload.get("day") or taiwan_today().isoformat()))
-    digests = await expiry_digest_for_org(ctx.session, task.org_id, today=today)
-    sent = await notify_org(ctx.session, task.org_id, digests, mailer_for(ctx.settings))
+    digests = await expiry_digest_for_org(ctx.session, org_of(task), today=today)
+    sent = await notify_org(ctx.session, org_of(task), digests, mailer_for(ctx.settings))
     return {
         "day": today.isoformat(),
         "mails_sent": sent,

@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.tenancy import OrgId
 from app.models import IngredientVerdict, PifDocument, PifVersion, Product, ProductIngredient, User
 from app.models.enums import ReviewStatus
 from app.models.review import SaReview
@@ -20,7 +21,7 @@ LOW_CONFIDENCE = 0.5
 
 
 async def get_review_for_org(
-    session: AsyncSession, review_id: uuid.UUID, org_id: uuid.UUID, *, for_update: bool = False
+    session: AsyncSession, review_id: uuid.UUID, org_id: OrgId, *, for_update: bool = False
 ) -> SaReview | None:
     stmt = (
         select(SaReview)
@@ -33,7 +34,7 @@ async def get_review_for_org(
 
 
 async def get_open_review_for_org(
-    session: AsyncSession, product_id: uuid.UUID, org_id: uuid.UUID
+    session: AsyncSession, product_id: uuid.UUID, org_id: OrgId
 ) -> SaReview | None:
     stmt = (
         select(SaReview)
@@ -50,7 +51,7 @@ async def get_open_review_for_org(
 
 
 async def list_queue_for_org(
-    session: AsyncSession, org_id: uuid.UUID
+    session: AsyncSession, org_id: OrgId
 ) -> list[tuple[SaReview, str, float | None, int]]:
     """(review, product name, lowest item confidence, formula lines below 0.5) of open reviews."""
     min_conf = (
@@ -81,7 +82,7 @@ async def list_queue_for_org(
 
 
 async def get_draft_version_for_org(
-    session: AsyncSession, product_id: uuid.UUID, org_id: uuid.UUID
+    session: AsyncSession, product_id: uuid.UUID, org_id: OrgId
 ) -> PifVersion | None:
     stmt = (
         select(PifVersion)
@@ -96,7 +97,7 @@ async def get_draft_version_for_org(
 
 
 async def list_versions_for_org(
-    session: AsyncSession, product_id: uuid.UUID, org_id: uuid.UUID
+    session: AsyncSession, product_id: uuid.UUID, org_id: OrgId
 ) -> list[PifVersion]:
     rows = await session.execute(
         select(PifVersion)
@@ -107,7 +108,7 @@ async def list_versions_for_org(
 
 
 async def latest_signed_version_for_org(
-    session: AsyncSession, product_id: uuid.UUID, org_id: uuid.UUID
+    session: AsyncSession, product_id: uuid.UUID, org_id: OrgId
 ) -> PifVersion | None:
     rows = await session.execute(
         select(PifVersion)
@@ -122,9 +123,7 @@ async def latest_signed_version_for_org(
     return rows.scalar_one_or_none()
 
 
-async def max_sequence_for_org(
-    session: AsyncSession, product_id: uuid.UUID, org_id: uuid.UUID
-) -> int:
+async def max_sequence_for_org(session: AsyncSession, product_id: uuid.UUID, org_id: OrgId) -> int:
     stmt = select(func.coalesce(func.max(PifVersion.sequence), -1)).where(
         PifVersion.product_id == product_id, PifVersion.org_id == org_id
     )
@@ -132,7 +131,7 @@ async def max_sequence_for_org(
 
 
 async def list_verdicts_for_org(
-    session: AsyncSession, product_id: uuid.UUID, org_id: uuid.UUID
+    session: AsyncSession, product_id: uuid.UUID, org_id: OrgId
 ) -> list[tuple[ProductIngredient, IngredientVerdict]]:
     rows = await session.execute(
         select(ProductIngredient, IngredientVerdict)
@@ -143,15 +142,13 @@ async def list_verdicts_for_org(
     return [(line, verdict) for line, verdict in rows]
 
 
-async def get_sa_for_org(
-    session: AsyncSession, user_id: uuid.UUID, org_id: uuid.UUID
-) -> User | None:
+async def get_sa_for_org(session: AsyncSession, user_id: uuid.UUID, org_id: OrgId) -> User | None:
     stmt = select(User).where(User.id == user_id, User.org_id == org_id)
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
 async def signing_sa_qualification_for_org(
-    session: AsyncSession, product_id: uuid.UUID, org_id: uuid.UUID
+    session: AsyncSession, product_id: uuid.UUID, org_id: OrgId
 ) -> date | None:
     """Qualification end of the SA who signed the product's latest version."""
     stmt = (
@@ -168,7 +165,7 @@ async def signing_sa_qualification_for_org(
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
-async def list_products_for_org(session: AsyncSession, org_id: uuid.UUID) -> list[Product]:
+async def list_products_for_org(session: AsyncSession, org_id: OrgId) -> list[Product]:
     rows = await session.execute(
         select(Product)
         .where(Product.org_id == org_id, Product.deleted_at.is_(None))
@@ -178,7 +175,7 @@ async def list_products_for_org(session: AsyncSession, org_id: uuid.UUID) -> lis
 
 
 async def list_notify_emails_for_org(
-    session: AsyncSession, org_id: uuid.UUID, roles: tuple[str, ...]
+    session: AsyncSession, org_id: OrgId, roles: tuple[str, ...]
 ) -> list[str]:
     rows = await session.execute(
         select(User.email).where(

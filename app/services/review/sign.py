@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import Conflict, DomainError, Forbidden
+from app.core.tenancy import OrgId
 from app.engines.compliance import LintResult
 from app.engines.versions import next_signed_label, signature_hash
 from app.models import PifVersion
@@ -38,7 +39,7 @@ class Signer:
     """Who asks to sign: a person (user id + role) or an automated actor (worker / AI)."""
 
     user_id: uuid.UUID | None
-    org_id: uuid.UUID
+    org_id: OrgId
     role: Role | None
     automated: str | None = None  # e.g. "worker:review.draft_assessment"
 
@@ -200,4 +201,4 @@ async def sign_review(
 
 @dataclass(frozen=True)
 class _Tenant:
-    tenant_org: uuid.UUID
+    tenant_org: OrgId

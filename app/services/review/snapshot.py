@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.tenancy import OrgId, org_of
 from app.engines.compliance import LintResult
 from app.engines.versions import (
     FINGERPRINTS_KEY,
@@ -51,7 +52,7 @@ def lint_data(result: LintResult) -> dict[str, Any]:
 
 
 async def _formula_lines(
-    session: AsyncSession, product_id: uuid.UUID, org_id: uuid.UUID, item3: Mapping[str, Any]
+    session: AsyncSession, product_id: uuid.UUID, org_id: OrgId, item3: Mapping[str, Any]
 ) -> list[dict[str, Any]]:
     """The confirmed lines (with master ids); else the Item 3 rows as entered (decisions.md)."""
     confirmed = await formulation.confirmed_lines(session, product_id, org_id)
@@ -89,7 +90,7 @@ async def live_snapshot(
     session: AsyncSession, product: Product, *, lint: LintResult | None
 ) -> dict[str, Any]:
     """Everything needed to rebuild the file as it is now, in canonical form."""
-    org_id = product.org_id
+    org_id = org_of(product)
     documents = await pif.list_documents_for_org(session, product.id, org_id)
     files = [
         f for f in await pif.list_files_for_org(session, product.id, org_id) if not f.superseded_by
@@ -153,7 +154,7 @@ async def refresh_draft(
 ) -> PifVersion:
     """Overwrite the one unsigned draft with live data (create it, labelled, if there is none)."""
     snapshot = await live_snapshot(session, product, lint=lint)
-    draft = await repository.get_draft_version_for_org(session, product.id, product.org_id)
+    draft = await repository.get_draft_version_for_org(session, product.id, org_of(product))
     if draft is None:
         draft = await new_draft(session, product, snapshot, user_id=user_id)
     else:
@@ -169,13 +170,13 @@ async def new_draft(
     *,
     user_id: uuid.UUID | None,
 ) -> PifVersion:
-    versions = await repository.list_versions_for_org(session, product.id, product.org_id)
+    versions = await repository.list_versions_for_org(session, product.id, org_of(product))
     signed = [v.version_label for v in versions if v.is_signed]
     draft = PifVersion(
         org_id=product.org_id,
         product_id=product.id,
         version_label=next_signed_label(signed) if signed else "V0",
-        sequence=await repository.max_sequence_for_org(session, product.id, product.org_id) + 1,
+        sequence=await repository.max_sequence_for_org(session, product.id, org_of(product)) + 1,
         items_snapshot=snapshot,
         created_by=user_id,
     )

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import Conflict
 from app.core.jobs import JobBuffer
+from app.core.tenancy import OrgId
 from app.models.enums import DocumentStatus, ReviewStatus
 from app.models.platform import Task
 from app.models.review import SaReview
@@ -30,7 +31,7 @@ async def submit_for_review(
     session: AsyncSession,
     jobs: JobBuffer,
     *,
-    org_id: uuid.UUID,
+    org_id: OrgId,
     user_id: uuid.UUID,
     product_id: uuid.UUID,
     rule_index: compliance.RuleIndexSource,

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import Conflict, NotFound
+from app.core.tenancy import OrgId, org_of
 from app.engines.versions import (
     FINGERPRINTS_KEY,
     ChangeReport,
@@ -30,7 +31,7 @@ LAPSING = frozenset({"gmp", "test_report", "sa_qualification"})
 
 
 async def require_product(
-    session: AsyncSession, product_id: uuid.UUID, org_id: uuid.UUID, *, for_update: bool = False
+    session: AsyncSession, product_id: uuid.UUID, org_id: OrgId, *, for_update: bool = False
 ) -> Product:
     product = await get_product_for_org(session, product_id, org_id, for_update=for_update)
     if product is None:
@@ -39,7 +40,7 @@ async def require_product(
 
 
 async def list_versions(
-    session: AsyncSession, org_id: uuid.UUID, product_id: uuid.UUID
+    session: AsyncSession, org_id: OrgId, product_id: uuid.UUID
 ) -> list[PifVersion]:
     await require_product(session, product_id, org_id)
     return await repository.list_versions_for_org(session, product_id, org_id)
@@ -47,7 +48,7 @@ async def list_versions(
 
 async def refresh_snapshot(
     session: AsyncSession,
-    org_id: uuid.UUID,
+    org_id: OrgId,
     user_id: uuid.UUID,
     product_id: uuid.UUID,
     *,
@@ -63,11 +64,11 @@ async def refresh_snapshot(
 
 @dataclass(frozen=True)
 class _Tenant:
-    tenant_org: uuid.UUID
+    tenant_org: OrgId
 
 
 async def change_report(session: AsyncSession, product: Product) -> ChangeReport:
-    signed = await repository.latest_signed_version_for_org(session, product.id, product.org_id)
+    signed = await repository.latest_signed_version_for_org(session, product.id, org_of(product))
     live = await snapshot.live_fingerprints(session, product)
     if signed is None:
         return detect_changes(live, None, None)
@@ -76,14 +77,14 @@ async def change_report(session: AsyncSession, product: Product) -> ChangeReport
 
 
 async def change_detection(
-    session: AsyncSession, org_id: uuid.UUID, product_id: uuid.UUID
+    session: AsyncSession, org_id: OrgId, product_id: uuid.UUID
 ) -> ChangeReport:
     return await change_report(session, await require_product(session, product_id, org_id))
 
 
 async def auto_draft(
     session: AsyncSession,
-    org_id: uuid.UUID,
+    org_id: OrgId,
     user_id: uuid.UUID,
     product_id: uuid.UUID,
     *,
@@ -130,7 +131,7 @@ def _dates(data: dict[str, Any], key: str) -> date | None:
 
 
 async def expiring(
-    session: AsyncSession, org_id: uuid.UUID, product_id: uuid.UUID, *, today: date
+    session: AsyncSession, org_id: OrgId, product_id: uuid.UUID, *, today: date
 ) -> list[ExpiryEntry]:
     product = await require_product(session, product_id, org_id)
     return await product_expiry(session, product, today=today)
@@ -142,11 +143,11 @@ async def product_expiry(
     """GMP (Item 5 data, else its latest certificate file), test reports, §12 reports, SA."""
     documents = {
         d.item_number: dict(d.data or {})
-        for d in await pif.list_documents_for_org(session, product.id, product.org_id)
+        for d in await pif.list_documents_for_org(session, product.id, org_of(product))
     }
     files = [
         f
-        for f in await pif.list_files_for_org(session, product.id, product.org_id)
+        for f in await pif.list_files_for_org(session, product.id, org_of(product))
         if not f.superseded_by
     ]
     gmp = Item5.model_validate(documents.get(5, {})).expiry_date
@@ -170,7 +171,7 @@ async def product_expiry(
         if e.serious
     ]
     qualified = await repository.signing_sa_qualification_for_org(
-        session, product.id, product.org_id
+        session, product.id, org_of(product)
     )
     return expiry_entries(
         today=today,
@@ -183,8 +184,8 @@ async def product_expiry(
 
 async def status_facts(session: AsyncSession, product: Product) -> pif.StatusFacts:
     """Open review, signed-and-current and lapsed validity, from data (spec 01 §5)."""
-    open_review = await repository.get_open_review_for_org(session, product.id, product.org_id)
-    signed = await repository.latest_signed_version_for_org(session, product.id, product.org_id)
+    open_review = await repository.get_open_review_for_org(session, product.id, org_of(product))
+    signed = await repository.latest_signed_version_for_org(session, product.id, org_of(product))
     if signed is None:
         return pif.StatusFacts(open_review=open_review is not None)
     report = await change_report(session, product)

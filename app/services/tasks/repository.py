@@ -9,20 +9,19 @@ from sqlalchemy import cast, func, select, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.tenancy import OrgId
 from app.models.enums import TaskStatus
 from app.models.platform import Task
 
 
-async def get_task_for_org(
-    session: AsyncSession, task_id: uuid.UUID, org_id: uuid.UUID
-) -> Task | None:
+async def get_task_for_org(session: AsyncSession, task_id: uuid.UUID, org_id: OrgId) -> Task | None:
     stmt = select(Task).where(Task.id == task_id, Task.org_id == org_id)
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
 async def list_tasks_for_org(
     session: AsyncSession,
-    org_id: uuid.UUID,
+    org_id: OrgId,
     *,
     product_id: uuid.UUID | None = None,
     limit: int = 50,

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.ai.providers import Usage, total_cost
 from app.ai.providers.from_settings import provider_for
 from app.core.jobs import JobBuffer
+from app.core.tenancy import org_of
 from app.engines.toxicology import ToxicologySummary
 from app.integrations.toxicology import SubstanceRef
 from app.models import Ingredient
@@ -67,7 +68,7 @@ async def toxicology_batch(ctx: JobContext) -> dict[str, Any]:
     """Every confirmed Item 3 ingredient through all sources; drafts Item 9 or Item 10."""
     task = ctx.task
     assert task.org_id is not None and task.product_id is not None
-    lines = await formulation.confirmed_lines(ctx.session, task.product_id, task.org_id)
+    lines = await formulation.confirmed_lines(ctx.session, task.product_id, org_of(task))
     if not lines:
         raise PermanentError("Confirm the Item 3 formula first: toxicology starts from it")
     lookups = [
@@ -121,12 +122,12 @@ async def _with_safety(
     result, _ = await safety.assess_product(
         ctx.session,
         _RULES,
-        org_id=task.org_id,
+        org_id=org_of(task),
         product_id=task.product_id,
         results=[item.results for item in found],
     )
     await safety.store_verdicts(
-        ctx.session, org_id=task.org_id, product_id=task.product_id, result=result
+        ctx.session, org_id=org_of(task), product_id=task.product_id, result=result
     )
     assessed = safety.serialize(result, task.product_id)
     for row, line in zip(draft["ingredients"], assessed["lines"], strict=True):

@@ -20,6 +20,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import Conflict, NotFound
+from app.core.tenancy import OrgId
 from app.data import DATA_DIR
 from app.engines.regulatory import FormulaLine
 from app.engines.safety import (
@@ -196,7 +197,7 @@ async def assess_product(
     session: AsyncSession,
     rule_cache: CheckerCache,
     *,
-    org_id: uuid.UUID,
+    org_id: OrgId,
     product_id: uuid.UUID,
     results: Sequence[Sequence[SourceResult]] | None = None,
 ) -> tuple[SafetyResult, list[ProductIngredient]]:
@@ -229,7 +230,7 @@ def _decimal(value: float | None) -> Decimal | None:
 async def store_verdicts(
     session: AsyncSession,
     *,
-    org_id: uuid.UUID,
+    org_id: OrgId,
     product_id: uuid.UUID,
     result: SafetyResult,
 ) -> int:

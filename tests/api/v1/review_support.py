@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
+from app.core.tenancy import OrgId
 from app.engines.compliance import load_compliance_data
 from app.models import Organization, User
 from app.models.enums import OrgType, Role
@@ -78,7 +79,7 @@ class Desk:
     totp: pyotp.TOTP
     owner: AsyncSession
     sa_id: uuid.UUID
-    org_id: uuid.UUID
+    org_id: OrgId
 
     async def code(self) -> str:
         """A code the replay guard accepts: forget the last used step first (tests only)."""
@@ -101,7 +102,7 @@ async def make_desk(owner: AsyncSession, settings: Settings, name: str = "Acme")
     sa.user.sa_certificate_ref = "SA-CERT-0001"
     totp = await enable_totp(owner, settings, sa.user)
     sa.headers = auth_headers(settings, sa.user)
-    return Desk(org, operator, admin, sa, totp, owner, sa.user.id, org.id)
+    return Desk(org, operator, admin, sa, totp, owner, sa.user.id, OrgId(org.id))
 
 
 async def new_product(client: AsyncClient, actor: Actor, name: str = "保濕乳液") -> str:

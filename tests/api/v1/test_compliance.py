@@ -11,6 +11,7 @@ from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
+from app.core.tenancy import OrgId
 from app.engines.compliance import load_compliance_data, penalty_block
 from app.models.enums import OrgType
 from app.services.compliance import lint_for_signing, taiwan_today
@@ -343,7 +344,7 @@ async def test_product_responsibilities_workflow_and_outsourcing_register(
 
 @dataclass(frozen=True)
 class _Principal:
-    tenant_org: uuid.UUID
+    tenant_org: OrgId
 
 
 async def test_lint_for_signing_blocks_on_sa_qualification(
