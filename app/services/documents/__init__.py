@@ -1,0 +1,1 @@
+"""Documents context: the regulatory PDF."""
