@@ -110,6 +110,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "TFDA / EU status: the check against the lists loaded when this document was generated "
         "({lists}); TW binds, EU advises.",
     ),
+    "strictest": (
+        "產品類別未能描述劑型與使用部位，故以最嚴格之類別限量檢核（同跨項目檢核 R9）。",
+        "The category does not describe form and areas: the strictest category limits apply "
+        "(as in lint R9).",
+    ),
     "status_missing": ("未檢核（清單未載入）", "not checked (lists not loaded)"),
     "nano": ("奈米", "nano"),
     # item 4 / 14

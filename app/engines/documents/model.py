@@ -120,6 +120,7 @@ class DocumentInput:
     signature: Signature | None = None
     line_status: list[LineStatus] | None = None
     lists_checked: list[str] = field(default_factory=list)
+    strictest_limits: bool = False  # no product description: strictest category limits
     sa_qualified_until: date | None = None
 
 

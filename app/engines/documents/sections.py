@@ -271,6 +271,7 @@ def section_4(inp: DocumentInput, lang: Lang) -> Section:
         [
             Table(columns, rows, [0, 1.3, 1.6, 0, 0, 1, 1.1, 1.1]),
             Note(text(lang, "status_note", lists=lists)),
+            *([Note(text(lang, "strictest"))] if inp.strictest_limits else []),
         ],
     )
 
