@@ -102,12 +102,15 @@ async def _line_status(
         report = await regulatory_service.check_lines(session, checker, formula, product=product)
     else:
         report = regulatory.check_formula(await rule_index.get(session), None, None, formula)
+    by_name: dict[str, list[int]] = {}  # the strictest check names lines by ingredient only
+    for number, item in enumerate(formula, start=1):
+        by_name.setdefault(item.inci.casefold(), []).append(number)
     facts = [
         FindingFacts(
             jurisdiction=f.jurisdiction,
             kind=f.kind,
             binding=f.binding,
-            lines=list(f.lines),
+            lines=list(f.lines) or by_name.get(f.ingredient.casefold(), []),
             reference=f.reference,
             provisional=f.provisional,
         )
