@@ -1,16 +1,15 @@
 """The regulatory PDF routes: live and snapshot PDFs, headers, byte stability, isolation."""
 
 import email
-import io
 from email.parser import HeaderParser
 from email.policy import default
 from typing import Any
 
-import pdfplumber
 from httpx import AsyncClient, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
+from tests.api.v1.document_support import assert_pdf, page_text, pdf_text
 from tests.api.v1.review_support import (
     Desk,
     clean_items,
@@ -23,16 +22,6 @@ from tests.api.v1.review_support import (
 
 PARABEN = {"raw_name": "對羥基苯甲酸甲酯", "inci_name": "METHYLPARABEN", "cas": "99-76-3",
            "concentration_pct": "0.2", "function": "preservative"}  # fmt: skip
-
-
-def pdf_text(content: bytes) -> str:
-    with pdfplumber.open(io.BytesIO(content)) as pdf:
-        return "\n".join(page.extract_text() or "" for page in pdf.pages)
-
-
-def page_text(content: bytes, number: int) -> str:
-    with pdfplumber.open(io.BytesIO(content)) as pdf:
-        return pdf.pages[number - 1].extract_text() or ""
 
 
 def items(formula: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
@@ -53,16 +42,6 @@ async def serum(client: AsyncClient, desk: Desk) -> str:
     for number, data in items(v1_formula()).items():
         await put_item(client, desk.operator, product, number, data)
     return product
-
-
-def assert_pdf(response: Response) -> bytes:
-    assert response.status_code == 200, response.text
-    assert response.headers["content-type"] == "application/pdf"
-    body = response.content
-    assert body.startswith(b"%PDF")
-    assert body.rstrip().endswith(b"%%EOF")
-    assert len(body) > 5 * 1024
-    return body
 
 
 def disposition(response: Response) -> tuple[str, str]:

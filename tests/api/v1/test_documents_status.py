@@ -13,8 +13,8 @@ from app.models import ChemicalSyncRun, RegulatedSubstance
 from app.models.enums import SyncSource
 from app.services.formulation import import_ingredients, records_from_starter
 from app.services.regulatory import sync_entries
+from tests.api.v1.document_support import assert_pdf, page_text
 from tests.api.v1.review_support import clean_items, make_desk, put_item
-from tests.api.v1.test_documents import assert_pdf, page_text
 from tests.regulatory_corpus.runner import eu_entries, tw_entries
 
 
