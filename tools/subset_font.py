@@ -1,7 +1,8 @@
 """Reproduce app/data/fonts/NotoSansTC-Regular-subset.ttf from the upstream OFL font.
 
 Source: Noto Sans TC variable font `NotoSansTC[wght].ttf` (google/fonts `ofl/notosanstc`, also
-shipped in the PyPI wheel `justmytype-intl-cjk` 0.1.0 under `justmytype_intl_cjk/fonts/ofl/notosanstc/`).
+shipped in the PyPI wheel `justmytype-intl-cjk` 0.1.0 under
+`justmytype_intl_cjk/fonts/ofl/notosanstc/`).
 Usage: `uv run python tools/subset_font.py PATH/TO/NotoSansTC[wght].ttf`.
 
 The subset is the Regular (wght 400) instance restricted to Big5 (cp950, both levels: 13k+ hanzi,
@@ -10,6 +11,7 @@ general and CJK punctuation, full-width forms, and every CJK character of the sh
 Hinting is dropped (the PDF renderer does not use it); timestamps are kept (reproducible bytes).
 """
 
+import contextlib
 import sys
 import unicodedata
 from pathlib import Path
@@ -42,10 +44,8 @@ def big5() -> set[str]:
     for hi in range(0x81, 0xFF):
         for lo in (*range(0x40, 0x7F), *range(0xA1, 0xFF)):
             for codec in ("big5", "cp950"):
-                try:
+                with contextlib.suppress(UnicodeDecodeError):
                     out.add(bytes((hi, lo)).decode(codec))
-                except UnicodeDecodeError:
-                    pass
     return {c for c in out if len(c) == 1}
 
 

@@ -5,16 +5,17 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.tenancy import OrgId
 from app.models import Organization, SaReview, User
 
 
-async def get_org_for_org(session: AsyncSession, org_id: uuid.UUID) -> Organization | None:
+async def get_org_for_org(session: AsyncSession, org_id: OrgId) -> Organization | None:
     row = await session.execute(select(Organization).where(Organization.id == org_id))
     return row.scalar_one_or_none()
 
 
 async def get_signing_review_for_org(
-    session: AsyncSession, review_id: uuid.UUID, org_id: uuid.UUID
+    session: AsyncSession, review_id: uuid.UUID, org_id: OrgId
 ) -> tuple[SaReview, User | None] | None:
     """The review that signed a version, with its SA (None when the SA is gone)."""
     stmt = (

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import NotFound
+from app.core.tenancy import OrgId, org_of
 from app.engines import regulatory
 from app.engines.documents import (
     DocumentInput,
@@ -25,20 +26,18 @@ from app.engines.versions import next_signed_label
 from app.models import PifVersion, Product
 from app.models.enums import ProductCategory
 from app.schemas.product_description import CATEGORY_DEFAULTS, ProductDescription
-from app.services import compliance
+from app.services import compliance, review
 from app.services import regulatory as regulatory_service
-from app.services import review
 from app.services.documents import repository
 from app.services.documents.render import render_pdf
 from app.services.products import get_product_for_org
-
 
 TAIWAN = timezone(timedelta(hours=8))  # a snapshot speaks for its Taiwan date
 
 
 @dataclass(frozen=True)
 class Tenant:
-    tenant_org: uuid.UUID
+    tenant_org: OrgId
 
 
 @dataclass(frozen=True)
@@ -124,7 +123,7 @@ async def _signature(session: AsyncSession, row: PifVersion) -> Signature | None
     if not row.is_signed or row.signed_at is None or row.signature_hash is None:
         return None
     found = (
-        await repository.get_signing_review_for_org(session, row.sa_review_id, row.org_id)
+        await repository.get_signing_review_for_org(session, row.sa_review_id, org_of(row))
         if row.sa_review_id
         else None
     )
@@ -149,7 +148,7 @@ def _live_label(versions: list[PifVersion]) -> str:
 
 async def document_input(
     session: AsyncSession,
-    org_id: uuid.UUID,
+    org_id: OrgId,
     product_id: uuid.UUID,
     *,
     version_id: uuid.UUID | None,
@@ -198,7 +197,7 @@ async def document_input(
 
 async def regulatory_pdf(
     session: AsyncSession,
-    org_id: uuid.UUID,
+    org_id: OrgId,
     product_id: uuid.UUID,
     *,
     version_id: uuid.UUID | None = None,
@@ -223,7 +222,7 @@ async def regulatory_pdf(
 
 async def render_regulatory_pdf(
     session: AsyncSession,
-    org_id: uuid.UUID,
+    org_id: OrgId,
     product_id: uuid.UUID,
     *,
     version_id: uuid.UUID | None = None,

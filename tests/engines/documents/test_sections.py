@@ -23,27 +23,57 @@ from app.engines.documents import sections as s
 
 def snapshot(**items: dict[str, Any]) -> dict[str, Any]:
     return {
-        "product": {"name": "保濕精華液", "name_en": "Hydrating Serum", "category": "general",
-                    "manufacturer_name": "某工廠", "manufacturer_address": "台北市",
-                    "intended_use": "保濕", "registration_id": "衛部粧製字第000123號"},
+        "product": {
+            "name": "保濕精華液",
+            "name_en": "Hydrating Serum",
+            "category": "general",
+            "manufacturer_name": "某工廠",
+            "manufacturer_address": "台北市",
+            "intended_use": "保濕",
+            "registration_id": "衛部粧製字第000123號",
+        },
         "items": {k.removeprefix("i"): {"data": v, "files": []} for k, v in items.items()},
         "formula_lines": [
-            {"raw_name": "水", "inci_name": "AQUA", "cas": "7732-18-5",
-             "concentration_pct": "89.8000", "function": "solvent", "sort_order": 2},
-            {"raw_name": "甘油", "inci_name": "GLYCERIN", "cas": "56-81-5",
-             "concentration_pct": "10.0000", "function": "humectant", "sort_order": 1},
-            {"raw_name": "對羥基苯甲酸甲酯", "inci_name": "METHYLPARABEN", "cas": "99-76-3",
-             "concentration_pct": "0.2000", "function": "preservative", "sort_order": 3,
-             "is_nano": False},
+            {
+                "raw_name": "水",
+                "inci_name": "AQUA",
+                "cas": "7732-18-5",
+                "concentration_pct": "89.8000",
+                "function": "solvent",
+                "sort_order": 2,
+            },
+            {
+                "raw_name": "甘油",
+                "inci_name": "GLYCERIN",
+                "cas": "56-81-5",
+                "concentration_pct": "10.0000",
+                "function": "humectant",
+                "sort_order": 1,
+            },
+            {
+                "raw_name": "對羥基苯甲酸甲酯",
+                "inci_name": "METHYLPARABEN",
+                "cas": "99-76-3",
+                "concentration_pct": "0.2000",
+                "function": "preservative",
+                "sort_order": 3,
+                "is_nano": False,
+            },
         ],
         "verdicts": [],
         "lint": None,
-    }  # fmt: skip
+    }
 
 
 def doc_input(snap: dict[str, Any], **kw: Any) -> DocumentInput:
-    values: dict[str, Any] = {"snapshot": snap, "version_label": "V1", "live": False,
-                              "as_of": date(2026, 12, 1), "org_name": "某品牌", "org_type": "brand"}  # fmt: skip
+    values: dict[str, Any] = {
+        "snapshot": snap,
+        "version_label": "V1",
+        "live": False,
+        "as_of": date(2026, 12, 1),
+        "org_name": "某品牌",
+        "org_type": "brand",
+    }
     return DocumentInput(**(values | kw))
 
 
@@ -81,9 +111,11 @@ def test_cover_states_version_signature_and_declarations() -> None:
 
 
 def test_item1_rows_are_the_article_7_1_particulars_with_citations() -> None:
-    snap = snapshot(i1={"net_content": "30 mL", "country_of_origin": "日本"},
-                    i4={"label_elements": {"dates": True, "batch_number": False}},
-                    i7={"method": "早晚塗抹", "precautions_warnings": "避免接觸眼睛"})  # fmt: skip
+    snap = snapshot(
+        i1={"net_content": "30 mL", "country_of_origin": "日本"},
+        i4={"label_elements": {"dates": True, "batch_number": False}},
+        i7={"method": "早晚塗抹", "precautions_warnings": "避免接觸眼睛"},
+    )
     section = s.section_2(doc_input(snap), "zh-TW")
     rows = dict((r[0], r[1]) for r in tables(section)[0].rows)
     labels = list(rows)
@@ -152,9 +184,12 @@ def test_line_status_takes_the_worst_binding_finding_and_unidentified_for_both()
 
 
 def test_claims_label_elements_and_claim_evidence() -> None:
-    snap = snapshot(i4={"claims": ["保濕", "美白"], "label_elements": {"product_name": True}},
-                    i14={"claims": [{"claim": "美白", "evidence_type": "clinical",
-                                     "evidence_file_ids": ["f1"]}]})  # fmt: skip
+    snap = snapshot(
+        i4={"claims": ["保濕", "美白"], "label_elements": {"product_name": True}},
+        i14={
+            "claims": [{"claim": "美白", "evidence_type": "clinical", "evidence_file_ids": ["f1"]}]
+        },
+    )
     snap["items"]["14"]["files"] = [{"id": "f1", "filename": "clinical.pdf", "sha256": "c" * 64}]
     section = s.section_5(doc_input(snap), "zh-TW")
     assert fields(section)["宣稱"] == "保濕、美白"
@@ -164,12 +199,15 @@ def test_claims_label_elements_and_claim_evidence() -> None:
 
 
 def test_gmp_and_process_steps() -> None:
-    snap = snapshot(i5={"certificate_type": "iso_22716", "expiry_date": "2027-06-30"},
-                    i6={"steps": [{"stage": "水相", "step": "加熱", "temperature_c": 80.0}]})  # fmt: skip
+    snap = snapshot(
+        i5={"certificate_type": "iso_22716", "expiry_date": "2027-06-30"},
+        i6={"steps": [{"stage": "水相", "step": "加熱", "temperature_c": 80.0}]},
+    )
     section = s.section_6(doc_input(snap), "en")
     assert fields(section)["Expiry date"] == "2027-06-30"
-    assert tables(section)[0].rows == [["1", "水相", "加熱", "80", "— (not provided)",
-                                        "— (not provided)", "— (not provided)"]]  # fmt: skip
+    assert tables(section)[0].rows == [
+        ["1", "水相", "加熱", "80", "— (not provided)", "— (not provided)", "— (not provided)"]
+    ]
 
 
 def test_usage_fields() -> None:
@@ -179,8 +217,15 @@ def test_usage_fields() -> None:
 
 
 def test_adverse_events_show_the_section_12_deadline() -> None:
-    events = [{"occurred_on": "2026-11-01", "became_aware_on": "2026-11-03", "category": "allergy",
-               "serious": True}, {"occurred_on": "2026-10-01", "category": "irritation"}]  # fmt: skip
+    events = [
+        {
+            "occurred_on": "2026-11-01",
+            "became_aware_on": "2026-11-03",
+            "category": "allergy",
+            "serious": True,
+        },
+        {"occurred_on": "2026-10-01", "category": "irritation"},
+    ]
     table = tables(s.section_8(doc_input(snapshot(i8={"events": events})), "zh-TW"))[0]
     assert table.rows[0][5] == "2026-11-16" and table.rows[1][5] == "—"
     empty = s.section_8(doc_input(snapshot(i8={"declaration": "無"})), "en")
@@ -190,10 +235,16 @@ def test_adverse_events_show_the_section_12_deadline() -> None:
 def test_safety_table_shows_mos_or_data_gap() -> None:
     snap = snapshot(i9={"product_ph": 5.5}, i10={"notes": "SA reviewed"})
     snap["verdicts"] = [
-        {"ingredient": "GLYCERIN", "verdict": "safe", "method_label": "MoS", "mos": 250.0,
-         "noael_source": "SCCS", "exposure_source": "SCCS NoG"},
+        {
+            "ingredient": "GLYCERIN",
+            "verdict": "safe",
+            "method_label": "MoS",
+            "mos": 250.0,
+            "noael_source": "SCCS",
+            "exposure_source": "SCCS NoG",
+        },
         {"ingredient": "AQUA", "verdict": "data_gap", "mos": None},
-    ]  # fmt: skip
+    ]
     section = s.section_9(doc_input(snap), "en")
     assert fields(section)["Product pH"] == "5.5"
     rows = tables(section)[0].rows
@@ -202,9 +253,11 @@ def test_safety_table_shows_mos_or_data_gap() -> None:
 
 
 def test_tests_items_11_to_13() -> None:
-    snap = snapshot(i11={"reports": [{"test_date": "2026-06-01", "parameters_tested": ["ph"]}]},
-                    i12={"overall_pass": True, "results": [{"organism": "E. coli", "pass": True}]},
-                    i13={"result": "fail", "log_reductions": {"A. niger": 1.5}})  # fmt: skip
+    snap = snapshot(
+        i11={"reports": [{"test_date": "2026-06-01", "parameters_tested": ["ph"]}]},
+        i12={"overall_pass": True, "results": [{"organism": "E. coli", "pass": True}]},
+        i13={"result": "fail", "log_reductions": {"A. niger": 1.5}},
+    )
     section = s.section_10(doc_input(snap), "en")
     stability, micro = tables(section)
     assert stability.rows[0][0] == "2026-06-01" and stability.rows[0][2] == "ph"
@@ -215,8 +268,9 @@ def test_tests_items_11_to_13() -> None:
 
 
 def test_packaging_components_and_migration() -> None:
-    snap = snapshot(i15={"components": [{"component": "瓶", "material": "PET"}],
-                         "migration": {"Pb": 0.1}})  # fmt: skip
+    snap = snapshot(
+        i15={"components": [{"component": "瓶", "material": "PET"}], "migration": {"Pb": 0.1}}
+    )
     section = s.section_11(doc_input(snap), "en")
     assert tables(section)[0].rows == [["瓶", "PET", "— (not provided)"]]
     assert fields(section)["Heavy-metal migration (Pb/Hg/As/Cd)"].startswith("Pb: 0.1; Hg: —")
@@ -224,10 +278,12 @@ def test_packaging_components_and_migration() -> None:
 
 def test_alerts_carry_their_articles_and_the_penalty_table_names_section_22() -> None:
     snap = snapshot()
-    snap["lint"] = {"alerts": [
-        {"rule_id": "R9", "severity": "blocking", "target_item": 3, "message": "禁用成分"},
-        {"rule_id": "R2", "severity": "warning", "target_item": 7, "message": "用法欄位不完整"},
-    ]}  # fmt: skip
+    snap["lint"] = {
+        "alerts": [
+            {"rule_id": "R9", "severity": "blocking", "target_item": 3, "message": "禁用成分"},
+            {"rule_id": "R2", "severity": "warning", "target_item": 7, "message": "用法欄位不完整"},
+        ]
+    }
     section = s.section_12(doc_input(snap), "zh-TW")
     alerts, penalties = tables(section)
     assert alerts.rows[0] == ["R9", "阻擋簽署", "3", "禁用成分", "§6 + §22"]
@@ -242,10 +298,16 @@ def test_alerts_carry_their_articles_and_the_penalty_table_names_section_22() ->
 
 def test_version_list() -> None:
     versions = [
-        VersionEntry("V1", 1, True, datetime(2026, 11, 1, tzinfo=UTC),
-                     datetime(2026, 11, 2, tzinfo=UTC), "f" * 64),
+        VersionEntry(
+            "V1",
+            1,
+            True,
+            datetime(2026, 11, 1, tzinfo=UTC),
+            datetime(2026, 11, 2, tzinfo=UTC),
+            "f" * 64,
+        ),
         VersionEntry("V0", 0, False, datetime(2026, 10, 1, tzinfo=UTC), None, None),
-    ]  # fmt: skip
+    ]
     rows = tables(s.section_13(doc_input(snapshot(), versions=versions), "en"))[0].rows
     assert [r[0] for r in rows] == ["V0", "V1"]
     assert rows[1][4] == "2026-11-02 00:00 UTC" and rows[1][5] == "f" * 16
