@@ -7,6 +7,7 @@ from app.api.v1 import (
     auth,
     chemical_sync,
     compliance,
+    documents,
     ingredients,
     pif,
     products,
@@ -29,4 +30,5 @@ api_router.include_router(admin.router)
 api_router.include_router(chemical_sync.router)
 api_router.include_router(compliance.router)
 api_router.include_router(review.router)
+api_router.include_router(documents.router)  # before versions: /{version_id} would match
 api_router.include_router(versions.router)

@@ -11,6 +11,7 @@ from app.services.review.desk import (
 )
 from app.services.review.expiry import enqueue_daily_digests, expiry_digest_for_org
 from app.services.review.sign import Signed, Signer, sign_review
+from app.services.review.snapshot import live_snapshot
 from app.services.review.submit import Submitted, submit_for_review
 from app.services.review.versions import (
     auto_draft,
@@ -36,6 +37,7 @@ __all__ = [
     "expiring",
     "expiry_digest_for_org",
     "list_versions",
+    "live_snapshot",
     "open_review",
     "pending_queue",
     "refresh_snapshot",

@@ -1,0 +1,1 @@
+"""Shipped fonts (OFL): see OFL.txt and tools/subset_font.py."""

@@ -1,0 +1,54 @@
+"""Typst renders the section model to PDF (chosen by measurement: decisions.md, bench/RESULTS.md).
+
+The template and the font ship in the package; system fonts are ignored and nothing is
+downloaded. The PDF carries no creation date, so the same document gives the same bytes.
+"""
+
+import json
+from dataclasses import asdict
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import typst
+
+from app.engines.documents import RegulatoryDocument
+
+# Bump when the template or the font changes: part of "same snapshot + renderer version".
+RENDERER_VERSION = "1"
+TEMPLATE = "regulatory.typ"
+
+
+def _template_dir() -> Path:
+    return Path(str(resources.files("app.services.documents")))
+
+
+def _font_dir() -> Path:
+    return Path(str(resources.files("app.data").joinpath("fonts")))
+
+
+@cache
+def _fonts() -> typst.Fonts:
+    """The shipped CJK font only (plus typst's embedded Latin fallbacks); loaded once."""
+    return typst.Fonts(
+        include_system_fonts=False, include_embedded_fonts=True, font_paths=[str(_font_dir())]
+    )
+
+
+def document_json(document: RegulatoryDocument) -> str:
+    return json.dumps(asdict(document), ensure_ascii=False, sort_keys=True)
+
+
+def render_pdf(document: RegulatoryDocument) -> bytes:
+    """PDF bytes of the document (CPU-bound: call it off the event loop)."""
+    root = _template_dir()
+    compiler = typst.Compiler(
+        str(root / TEMPLATE),
+        root=str(root),
+        font_paths=_fonts(),
+        ignore_system_fonts=True,
+        sys_inputs={"data": document_json(document)},
+    )
+    pdf = compiler.compile(format="pdf")
+    assert isinstance(pdf, bytes)
+    return pdf

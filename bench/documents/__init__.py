@@ -1,0 +1,1 @@
+"""Regulatory PDF benchmark (issue 16)."""
