@@ -32,7 +32,7 @@ from app.engines.formula.models import (
     IngredientFlag,
     WarningCode,
 )
-from app.engines.formula.resolve import _name_confidence
+from app.engines.formula.resolve import _name_confidence, alternative_cas_note
 from app.engines.substance import clean_cas_text, is_valid_cas, normalize_cas
 
 _EPS = 1e-6
@@ -67,8 +67,11 @@ def _check_row(
                 flags.append("fuzzy_match")
         known = match.entry.cas_numbers if match.entry else ()
         if cas and is_valid_cas(cas) and known and cas not in known:
-            flags.append("cas_mismatch")
-            conf.cas = _cap(conf.cas, 0.4)
+            if alternative_cas_note(inci, cas) is not None:
+                flags.append("cas_alternative")
+            else:
+                flags.append("cas_mismatch")
+                conf.cas = _cap(conf.cas, 0.4)
     value = row.concentration_pct
     if value is not None and not 0.0 <= value <= 100.0:
         flags.append("concentration_invalid")
@@ -133,7 +136,12 @@ def finalize_extraction(
         min(r.confidence.inci_name, r.confidence.cas, r.confidence.concentration_pct) for r in rows
     )
     return FormulaExtractionResult(
-        ingredients=rows, warnings=warnings, total_pct=total, confidence=round(confidence, 4)
+        ingredients=rows,
+        warnings=warnings,
+        total_pct=total,
+        confidence=round(confidence, 4),
+        source_table=result.source_table,
+        skipped_tables=result.skipped_tables,
     )
 
 
