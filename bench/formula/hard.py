@@ -250,7 +250,9 @@ def case_fraction(rng: random.Random, i: int, qs: bool) -> HardCase:
     water = round(100 - sum(values), 4)
     header = ["INCI Name", "CAS No.", "Fraction" if qs else "w/w fraction"]
     rows: Rows = [header, ["Water", "7732-18-5", "q.s." if qs else _fmt(water / 100)]]
-    rows += [[_disp(n), CAS.get(n) or "", _fmt(v / 100)] for n, v in zip(names, values, strict=True)]
+    rows += [
+        [_disp(n), CAS.get(n) or "", _fmt(v / 100)] for n, v in zip(names, values, strict=True)
+    ]
     truth = {"WATER": water} | dict(zip(names, values, strict=True))
     kind = "xlsx" if qs else "csv"
     data = _xlsx([("Formula", rows, [], [])]) if qs else to_csv(rows)

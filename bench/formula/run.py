@@ -120,7 +120,7 @@ def run(out_dir: Path, dictionary: IngredientDictionary, count: int) -> dict[str
 
 
 def accuracy(score: Score) -> float:
-    """Field accuracy: matches over the union of predicted and expected pairs (1.0 if both empty)."""
+    """Field accuracy: matches over the union of predicted and expected pairs (1.0 if none)."""
     union = score.pred + score.truth - score.tp
     return score.tp / union if union else 1.0
 
@@ -129,7 +129,8 @@ def run_hard(dictionary: IngredientDictionary, rounds: int) -> dict[str, dict[st
     """Extract the harder corpus (``hard.py``); print per-file and per-difficulty accuracy."""
     by_level: dict[str, dict[str, Score]] = {}
     times: list[float] = []
-    print(f"{'file':40} {'level':8} {'rows':>4} {'inci':>5} {'cas':>5} {'conc':>5} {'ms':>7}  warnings")
+    head = f"{'file':40} {'level':8} {'rows':>4} {'inci':>5} {'cas':>5} {'conc':>5}"
+    print(f"{head} {'ms':>7}  warnings")
     for case in generate_hard(rounds):
         truth = [t.__dict__ for t in case.truth]
         start = time.perf_counter()
