@@ -99,6 +99,10 @@ def join_compositions(
     out: list[Line] = []
     for index, line in enumerate(lines):
         name, ref = split_reference(line.raw_name)
+        if ref is None:
+            # The reference may sit in another cell ("Remarks: see table 2").
+            _, ref = split_reference(line.remark or line.function)
+        name = name or line.trade
         comp = None if index in known and ref is None else _find(name, ref, comps)
         if comp is None:
             if ref is not None:

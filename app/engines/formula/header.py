@@ -13,7 +13,7 @@ from dataclasses import field as dc_field
 from itertools import zip_longest
 from typing import Literal
 
-Field = Literal["name", "trade", "cas", "conc", "part", "function", "zh", "phase"]
+Field = Literal["name", "trade", "cas", "conc", "part", "function", "zh", "phase", "remark"]
 
 HEADER_SCAN_ROWS = 40
 _MAX_HEADER_LEN = 48
@@ -23,6 +23,7 @@ _MAX_HEADER_LEN = 48
 _RULES: list[tuple[Field, re.Pattern[str]]] = [
     ("phase", re.compile(r"^(phase|相|相別|相别|phase\s*/\s*相|相\s*/?\s*phase)$")),
     ("zh", re.compile(r"中文|chinese")),
+    ("remark", re.compile(r"^(remarks?|notes?|comments?|備註|备注|說明|说明)\b")),
     (
         "part",
         re.compile(

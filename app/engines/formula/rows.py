@@ -26,13 +26,14 @@ _STOP = re.compile(
 )
 # Subtotals are skipped, not a stop: the next phase follows ("Phase A 小計", "Subtotal B").
 _SUBTOTAL = re.compile(
-    r"小計|小计|sub\s*-?\s*total|^\s*(phase|相)\s*\S+\s*(total|合計|合计)|"
+    r"小計|小计|sub\s*-?\s*total|^\s*(phase|part|相)\s*\S+\s*(total|合計|合计)|"
+    r"^\s*(total|合計|合计|sum)\W{0,3}(of\s*)?(phase|part|相)|"
     r"^\s*\S{1,3}\s*相\s*(total|合計|合计)",
     re.IGNORECASE,
 )
 # A phase heading row ("Phase A", "A 相", "油相 Oil phase") with no value of its own.
 _PHASE = re.compile(
-    r"^\s*(phase\s*[A-Z0-9IVX]{1,3}\b.*|[A-Z]\s*相.*|相\s*[A-Z0-9]{1,3}\b.*|"
+    r"^\s*((phase|part)\s*[A-Z0-9IVX]{1,3}\b.*|[A-Z]\s*相.*|相\s*[A-Z0-9]{1,3}\b.*|"
     r"(水相|油相|乳化相|後添加相?|后添加相?|添加相|water\s*phase|oil\s*phase|cool[- ]?down\s*phase)"
     r".*)$",
     re.IGNORECASE,
@@ -76,6 +77,8 @@ class Line:
     conc_confidence: float | None = None
     from_blend: str | None = None
     phase: str = ""
+    trade: str = ""
+    remark: str = ""
 
 
 def phase_label(text: str) -> str | None:
@@ -185,6 +188,8 @@ def _line(row: RawRow, name: str, conc: ParsedConcentration, cas: str | None = N
         zh=row.get("zh"),
         row=row.index + 1,
         phase=row.phase,
+        trade=row.get("trade"),
+        remark=row.get("remark"),
     )
 
 

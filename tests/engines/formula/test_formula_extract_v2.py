@@ -379,3 +379,50 @@ def test_hard_corpus_field_accuracy(starter: IngredientDictionary) -> None:
         scores = score_file(predicted, [t.__dict__ for t in case.truth])
         for field, score in scores.items():
             assert accuracy(score) >= 0.98, (case.filename, field, score)
+
+
+def test_references_in_name_or_remark_cells_join_fraction_shares(
+    starter: IngredientDictionary,
+) -> None:
+    rows: list[list[object]] = [
+        ["Trade name", "INCI Name", "%", "Remarks"],
+        ["", "Water", "q.s.", ""],
+        ["Euxyl PE 9010", "SEE TABLE 2", "1", ""],
+        ["Sepicide X", "", "0.5", "see table 3"],
+        ["", "Total", "100", ""],
+        [],
+        ["TABLE 2"],
+        ["INCI", "%"],
+        ["Phenoxyethanol", "90"],
+        ["Ethylhexylglycerin", "10"],
+        ["Table 3"],
+        ["INCI", "%"],
+        ["Sodium Benzoate", "0.6"],
+        ["Potassium Sorbate", "0.4"],
+    ]
+    result = extract_formula(csv_bytes(rows), "f.csv", starter)
+    lines = {i.inci_name: (i.concentration_pct, i.from_blend) for i in result.ingredients}
+    assert lines == {
+        "WATER": (98.5, None),
+        "PHENOXYETHANOL": (0.9, "Euxyl PE 9010"),
+        "ETHYLHEXYLGLYCERIN": (0.1, "Euxyl PE 9010"),
+        "SODIUM BENZOATE": (0.3, "Sepicide X"),
+        "POTASSIUM SORBATE": (0.2, "Sepicide X"),
+    }
+
+
+def test_total_of_a_phase_does_not_end_the_table(starter: IngredientDictionary) -> None:
+    rows: list[list[object]] = [
+        ["INCI Name", "%"],
+        ["Part A"],
+        ["Water", "q.s."],
+        ["Glycerin", "4"],
+        ["Total Phase A", "4"],
+        ["Part B"],
+        ["Squalane", "5"],
+        ["Total", "100"],
+        ["Old value: Glycerin", "6"],
+    ]
+    result = extract_formula(csv_bytes(rows), "f.csv", starter)
+    assert [i.inci_name for i in result.ingredients] == ["WATER", "SQUALANE", "GLYCERIN"]
+    assert result.ingredients[0].concentration_pct == pytest.approx(91.0)
