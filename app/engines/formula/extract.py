@@ -136,11 +136,14 @@ def _collect_lines(tables: list[Table], dictionary: IngredientDictionary) -> _Co
     known_lines = {i for i, line in enumerate(lines) if known(line.raw_name)}
     lines, used = join_compositions(lines, selection.extra, known_lines, gid + 1000)
     skipped = list(selection.skipped)
+    main_tables = {id(b.table) for b in selection.main}
     for i, block in enumerate(selection.extra):
         if i in used:
             skipped.append(f"{block.label}: composition joined to its trade-name line")
         elif looks_like_composition(block):
             skipped.append(f"{block.label}: composition table not referenced by any line")
+        elif id(block.table) in main_tables:
+            skipped.append(f"{block.label}: table below the formula's end, not read")
         else:
             lines.extend(expand(block.rows))  # a table continued with its own header
     from_text = any(b.table.from_text for b in selection.main)
@@ -164,12 +167,15 @@ def _scale_fractions(lines: list[Line], label: str, warnings: list[ExtractionWar
                 values.append(line.group_total)
             continue
         values.append(line.conc.value)
-    if not values or "%" in label or max(values) > 1.0:
+    if not values or max(values) > 1.0:
         return
     total = sum(values)
     has_qs = any(line.conc.kind == "qs" for line in lines)
-    by_sum = _FRACTION_SUM[0] <= total <= _FRACTION_SUM[1]
-    by_header = bool(_FRACTION_HEADER.search(label)) and total <= _FRACTION_SUM[1]
+    # Explicit values adding up to ~1 cannot be a percent formula, whatever the header says.
+    by_sum = not has_qs and _FRACTION_SUM[0] <= total <= _FRACTION_SUM[1]
+    by_header = (
+        "%" not in label and bool(_FRACTION_HEADER.search(label)) and total <= _FRACTION_SUM[1]
+    )
     if not (by_sum or (by_header and has_qs)):
         return
     for line in lines:

@@ -426,3 +426,24 @@ def test_total_of_a_phase_does_not_end_the_table(starter: IngredientDictionary) 
     result = extract_formula(csv_bytes(rows), "f.csv", starter)
     assert [i.inci_name for i in result.ingredients] == ["WATER", "SQUALANE", "GLYCERIN"]
     assert result.ingredients[0].concentration_pct == pytest.approx(91.0)
+
+
+def test_percent_header_with_values_adding_to_one_is_scaled(starter: IngredientDictionary) -> None:
+    rows = [["INCI Name", "% w/w"], ["Aqua", "0.82"], ["Glycerin", "0.15"], ["Squalane", "0.03"]]
+    lines = _by_name(extract_formula(csv_bytes(rows), "f.csv", starter))
+    assert lines["WATER"].concentration_pct == pytest.approx(82.0)
+
+
+def test_a_second_table_below_the_total_is_not_read(starter: IngredientDictionary) -> None:
+    rows: list[list[object]] = [
+        ["INCI Name", "%"],
+        ["Water", "q.s."],
+        ["Glycerin", "5"],
+        ["Total", "100"],
+        [],
+        ["Trade name", "INCI Name", "Supplier"],
+        ["Glycerin 99.5", "Glycerin", "ACME"],
+    ]
+    result = extract_formula(csv_bytes(rows), "f.csv", starter)
+    assert [i.inci_name for i in result.ingredients] == ["WATER", "GLYCERIN"]
+    assert any("not read" in s for s in result.skipped_tables)
