@@ -338,6 +338,71 @@ def case_blend_table_csv(rng: random.Random, i: int) -> HardCase:
     )
 
 
+def case_blend_sheet(rng: random.Random, i: int) -> HardCase:
+    items, blend, water = _blend_base(rng)
+    main: Rows = [["No.", "Trade name", "INCI Name", "CAS No.", "%", "Remarks"]]
+    main.append([1, "", "Water", "7732-18-5", "q.s.", ""])
+    for n, (inci, v) in enumerate(items, start=2):
+        main.append([n, "", _disp(inci), CAS.get(inci) or "", _fmt(v), ""])
+    main.append([6, "Sharomix 705", "", "", _fmt(blend), "see table 2"])
+    comp: Rows = [["INCI Name", "CAS No.", "% in raw material"]]
+    comp += [["Sodium Benzoate", "532-32-1", "60%"], ["Potassium Sorbate", "24634-61-5", "40%"]]
+    data = _xlsx([("Formula", main, [], []), ("Table 2", comp, [], [])])
+    truth = {"WATER": round(water, 4)} | dict(items)
+    truth["SODIUM BENZOATE"] = round(blend * 0.6, 4)
+    truth["POTASSIUM SORBATE"] = round(blend * 0.4, 4)
+    return HardCase(
+        f"hard_{i:02d}_blend_sheet.xlsx",
+        data,
+        _truth(truth),
+        "hardest",
+        ["blend_separate_sheet", "reference_in_remarks", "qs"],
+    )
+
+
+def case_merged_xls(rng: random.Random, i: int) -> HardCase:
+    import xlwt
+
+    phases, water = _phased(rng)
+    book = xlwt.Workbook(encoding="utf-8")
+    ws = book.add_sheet("配方表")
+    ws.write_merge(0, 0, 0, 3, "產品配方 Formula FC-2613")
+    ws.write_merge(1, 1, 1, 2, "成分 Ingredient")
+    ws.write_merge(1, 2, 0, 0, "序號")
+    ws.write_merge(1, 2, 3, 3, "含量 %")
+    ws.write(2, 1, "中文名稱")
+    ws.write(2, 2, "INCI Name")
+    r = 3
+    for label, items in phases:
+        ws.write(r, 1, f"Part {label}")
+        r += 1
+        if label == "A":
+            ws.write(r, 1, "純水")
+            ws.write(r, 2, "Aqua")
+            ws.write(r, 3, "q.s.")
+            r += 1
+        for inci, v in items:
+            ws.write(r, 1, ZH.get(inci, ""))
+            ws.write(r, 2, _disp(inci))
+            ws.write(r, 3, v)
+            r += 1
+        ws.write(r, 2, f"Total Part {label}")
+        ws.write(r, 3, round(sum(v for _, v in items), 4))
+        r += 1
+    ws.write(r, 2, "Total")
+    ws.write(r, 3, 100)
+    buf = io.BytesIO()
+    book.save(buf)
+    truth = {"WATER": water} | {n: v for _, items in phases for n, v in items}
+    return HardCase(
+        f"hard_{i:02d}_merged_header.xls",
+        buf.getvalue(),
+        _truth(truth),
+        "hard",
+        ["xls", "merged_header", "two_row_header", "part_subtotals", "phase_order"],
+    )
+
+
 def case_blend_table_docx(rng: random.Random, i: int) -> HardCase:
     import docx
 
@@ -451,6 +516,8 @@ BUILDERS: list[Callable[[random.Random, int], HardCase]] = [
     case_blend_indented,
     case_blend_table_csv,
     case_blend_table_docx,
+    case_blend_sheet,
+    case_merged_xls,
     case_phase_pdf,
     case_phase_docx,
     case_ppm_range,

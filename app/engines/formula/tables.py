@@ -27,6 +27,9 @@ _REVISION_NAME = re.compile(
 _FORMULA_NAME = re.compile(
     r"formula|formulation|recipe|current|配方|處方|处方|組成|组成", re.IGNORECASE
 )
+_COMPOSITION_SHEET = re.compile(
+    r"^(table|tab\.|表)\s*[0-9]+|composition|breakdown|blend|組成|组成|原料組成", re.IGNORECASE
+)
 _REVISION_HEADER = re.compile(
     r"^(date|日期|version|版本|rev\.?|revision|修訂|變更|修改|changed\s*by|old|new|before|after|"
     r"舊|新|修改前|修改後|變更前|變更後|reason|原因)\b",
@@ -133,9 +136,15 @@ def _pick_sheet(tables: list[Table]) -> Selection:
         return selection
     scored.sort(key=lambda s: (s[0], s[1], s[2]), reverse=True)
     _, _, _, table, blocks = scored[0]
-    for _, _, _, other, _ in scored[1:]:
-        selection.skipped.append(f"{other.origin}: skipped, another sheet holds the formula")
     selection.main, selection.extra = blocks[:1], blocks[1:]
+    for _, _, _, other, other_blocks in scored[1:]:
+        name = other.origin.removeprefix("sheet ").strip("'")
+        first = other_blocks[0]
+        first.title = first.title or name
+        if _COMPOSITION_SHEET.search(first.title):
+            selection.extra.append(first)  # "Table 2" / "Blend composition": may be joined
+            continue
+        selection.skipped.append(f"{other.origin}: skipped, another sheet holds the formula")
     selection.source = table.origin
     return selection
 
