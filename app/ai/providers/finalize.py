@@ -11,7 +11,8 @@ re-applies the formula engine's rules on the final rows. Confidences are only ev
   a fuzzy hit -> ``fuzzy_match``, <= 0.9 x score (an unchecked model guess is never green);
 * concentration outside [0, 100] -> ``concentration_invalid``, confidence 0;
 * duplicates flagged; rows re-sorted by descending concentration (rows without a value stay
-  after their predecessor) with ``not_descending`` when the order changed; total 100 ± 2 %
+  after their predecessor) with ``not_descending`` when the order changed and no phase structure
+  explains it (every row has a phase, values descend within each); total 100 ± 2 %
   (``total_out_of_range``); item confidence = minimum field confidence (as the formula engine).
 
 The claimed total is kept only when rows without a value (mixture shares) explain it.
@@ -20,6 +21,7 @@ The claimed total is kept only when rows without a value (mixture shares) explai
 from __future__ import annotations
 
 from collections import Counter
+from itertools import pairwise
 
 from app.ai.providers.base import NormalizedName
 from app.engines.formula.errors import ExtractionError
@@ -96,6 +98,19 @@ def _sorted(rows: list[ExtractedIngredient]) -> tuple[list[ExtractedIngredient],
     return [rows[i] for i in order], order != list(range(len(rows)))
 
 
+def _phase_ordered(rows: list[ExtractedIngredient]) -> bool:
+    """Every row has a phase, there are several, and values descend within each phase."""
+    phases = [r.phase for r in rows]
+    if not all(phases) or len(set(phases)) < 2:
+        return False
+    for phase in dict.fromkeys(phases):
+        values = [r.concentration_pct for r in rows if r.phase == phase]
+        known = [v for v in values if v is not None]
+        if any(b > a + _EPS for a, b in pairwise(known)):
+            return False
+    return True
+
+
 def _warn(warnings: list[ExtractionWarning], code: WarningCode, message: str) -> None:
     if all(w.code != code for w in warnings):
         warnings.append(ExtractionWarning(code=code, message=message))
@@ -119,8 +134,9 @@ def finalize_extraction(
             for r in rows
         ]
         _warn(warnings, "duplicates", "listed more than once: " + ", ".join(dupes))
+    explained = _phase_ordered(rows)
     rows, moved = _sorted(rows)
-    if moved:
+    if moved and not explained:
         _warn(warnings, "not_descending", "ingredients were re-sorted by descending concentration")
     rows = [r.model_copy(update={"sort_order": i}) for i, r in enumerate(rows, start=1)]
     known = round(sum(r.concentration_pct or 0.0 for r in rows), 4)
