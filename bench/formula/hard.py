@@ -317,6 +317,24 @@ def case_blend_indented(rng: random.Random, i: int) -> HardCase:
     )
 
 
+def case_blend_shares_in_percent_column(rng: random.Random, i: int) -> HardCase:
+    items, blend, water = _blend_base(rng)
+    rows: Rows = [["INCI Name", "CAS No.", "%"], ["Aqua", "7732-18-5", "q.s."]]
+    rows += [[_disp(n), CAS.get(n) or "", _fmt(v)] for n, v in items]
+    rows += [["Euxyl PE 9010", "", _fmt(blend)], ["Phenoxyethanol", "122-99-6", "90"]]
+    rows += [["Ethylhexylglycerin", "70445-33-9", "10"]]
+    truth = {"WATER": water} | dict(items)
+    truth["PHENOXYETHANOL"] = round(blend * 0.9, 4)
+    truth["ETHYLHEXYLGLYCERIN"] = round(blend * 0.1, 4)
+    return HardCase(
+        f"hard_{i:02d}_blend_shares_in_pct.csv",
+        to_csv(rows, encoding="cp950"),
+        _truth(truth),
+        "hard",
+        ["blend_shares_in_percent_column", "big5", "qs"],
+    )
+
+
 def case_blend_table_csv(rng: random.Random, i: int) -> HardCase:
     items, blend, water = _blend_base(rng)
     rows: Rows = [["No.", "INCI Name", "CAS No.", "%"], [1, "Water", "7732-18-5", _fmt(water)]]
@@ -514,6 +532,7 @@ BUILDERS: list[Callable[[random.Random, int], HardCase]] = [
     lambda rng, i: case_fraction(rng, i, qs=True),
     case_blend_subrows,
     case_blend_indented,
+    case_blend_shares_in_percent_column,
     case_blend_table_csv,
     case_blend_table_docx,
     case_blend_sheet,

@@ -28,7 +28,8 @@ _RULES: list[tuple[Field, re.Pattern[str]]] = [
         "part",
         re.compile(
             r"in\s*(raw\s*)?material|in\s*trade|in\s*mixture|in\s*rm\b|rm\s*%|原料中|組成比例|"
-            r"成分比例|原料含量比例|composition\s*of\s*(raw|trade)"
+            r"成分比例|原料含量比例|composition\s*of\s*(raw|trade)|\bratio\b|比例|配比|\bshare\b|"
+            r"(in|of)\s*(the\s*)?blend|blend\s*%"
         ),
     ),
     ("cas", re.compile(r"\bcas\b|cas\s*(no|number|#)|cas號")),

@@ -163,11 +163,44 @@ def _is_child(head: RawRow, row: RawRow, has_kids: bool, known: Callable[[str], 
     return (has_kids or head_value is not None) and not known(head.get("name"))
 
 
+def _value(row: RawRow) -> float | None:
+    return parse_concentration(row.get("conc")).value if _has_own_conc(row) else None
+
+
+def _share_runs(rows: list[RawRow], known: Callable[[str], bool]) -> set[int]:
+    """Rows that are shares of the trade-name row above them, written in the % column.
+
+    ``Euxyl PE 9010 | 1`` then ``Phenoxyethanol | 90``, ``Ethylhexylglycerin | 10``: the run adds
+    up to 100 (or 1) and read literally the formula would far exceed 100 %, so the run is the
+    blend's composition, not formula lines.
+    """
+    values = [_value(r) for r in rows]
+    if sum(v for v in values if v is not None) <= 102.0:
+        return set()
+    children: set[int] = set()
+    for i, head in enumerate(rows):
+        if values[i] is None or known(head.get("name")) or i in children:
+            continue
+        total = 0.0
+        for j in range(i + 1, len(rows)):
+            v = values[j]
+            if v is None:
+                break
+            total += v
+            if j - i >= 2 and (abs(total - 100.0) <= 0.5 or abs(total - 1.0) <= 0.005):
+                children.update(range(i + 1, j + 1))
+                break
+            if total > 100.5:
+                break
+    return children
+
+
 def group_rows(rows: list[RawRow], known: Callable[[str], bool]) -> list[list[RawRow]]:
     """Group rows into [head, *sub-rows] lists."""
     groups: list[list[RawRow]] = []
-    for row in rows:
-        if groups and _is_child(groups[-1][0], row, len(groups[-1]) > 1, known):
+    shares = _share_runs(rows, known)
+    for i, row in enumerate(rows):
+        if groups and (i in shares or _is_child(groups[-1][0], row, len(groups[-1]) > 1, known)):
             groups[-1].append(row)
         else:
             groups.append([row])

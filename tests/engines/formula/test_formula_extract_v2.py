@@ -447,3 +447,33 @@ def test_a_second_table_below_the_total_is_not_read(starter: IngredientDictionar
     result = extract_formula(csv_bytes(rows), "f.csv", starter)
     assert [i.inci_name for i in result.ingredients] == ["WATER", "GLYCERIN"]
     assert any("not read" in s for s in result.skipped_tables)
+
+
+def test_blend_shares_written_in_the_percent_column(starter: IngredientDictionary) -> None:
+    rows = [
+        ["INCI Name", "%"],
+        ["Water", "q.s."],
+        ["Glycerin", "5"],
+        ["Euxyl PE 9010", "1"],
+        ["Phenoxyethanol", "90"],
+        ["Ethylhexylglycerin", "10"],
+        ["Allantoin", "0.2"],
+    ]
+    result = extract_formula(csv_bytes(rows), "f.csv", starter)
+    lines = _by_name(result)
+    assert lines["PHENOXYETHANOL"].concentration_pct == pytest.approx(0.9)
+    assert lines["ETHYLHEXYLGLYCERIN"].from_blend == "Euxyl PE 9010"
+    assert lines["ALLANTOIN"].concentration_pct == pytest.approx(0.2)
+    assert lines["WATER"].concentration_pct == pytest.approx(93.8)
+
+
+@pytest.mark.parametrize("label", ["Ratio in blend (%)", "比例", "Share", "% of blend"])
+def test_blend_share_column_names(starter: IngredientDictionary, label: str) -> None:
+    rows = [
+        ["Trade name", "INCI Name", "%", label],
+        ["", "Water", "q.s.", ""],
+        ["Euxyl PE 9010", "Phenoxyethanol", "1", "90"],
+        ["", "Ethylhexylglycerin", "", "10"],
+    ]
+    lines = _by_name(extract_formula(xlsx_bytes(rows), "f.xlsx", starter))
+    assert lines["ETHYLHEXYLGLYCERIN"].concentration_pct == pytest.approx(0.1)
