@@ -93,6 +93,9 @@ def header_columns(row: list[str]) -> dict[Field, int]:
     if "name" not in columns and "trade" in columns:
         # Only a trade-name column: it is the best name we have.
         columns["name"] = columns.pop("trade")
+    elif "name" not in columns and "zh" in columns:
+        # Chinese-only sheet ("中文名稱" is the only name column): names resolve via zh_names.
+        columns["name"] = columns["zh"]
     return columns
 
 

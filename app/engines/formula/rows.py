@@ -38,6 +38,7 @@ _PHASE = re.compile(
     r".*)$",
     re.IGNORECASE,
 )
+_PHASE_LETTER = re.compile(r"^[A-H]$")
 # A title that starts another table in the same grid ("Table 2 - composition of ...").
 _TABLE_TITLE = re.compile(
     r"^\s*(table|tab\.|表)\s*[0-9一二三四五]+|composition\s+of|組成|组成|成分組成|原料組成",
@@ -128,6 +129,9 @@ def scan_rows(table: Table, header: HeaderMatch) -> tuple[list[RawRow], int]:
             return out, r + 1
         has_value = parse_concentration(cells.get("conc", "")).kind != "empty"
         label = phase_label(name) or phase_label(first)
+        filled = [c.strip() for c in row if c.strip()]
+        if label is None and len(filled) == 1 and _PHASE_LETTER.match(filled[0]):
+            label = filled[0]  # a bare "A" / "B" row above the phase's lines
         if label is not None and not has_value and not cells.get("cas", "").strip():
             phase = label
             continue
