@@ -480,14 +480,18 @@ def test_blend_share_column_names(starter: IngredientDictionary, label: str) -> 
 
 
 def test_chinese_name_column_only(starter: IngredientDictionary) -> None:
-    rows = [["序號", "中文名稱", "含量(%)"], [1, "純水", "適量"], [2, "乙基己基甘油", "0.5"]]
+    rows: list[list[object]] = [
+        ["序號", "中文名稱", "含量(%)"],
+        [1, "純水", "適量"],
+        [2, "乙基己基甘油", "0.5"],
+    ]
     lines = _by_name(extract_formula(csv_bytes(rows, encoding="cp950"), "f.csv", starter))
     assert lines["WATER"].concentration_pct == pytest.approx(99.5)
     assert lines["ETHYLHEXYLGLYCERIN"].zh_name == "乙基己基甘油"
 
 
 def test_bare_phase_letters_explain_the_order(starter: IngredientDictionary) -> None:
-    rows = [
+    rows: list[list[object]] = [
         ["No.", "INCI Name", "%"],
         ["A", "", ""],
         [1, "Water", "q.s."],
