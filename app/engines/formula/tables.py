@@ -109,6 +109,14 @@ def _revision_like(table: Table, blocks: list[Block]) -> str | None:
     return None
 
 
+_VERSION = re.compile(r"(?:\bv|ver\.?|version|rev\.?|revision|\br|第)\s*(\d{1,3})", re.IGNORECASE)
+
+
+def _version(origin: str) -> int:
+    m = _VERSION.search(origin)
+    return min(int(m.group(1)), 999) if m else 0
+
+
 def _pick_sheet(tables: list[Table]) -> Selection:
     selection = Selection()
     scored: list[tuple[int, int, int, Table, list[Block]]] = []
@@ -125,7 +133,8 @@ def _pick_sheet(tables: list[Table]) -> Selection:
             fallback.append((rows, table, blocks))
             continue
         named = 1 if _FORMULA_NAME.search(table.origin) else 0
-        scored.append((named, rows, -index, table, blocks))
+        # "Formula v2" / "Rev 3" / "第3版": the highest version is the current formula.
+        scored.append((named * 1000 + _version(table.origin), rows, -index, table, blocks))
     if not scored and fallback:
         # Only revision-like sheets have a table: read the largest rather than return nothing.
         rows, table, blocks = max(fallback, key=lambda f: f[0])

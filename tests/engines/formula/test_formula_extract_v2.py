@@ -502,3 +502,12 @@ def test_bare_phase_letters_explain_the_order(starter: IngredientDictionary) -> 
     result = extract_formula(csv_bytes(rows), "f.csv", starter)
     assert "not_descending" not in [w.code for w in result.warnings]
     assert _by_name(result)["SQUALANE"].phase == "B"
+
+
+def test_latest_formula_version_sheet_wins(starter: IngredientDictionary) -> None:
+    v1 = [["INCI Name", "%"], ["Water", "q.s."], ["Glycerin", "6"], ["Squalane", "2"]]
+    v2 = [["INCI Name", "%"], ["Water", "q.s."], ["Glycerin", "5"]]
+    result = extract_formula(_workbook([("Formula v2", v2), ("Formula v1", v1)]), "f.xlsx", starter)
+    assert result.source_table == "sheet 'Formula v2'"
+    result = extract_formula(_workbook([("Formula v1", v1), ("Formula v2", v2)]), "f.xlsx", starter)
+    assert _by_name(result)["GLYCERIN"].concentration_pct == 5.0
