@@ -101,7 +101,12 @@ def join_compositions(
         name, ref = split_reference(line.raw_name)
         if ref is None:
             # The reference may sit in another cell ("Remarks: see table 2").
-            _, ref = split_reference(line.remark or line.function)
+            for cell in (line.remark, line.function, line.cas_text):
+                _, ref = split_reference(cell)
+                if ref is not None:
+                    if cell == line.cas_text:
+                        line.cas_text = ""  # "see table 2" in the CAS column is not a CAS
+                    break
         name = name or line.trade
         comp = None if index in known and ref is None else _find(name, ref, comps)
         if comp is None:

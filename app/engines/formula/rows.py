@@ -33,7 +33,7 @@ _SUBTOTAL = re.compile(
 )
 # A phase heading row ("Phase A", "A 相", "油相 Oil phase") with no value of its own.
 _PHASE = re.compile(
-    r"^\s*((phase|part)\s*[A-Z0-9IVX]{1,3}\b.*|[A-Z]\s*相.*|相\s*[A-Z0-9]{1,3}\b.*|"
+    r"^\s*(phase\s*[A-Z0-9IVX]{1,3}\b.*|part\s*[A-Z0-9]\b.*|[A-Z]\s*相.*|相\s*[A-Z0-9]{1,3}\b.*|"
     r"(水相|油相|乳化相|後添加相?|后添加相?|添加相|water\s*phase|oil\s*phase|cool[- ]?down\s*phase)"
     r".*)$",
     re.IGNORECASE,

@@ -511,3 +511,19 @@ def test_latest_formula_version_sheet_wins(starter: IngredientDictionary) -> Non
     assert result.source_table == "sheet 'Formula v2'"
     result = extract_formula(_workbook([("Formula v1", v1), ("Formula v2", v2)]), "f.xlsx", starter)
     assert _by_name(result)["GLYCERIN"].concentration_pct == 5.0
+
+
+def test_reference_in_the_cas_column(starter: IngredientDictionary) -> None:
+    rows: list[list[object]] = [
+        ["INCI Name", "CAS No.", "%"],
+        ["Water", "7732-18-5", "q.s."],
+        ["Blend QX", "see Table 2", "2"],
+        ["Total", "", "100"],
+        ["Table 2"],
+        ["INCI Name", "CAS No.", "%"],
+        ["Glycerin", "56-81-5", "50"],
+        ["Butylene Glycol", "107-88-0", "50"],
+    ]
+    lines = _by_name(extract_formula(csv_bytes(rows), "f.csv", starter))
+    assert lines["GLYCERIN"].concentration_pct == pytest.approx(1.0)
+    assert lines["BUTYLENE GLYCOL"].from_blend == "Blend QX"
