@@ -75,6 +75,15 @@ def extract_formula(
                 message=f"concentrations add up to {total:g} % (expected 100 ± 2 %)",
             )
         )
+    unresolved = [r.line.raw_name for r in resolved if "blend_unresolved" in r.flags]
+    if unresolved:
+        warnings.append(
+            ExtractionWarning(
+                code="blend_unresolved",
+                message="trade-name raw material(s) without a composition: "
+                + ", ".join(unresolved[:5]),
+            )
+        )
     missing = [r for r in resolved if "concentration_missing" in r.flags]
     if missing:
         names = ", ".join(r.inci_name or r.line.raw_name for r in missing[:5])

@@ -193,6 +193,7 @@ def test_trade_name_without_breakdown_is_flagged(starter: IngredientDictionary) 
     result = extract_formula(xlsx_bytes(rows), "f.xlsx", starter)
     flagged = {i.raw_name for i in result.ingredients if "blend_unresolved" in i.flags}
     assert flagged == {"Sepigel 305", "Microcare® XP"}
+    assert "blend_unresolved" in [w.code for w in result.warnings]
 
 
 # ---- 4 workbooks and tables ------------------------------------------------------------------
