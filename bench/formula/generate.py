@@ -176,6 +176,8 @@ def make_case(index: int, rng: random.Random) -> Case:
         ]
         features.append("and_mixture")
     rows.append(line("", "Total", "", "100"))
+    if mixture_at >= 0:
+        truth = _sum_blend_parts(truth, ("CETEARYL ALCOHOL", "CETEARYL GLUCOSIDE"))
     features += [
         f
         for f, on in (
@@ -191,6 +193,18 @@ def make_case(index: int, rng: random.Random) -> Case:
     data = _write(kind, rows, indent_rows, comma)
     ext = "pdf" if kind.startswith("pdf") else kind
     return Case(f"formula_{index:02d}_{kind}.{ext}", data, truth, features)
+
+
+def _sum_blend_parts(truth: list[Truth], parts: tuple[str, ...]) -> list[Truth]:
+    """A blend part also listed on its own is one line with the summed value (issue #20)."""
+    out: list[Truth] = []
+    for t in truth:
+        same = next((o for o in out if o.inci_name == t.inci_name and t.inci_name in parts), None)
+        if same is not None and same.concentration_pct is not None and t.concentration_pct:
+            same.concentration_pct = round(same.concentration_pct + t.concentration_pct, 6)
+            continue
+        out.append(t)
+    return out
 
 
 def _starter_cas(inci: str) -> str | None:

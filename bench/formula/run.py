@@ -23,6 +23,7 @@ from app.engines.formula.inci import IngredientDictionary
 from app.engines.formula.inventory import load_inventory_dictionary
 from app.engines.formula.starter import load_synonyms, starter_dictionary
 from bench.formula.generate import generate
+from bench.formula.hard import generate_hard
 
 FIELDS = ("inci_name", "cas", "concentration_pct")
 INVENTORY = "cosing/cosing_inventory_simplified.csv"  # shipped in app/data
@@ -118,17 +119,73 @@ def run(out_dir: Path, dictionary: IngredientDictionary, count: int) -> dict[str
     return totals
 
 
+def accuracy(score: Score) -> float:
+    """Field accuracy: matches over the union of predicted and expected pairs (1.0 if none)."""
+    union = score.pred + score.truth - score.tp
+    return score.tp / union if union else 1.0
+
+
+def run_hard(dictionary: IngredientDictionary, rounds: int) -> dict[str, dict[str, Score]]:
+    """Extract the harder corpus (``hard.py``); print per-file and per-difficulty accuracy."""
+    by_level: dict[str, dict[str, Score]] = {}
+    times: list[float] = []
+    head = f"{'file':40} {'level':8} {'rows':>4} {'inci':>5} {'cas':>5} {'conc':>5}"
+    print(f"{head} {'ms':>7}  warnings")
+    for case in generate_hard(rounds):
+        truth = [t.__dict__ for t in case.truth]
+        start = time.perf_counter()
+        try:
+            result = extract_formula(case.data, case.filename, dictionary)
+            predicted = [i.model_dump() for i in result.ingredients]
+            warnings = ",".join(w.code for w in result.warnings)
+        except ExtractionError as exc:
+            predicted, warnings = [], f"ERROR {exc.reason}"
+        times.append((time.perf_counter() - start) * 1000)
+        scores = score_file(predicted, truth)
+        cells = " ".join(f"{accuracy(scores[f]):5.2f}" for f in FIELDS)
+        print(
+            f"{case.filename:40} {case.difficulty:8} {len(truth):4} {cells} {times[-1]:7.1f}"
+            f"  {warnings}"
+        )
+        level = by_level.setdefault(case.difficulty, {f: Score() for f in FIELDS})
+        for f in FIELDS:
+            level[f].add(scores[f])
+    print("-" * 100)
+    overall = {f: Score() for f in FIELDS}
+    for name, level in sorted(by_level.items()):
+        for f in FIELDS:
+            overall[f].add(level[f])
+        print(_level_line(name, level))
+    print(_level_line("overall", overall))
+    times.sort()
+    print(f"time per file: median {times[len(times) // 2]:.1f} ms, max {times[-1]:.1f} ms")
+    return by_level
+
+
+def _level_line(name: str, level: dict[str, Score]) -> str:
+    total = Score()
+    for f in FIELDS:
+        total.add(level[f])
+    fields = "  ".join(f"{f} {accuracy(level[f]):.3f}" for f in FIELDS)
+    return f"{name:8} field accuracy {accuracy(total):.3f}  ({fields}; tp {total.tp})"
+
+
 def main() -> None:
     """CLI entry point."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, help="corpus directory (default: a temp dir)")
     parser.add_argument("--count", type=int, default=24)
     parser.add_argument("--dictionary", choices=["starter", "inventory"], default="starter")
+    parser.add_argument("--corpus", choices=["basic", "hard"], default="basic")
+    parser.add_argument("--rounds", type=int, default=3, help="hard corpus: files per builder")
     args = parser.parse_args()
     if args.dictionary == "inventory":
         dictionary = load_inventory_dictionary(data.path(INVENTORY), load_synonyms())
     else:
         dictionary = starter_dictionary()
+    if args.corpus == "hard":
+        run_hard(dictionary, args.rounds)
+        return
     if args.out:
         run(args.out, dictionary, args.count)
         return

@@ -11,7 +11,8 @@ re-applies the formula engine's rules on the final rows. Confidences are only ev
   a fuzzy hit -> ``fuzzy_match``, <= 0.9 x score (an unchecked model guess is never green);
 * concentration outside [0, 100] -> ``concentration_invalid``, confidence 0;
 * duplicates flagged; rows re-sorted by descending concentration (rows without a value stay
-  after their predecessor) with ``not_descending`` when the order changed; total 100 ± 2 %
+  after their predecessor) with ``not_descending`` when the order changed and no phase structure
+  explains it (every row has a phase, values descend within each); total 100 ± 2 %
   (``total_out_of_range``); item confidence = minimum field confidence (as the formula engine).
 
 The claimed total is kept only when rows without a value (mixture shares) explain it.
@@ -20,6 +21,7 @@ The claimed total is kept only when rows without a value (mixture shares) explai
 from __future__ import annotations
 
 from collections import Counter
+from itertools import pairwise
 
 from app.ai.providers.base import NormalizedName
 from app.engines.formula.errors import ExtractionError
@@ -32,7 +34,7 @@ from app.engines.formula.models import (
     IngredientFlag,
     WarningCode,
 )
-from app.engines.formula.resolve import _name_confidence
+from app.engines.formula.resolve import _name_confidence, alternative_cas_note
 from app.engines.substance import clean_cas_text, is_valid_cas, normalize_cas
 
 _EPS = 1e-6
@@ -67,8 +69,11 @@ def _check_row(
                 flags.append("fuzzy_match")
         known = match.entry.cas_numbers if match.entry else ()
         if cas and is_valid_cas(cas) and known and cas not in known:
-            flags.append("cas_mismatch")
-            conf.cas = _cap(conf.cas, 0.4)
+            if alternative_cas_note(inci, cas) is not None:
+                flags.append("cas_alternative")
+            else:
+                flags.append("cas_mismatch")
+                conf.cas = _cap(conf.cas, 0.4)
     value = row.concentration_pct
     if value is not None and not 0.0 <= value <= 100.0:
         flags.append("concentration_invalid")
@@ -91,6 +96,19 @@ def _sorted(rows: list[ExtractedIngredient]) -> tuple[list[ExtractedIngredient],
         keys.append(value if value is not None else (keys[-1] if keys else float("inf")))
     order = sorted(range(len(rows)), key=lambda i: -keys[i])
     return [rows[i] for i in order], order != list(range(len(rows)))
+
+
+def _phase_ordered(rows: list[ExtractedIngredient]) -> bool:
+    """Every row has a phase, there are several, and values descend within each phase."""
+    phases = [r.phase for r in rows]
+    if not all(phases) or len(set(phases)) < 2:
+        return False
+    for phase in dict.fromkeys(phases):
+        values = [r.concentration_pct for r in rows if r.phase == phase]
+        known = [v for v in values if v is not None]
+        if any(b > a + _EPS for a, b in pairwise(known)):
+            return False
+    return True
 
 
 def _warn(warnings: list[ExtractionWarning], code: WarningCode, message: str) -> None:
@@ -116,8 +134,9 @@ def finalize_extraction(
             for r in rows
         ]
         _warn(warnings, "duplicates", "listed more than once: " + ", ".join(dupes))
+    explained = _phase_ordered(rows)
     rows, moved = _sorted(rows)
-    if moved:
+    if moved and not explained:
         _warn(warnings, "not_descending", "ingredients were re-sorted by descending concentration")
     rows = [r.model_copy(update={"sort_order": i}) for i, r in enumerate(rows, start=1)]
     known = round(sum(r.concentration_pct or 0.0 for r in rows), 4)
@@ -133,7 +152,12 @@ def finalize_extraction(
         min(r.confidence.inci_name, r.confidence.cas, r.confidence.concentration_pct) for r in rows
     )
     return FormulaExtractionResult(
-        ingredients=rows, warnings=warnings, total_pct=total, confidence=round(confidence, 4)
+        ingredients=rows,
+        warnings=warnings,
+        total_pct=total,
+        confidence=round(confidence, 4),
+        source_table=result.source_table,
+        skipped_tables=result.skipped_tables,
     )
 
 

@@ -14,10 +14,18 @@ descending concentration, ``duplicates`` when an INCI name occurs more than once
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from dataclasses import dataclass
 
+from app.engines.formula.blends import (
+    flag_trade_names,
+    join_compositions,
+    looks_like_composition,
+    merge_same_substance,
+)
+from app.engines.formula.concentration import ParsedConcentration
 from app.engines.formula.errors import ExtractionError
-from app.engines.formula.header import find_header
 from app.engines.formula.inci import IngredientDictionary
 from app.engines.formula.models import (
     ExtractedIngredient,
@@ -27,8 +35,9 @@ from app.engines.formula.models import (
 )
 from app.engines.formula.readers import Table, read_tables
 from app.engines.formula.resolve import Resolved, resolve_line
-from app.engines.formula.rows import Line, data_rows, expand_group, group_rows
+from app.engines.formula.rows import Line, RawRow, expand_group, group_rows
 from app.engines.formula.starter import starter_dictionary
+from app.engines.formula.tables import select_blocks
 
 TOTAL_TARGET = 100.0
 TOTAL_TOLERANCE = 2.0
@@ -45,13 +54,18 @@ def extract_formula(
     if dictionary is None:
         dictionary = starter_dictionary()
     tables = read_tables(data, filename, content_type)
-    lines, from_text = _collect_lines(tables, dictionary)
+    collected = _collect_lines(tables, dictionary)
+    lines = collected.lines
     if not lines:
-        raise ExtractionError("no ingredient rows found below the header")
-    resolved = [resolve_line(line, dictionary, from_text) for line in lines]
-    warnings: list[ExtractionWarning] = []
+        raise ExtractionError(
+            f"no ingredient rows found below the header ({collected.source or 'document'})"
+        )
+    resolved = [resolve_line(line, dictionary, collected.from_text) for line in lines]
+    flag_trade_names(resolved)
+    warnings: list[ExtractionWarning] = list(collected.warnings)
     _apply_qs(resolved, warnings)
     _check_order(resolved, warnings)
+    resolved = merge_same_substance(resolved)
     _flag_duplicates(resolved, warnings)
     total = round(_total(resolved), 4)
     if not TOTAL_TARGET - TOTAL_TOLERANCE - _EPS <= total <= TOTAL_TARGET + TOTAL_TOLERANCE + _EPS:
@@ -59,6 +73,15 @@ def extract_formula(
             ExtractionWarning(
                 code="total_out_of_range",
                 message=f"concentrations add up to {total:g} % (expected 100 ± 2 %)",
+            )
+        )
+    unresolved = [r.line.raw_name for r in resolved if "blend_unresolved" in r.flags]
+    if unresolved:
+        warnings.append(
+            ExtractionWarning(
+                code="blend_unresolved",
+                message="trade-name raw material(s) without a composition: "
+                + ", ".join(unresolved[:5]),
             )
         )
     missing = [r for r in resolved if "concentration_missing" in r.flags]
@@ -73,41 +96,113 @@ def extract_formula(
         for i in ingredients
     )
     return FormulaExtractionResult(
-        ingredients=ingredients, warnings=warnings, total_pct=total, confidence=round(confidence, 4)
+        ingredients=ingredients,
+        warnings=warnings,
+        total_pct=total,
+        confidence=round(confidence, 4),
+        source_table=collected.source,
+        skipped_tables=collected.skipped,
     )
 
 
-def _collect_lines(
-    tables: list[Table], dictionary: IngredientDictionary
-) -> tuple[list[Line], bool]:
-    """Lines from the first table with a header plus header-less continuation tables."""
+@dataclass
+class _Collected:
+    lines: list[Line]
+    from_text: bool
+    source: str | None
+    skipped: list[str]
+    warnings: list[ExtractionWarning]
+
+
+def _collect_lines(tables: list[Table], dictionary: IngredientDictionary) -> _Collected:
+    """Lines of the formula blocks, fractions scaled, blend compositions joined."""
 
     def known(name: str) -> bool:
         return dictionary.match(name).method in ("exact", "synonym")
 
-    lines: list[Line] = []
-    header = None
-    width = 0
-    from_text = False
-    gid = 0
-    for table in tables:
-        own = find_header(table.rows)
-        if own is not None:
-            header, width = own, max(len(r) for r in table.rows)
-        elif header is None or max(len(r) for r in table.rows) != width:
-            continue
-        else:
-            # Continuation table (next PDF page): same columns, no header row of its own.
-            header = type(header)(-1, header.columns)
-        from_text = from_text or table.from_text
-        for group in group_rows(data_rows(table, header), known):
-            gid += 1
-            lines.extend(expand_group(group, gid))
-    if header is None:
+    selection = select_blocks(tables)
+    if not selection.main:
+        reasons = "; ".join(selection.skipped)
         raise ExtractionError(
             "no ingredient table found (no header with an ingredient/INCI column)"
+            + (f": {reasons}" if reasons else "")
         )
-    return lines, from_text
+    warnings: list[ExtractionWarning] = []
+    gid = 0
+
+    def expand(rows: list[RawRow]) -> list[Line]:
+        nonlocal gid
+        out: list[Line] = []
+        for group in group_rows(rows, known):
+            gid += 1
+            out.extend(expand_group(group, gid))
+        return out
+
+    lines: list[Line] = []
+    for block in selection.main:
+        lines.extend(expand(block.rows))
+    _scale_fractions(lines, selection.main[0].header.labels.get("conc", ""), warnings)
+    known_lines = {i for i, line in enumerate(lines) if known(line.raw_name)}
+    lines, used = join_compositions(lines, selection.extra, known_lines, gid + 1000)
+    skipped = list(selection.skipped)
+    main_tables = {id(b.table) for b in selection.main}
+    for i, block in enumerate(selection.extra):
+        if i in used:
+            skipped.append(f"{block.label}: composition joined to its trade-name line")
+        elif looks_like_composition(block):
+            skipped.append(f"{block.label}: composition table not referenced by any line")
+        elif id(block.table) in main_tables:
+            skipped.append(f"{block.label}: table below the formula's end, not read")
+        else:
+            lines.extend(expand(block.rows))  # a table continued with its own header
+    from_text = any(b.table.from_text for b in selection.main)
+    return _Collected(lines, from_text, selection.source, skipped, warnings)
+
+
+_FRACTION_HEADER = re.compile(r"fraction|分率|比率|\bg\s*/\s*g\b|w\s*/\s*w", re.IGNORECASE)
+_FRACTION_SUM = (0.98, 1.02)
+
+
+def _scale_fractions(lines: list[Line], label: str, warnings: list[ExtractionWarning]) -> None:
+    """Scale a mass-fraction column (values adding up to ~1) to percent, flagging each line."""
+    values: list[float] = []
+    groups: set[int] = set()
+    for line in lines:
+        if line.conc.value is None:
+            continue
+        if line.group_id is not None and line.group_total is not None:
+            if line.group_id not in groups:
+                groups.add(line.group_id)
+                values.append(line.group_total)
+            continue
+        values.append(line.conc.value)
+    if not values or max(values) > 1.0:
+        return
+    total = sum(values)
+    has_qs = any(line.conc.kind == "qs" for line in lines)
+    # Explicit values adding up to ~1 cannot be a percent formula, whatever the header says.
+    by_sum = not has_qs and _FRACTION_SUM[0] <= total <= _FRACTION_SUM[1]
+    by_header = (
+        "%" not in label and bool(_FRACTION_HEADER.search(label)) and total <= _FRACTION_SUM[1]
+    )
+    if not (by_sum or (by_header and has_qs)):
+        return
+    for line in lines:
+        c = line.conc
+        if c.value is not None:
+            lower = None if c.lower is None else round(c.lower * 100, 6)
+            line.conc = ParsedConcentration(
+                round(c.value * 100, 6), c.kind, c.comma_decimal, c.noisy, lower
+            )
+            line.flags.append("fraction_scaled")
+        if line.group_total is not None:
+            line.group_total = round(line.group_total * 100, 6)
+    warnings.append(
+        ExtractionWarning(
+            code="fraction_scaled",
+            message=f"concentrations were mass fractions (sum {total:g}); scaled x100 to %",
+        )
+    )
 
 
 def _apply_qs(resolved: list[Resolved], warnings: list[ExtractionWarning]) -> None:
@@ -151,9 +246,9 @@ def _sort_value(r: Resolved) -> float:
     return r.line.group_total if r.line.group_total is not None else -1.0
 
 
-def _check_order(resolved: list[Resolved], warnings: list[ExtractionWarning]) -> None:
-    """Warn when the document order is not by descending concentration (q.s. rows ignored)."""
-    previous: float | None = None
+def _order_values(resolved: list[Resolved]) -> list[tuple[Resolved, float]]:
+    """Document-order values (q.s. rows ignored, each mixture once at its total)."""
+    out: list[tuple[Resolved, float]] = []
     seen: set[int] = set()
     for r in resolved:
         if r.line.conc.kind == "qs":
@@ -168,18 +263,47 @@ def _check_order(resolved: list[Resolved], warnings: list[ExtractionWarning]) ->
             value = total if total is not None else max(_sort_value(x) for x in members)
         else:
             value = _sort_value(r)
-        if value < 0:
-            continue
+        if value >= 0:
+            out.append((r, value))
+    return out
+
+
+def _first_rise(values: list[tuple[Resolved, float]]) -> tuple[Resolved, float, float] | None:
+    previous: float | None = None
+    for r, value in values:
         if previous is not None and value > previous + _EPS:
-            warnings.append(
-                ExtractionWarning(
-                    code="not_descending",
-                    message=f"row {r.line.row}: {value:g} % follows {previous:g} %; "
-                    "ingredients were re-sorted by descending concentration",
-                )
-            )
-            return
+            return r, value, previous
         previous = value
+    return None
+
+
+def _check_order(resolved: list[Resolved], warnings: list[ExtractionWarning]) -> None:
+    """Warn when the document order is not by descending concentration (q.s. rows ignored).
+
+    A sheet written in phases (a phase column or "Phase A" / "A相" heading rows) is expected to
+    descend only within each phase: the order is explained and no warning is given.
+    """
+    values = _order_values(resolved)
+    rise = _first_rise(values)
+    if rise is None:
+        return
+    phases = [r.line.phase for r, _ in values]
+    if all(phases) and len(set(phases)) > 1:
+        rises = [
+            _first_rise([v for v in values if v[0].line.phase == p]) for p in dict.fromkeys(phases)
+        ]
+        rise = next((x for x in rises if x is not None), None)
+        if rise is None:
+            return
+    r, value, previous = rise
+    where = f" (phase {r.line.phase})" if r.line.phase else ""
+    warnings.append(
+        ExtractionWarning(
+            code="not_descending",
+            message=f"row {r.line.row}{where}: {value:g} % follows {previous:g} %; "
+            "ingredients were re-sorted by descending concentration",
+        )
+    )
 
 
 def _flag_duplicates(resolved: list[Resolved], warnings: list[ExtractionWarning]) -> None:
@@ -213,6 +337,9 @@ def _build(resolved: list[Resolved]) -> list[ExtractedIngredient]:
             ),
             flags=list(dict.fromkeys(r.flags)),
             notes="; ".join([f"row {r.line.row}", *r.notes]),
+            from_blend=r.line.from_blend,
+            candidates=r.candidates,
+            phase=r.line.phase or None,
         )
         for i, r in enumerate(ordered, start=1)
     ]

@@ -23,6 +23,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
+from app.engines.substance.aliases import lookup_zh_name
 from app.engines.substance.names import normalize_name
 
 MatchMethod = Literal["exact", "synonym", "fuzzy", "none"]
@@ -142,12 +143,41 @@ class IngredientDictionary:
         if not raw or not raw.strip():
             return NO_MATCH
         latin, zh = split_zh(raw)
+        if zh is not None and latin == raw:
+            # Chinese-only name: the sourced zh table (app/data/names) before any fuzzy guess.
+            sourced = self._zh_table(raw) or self._zh_table(zh)
+            if sourced is not None:
+                return sourced
         result = self._cached(normalize_name(latin))
         if result.method == "none" and zh:
             alias = self._by_alias.get(normalize_name(zh))
             if alias is not None:
                 return Match(alias.inci_name, "synonym", 0.97, alias)
         return result
+
+    def _zh_table(self, raw: str) -> Match | None:
+        alias = self._by_alias.get(normalize_name(raw))
+        if alias is not None:
+            return Match(alias.inci_name, "synonym", 0.97, alias)
+        sourced = lookup_zh_name(raw)
+        entry = self._by_key.get(normalize_name(sourced.inci_name)) if sourced else None
+        if entry is None:
+            return None
+        return Match(entry.inci_name, "synonym", 0.95, entry)
+
+    def candidates(self, raw: str, limit: int = 3) -> list[str]:
+        """Nearest INCI names for an unmatched name (for the operator to choose from)."""
+        latin, zh = split_zh(raw)
+        key = normalize_name(latin if latin != raw or zh is None else raw)
+        if not key:
+            return []
+        found = process.extract(key, self._choices, scorer=fuzz.WRatio, limit=limit * 3)
+        out: list[str] = []
+        for choice, score, _ in found:
+            entry = self._by_key.get(choice) or self._by_alias[choice]
+            if score >= 60 and entry.inci_name not in out:
+                out.append(entry.inci_name)
+        return out[:limit]
 
     def _lookup(self, key: str) -> Match | None:
         alias = self._by_alias.get(key)

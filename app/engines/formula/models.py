@@ -21,6 +21,9 @@ IngredientFlag = Literal[
     "duplicate",
     "concentration_missing",
     "concentration_invalid",
+    "fraction_scaled",
+    "blend_unresolved",
+    "cas_alternative",
 ]
 WarningCode = Literal[
     "total_out_of_range",
@@ -28,6 +31,8 @@ WarningCode = Literal[
     "duplicates",
     "qs_unresolved",
     "concentration_missing",
+    "fraction_scaled",
+    "blend_unresolved",
 ]
 ConfidenceBand = Literal["high", "medium", "low"]
 
@@ -59,6 +64,11 @@ class ExtractedIngredient(BaseModel):
     confidence: FieldConfidence
     flags: list[IngredientFlag] = Field(default_factory=list)
     notes: str | None = None
+    # Trade-name raw material(s) this line was computed from (parent % x share), for the SA.
+    from_blend: str | None = None
+    # Nearest dictionary names when the name stayed unmatched (for the operator to pick from).
+    candidates: list[str] = Field(default_factory=list)
+    phase: str | None = None
 
 
 class ExtractionWarning(BaseModel):
@@ -79,6 +89,10 @@ class FormulaExtractionResult(BaseModel):
     warnings: list[ExtractionWarning] = Field(default_factory=list)
     total_pct: float
     confidence: float = _Unit
+    # Where the lines were read from, e.g. "sheet 'Formula'" (other sheets/tables are named in
+    # ``skipped_tables`` with the reason they were not read as ingredients).
+    source_table: str | None = None
+    skipped_tables: list[str] = Field(default_factory=list)
 
 
 def confidence_band(value: float) -> ConfidenceBand:

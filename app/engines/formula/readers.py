@@ -30,6 +30,8 @@ class Table:
     origin: str
     merged: dict[Cell, Cell] = field(default_factory=dict)
     from_text: bool = False
+    # Text just above the table in the document (DOCX paragraph), e.g. "Table 2: composition".
+    title: str = ""
 
 
 def detect_kind(data: bytes, filename: str = "", content_type: str = "") -> FileKind:
@@ -186,13 +188,30 @@ def _docx(data: bytes) -> list[Table]:
 
     document = docx.Document(io.BytesIO(data))
     tables = []
+    titles = _docx_titles(document)
     for i, tbl in enumerate(document.tables, start=1):
         rows = [[cell.text.rstrip() for cell in row.cells] for row in tbl.rows]
-        tables.append(Table(rows, f"table {i}"))
+        tables.append(Table(rows, f"table {i}", title=titles[i - 1] if i <= len(titles) else ""))
     if not tables:
         lines = [p.text for p in document.paragraphs]
         tables.append(Table(split_text_lines(lines), "paragraphs", from_text=True))
     return tables
+
+
+def _docx_titles(document: Any) -> list[str]:
+    """For each body table in order, the last non-empty paragraph before it ("" if none)."""
+    titles: list[str] = []
+    last = ""
+    for child in document.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            text = "".join(t.text or "" for t in child.iter() if t.tag.endswith("}t")).strip()
+            if text:
+                last = text
+        elif tag == "tbl":
+            titles.append(last)
+            last = ""
+    return titles
 
 
 def split_text_lines(lines: list[str]) -> list[list[str]]:

@@ -28,6 +28,7 @@ from app.engines.formula.inci import (
 )
 from app.engines.formula.rows import Line
 from app.engines.substance import (
+    alternative_cas,
     clean_cas_text,
     is_valid_cas,
     normalize_cas,
@@ -51,6 +52,15 @@ class Resolved:
     conc_conf: float
     flags: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    candidates: list[str] = field(default_factory=list)
+
+
+def alternative_cas_note(inci: str | None, cas: str) -> str | None:
+    """Why ``cas`` is a listed alternative CAS number of ``inci`` (source cited), or None."""
+    hit = alternative_cas(inci, cas) if inci else None
+    if hit is None:
+        return None
+    return f"CAS {cas} is an alternative CAS of {hit.inci_name} ({hit.source}; {hit.source_ref})"
 
 
 def _name_confidence(match: Match) -> float:
@@ -92,6 +102,7 @@ def resolve_line(line: Line, dictionary: IngredientDictionary, from_text: bool) 
     inci_conf = _name_confidence(match)
     inci = match.inci_name
     doc_cas = _document_cas(line.cas_text)
+    candidates: list[str] = []
     if match.method == "fuzzy":
         flags.append("fuzzy_match")
         notes.append(f"fuzzy match '{line.raw_name}' -> {inci} ({match.score:.2f})")
@@ -104,6 +115,9 @@ def resolve_line(line: Line, dictionary: IngredientDictionary, from_text: bool) 
         else:
             inci = normalize_name(latin) or None
             flags.append("unmatched")
+            candidates = dictionary.candidates(line.raw_name)
+            if candidates:
+                notes.append("nearest dictionary names: " + ", ".join(candidates))
     cas, cas_conf = _reconcile_cas(line, doc_cas, entry, inci, inci_conf, flags, notes, dictionary)
     if "cas_mismatch" in flags and match.method == "fuzzy":
         inci_conf = round(inci_conf * 0.8, 4)
@@ -131,6 +145,7 @@ def resolve_line(line: Line, dictionary: IngredientDictionary, from_text: bool) 
         conc_conf=_conc_confidence(line, from_text),
         flags=flags,
         notes=notes,
+        candidates=candidates,
     )
 
 
@@ -167,6 +182,11 @@ def _reconcile_cas(
             hint = f"; dictionary CAS for {inci}: {', '.join(known)}" if known else ""
             notes.append(f"CAS {doc_cas} fails the check digit{hint}")
             return doc_cas, 0.1
+        alternative = alternative_cas_note(inci, doc_cas) if known else None
+        if alternative is not None:
+            flags.append("cas_alternative")
+            notes.append(alternative)
+            return doc_cas, 0.9
         if known:
             flags.append("cas_mismatch")
             owners = [e.inci_name for e in dictionary.by_cas(doc_cas)]

@@ -113,3 +113,32 @@ def test_prices_are_list_prices_with_cache_multipliers() -> None:
         cache_creation_tokens=1_000_000,
     )
     assert cost == pytest.approx(2 + 10 + 0.2 + 2.5)
+
+
+def test_phase_order_is_not_flagged_but_a_rise_inside_a_phase_is() -> None:
+    rows: list[tuple[str, str | None, float | None, list[str]]] = [
+        ("WATER", None, 70.0, []),
+        ("GLYCERIN", None, 5.0, []),
+        ("SQUALANE", None, 20.0, []),
+    ]
+    phased = draft(rows, 95.0)
+    for row, phase in zip(phased.ingredients, ["A", "A", "B"], strict=True):
+        row.phase = phase
+    assert "not_descending" not in [w.code for w in finalize_extraction(phased).warnings]
+    flat = finalize_extraction(draft(rows, 95.0))
+    assert "not_descending" in [w.code for w in flat.warnings]
+    inside = draft(rows, 95.0)
+    for row, phase in zip(inside.ingredients, ["A", "B", "B"], strict=True):
+        row.phase = phase
+    assert "not_descending" in [w.code for w in finalize_extraction(inside).warnings]
+
+
+def test_source_table_survives_finalize() -> None:
+    result = draft([("WATER", None, 100.0, [])], 100.0)
+    result.source_table = "sheet 'Formula'"
+    result.skipped_tables = ["sheet 'Rev': skipped"]
+    final = finalize_extraction(result)
+    assert (final.source_table, final.skipped_tables) == (
+        "sheet 'Formula'",
+        ["sheet 'Rev': skipped"],
+    )
