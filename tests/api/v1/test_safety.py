@@ -76,13 +76,17 @@ async def test_acceptance_cases(
         "non_compliant",
         "non_compliant",
         "data_gap",
-        "review",
+        "data_gap",
     ]
     assert lines[0]["basis_label"].startswith("Statutorily prohibited — NOAEL not required")
     assert "mercury" in lines[1]["basis_label"]
     for tio2 in lines[2:5]:
         assert "25 %" in tio2["basis_label"] and "fixture: TW colorant list" in tio2["basis_label"]
-    assert lines[6]["primary_reason"] == "concentration_unknown"
+    # lines the check could not identify are a visible data gap, never an advisory footnote
+    for unknown in lines[5:7]:
+        assert unknown["primary_reason"] == "unidentified_ingredient"
+        assert unknown["basis_label"].startswith("Unidentified ingredient")
+        assert unknown["mos"] is None and unknown["noael"] is None
     assert all(ln["basis_label"] and "not found" not in ln["basis_label"] for ln in lines)
     assert body["decision"] == "formula_revision_required"
     assert body["decision_label"] == "Formula revision required"
