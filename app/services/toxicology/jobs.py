@@ -17,6 +17,8 @@ from app.services import formulation, pif, tasks
 from app.services.formulation import dictionary_cache
 from app.services.regulatory import CheckerCache
 from app.services.tasks import JobContext, PermanentError, Queue, register_handler
+from app.integrations.toxicology import SourceStatus
+from app.services.toxicology import anchors as tox_anchors
 from app.services.toxicology import drafts, safety
 from app.services.toxicology.pipeline import IngredientToxicology, Lookup, lookup_many
 from app.services.toxicology.sources import build_sources
@@ -59,6 +61,57 @@ async def _schedule_refreshes(ctx: JobContext, found: list[IngredientToxicology]
     return counts
 
 
+BACKFILL_TASK = "toxicology.backfill"
+
+
+def _authority_noael(item: IngredientToxicology) -> bool:
+    """A numeric NOAEL from a non-EPA source (ECHA, eChemPortal ...) already answered."""
+    return any(
+        r.source != "comptox"
+        and r.status is SourceStatus.OK
+        and any(e.name.lower() in ("noael", "noel") and e.value is not None for e in r.endpoints)
+        for r in item.results
+    )
+
+
+async def _backfill(ctx: JobContext, found: list[IngredientToxicology]) -> dict[str, int]:
+    """Spec 06 §2: before tier 1, a line without an authoritative numeric NOAEL is back-filled
+    from EPA ToxValDB (the CompTox answer, CAS or name -> DTXSID) and kept as a re-grounded
+    anchor for its CAS. CompTox down: the line keeps its lower tier now and a retry is queued
+    (fail-soft; the ingredient refresh retries master ingredients, the back-fill task the rest)."""
+    anchors, _ = await tox_anchors.load_anchors(ctx.session)
+    counts = {"stored": 0, "pending_retry": 0, "not_configured": 0}
+    retry_at = datetime.now(UTC) + timedelta(minutes=ctx.settings.toxicology_retry_minutes)
+    slot = datetime.now(UTC).strftime("%Y-%m-%dT%H")
+    for item in found:
+        ref = item.lookup.ref
+        if tox_anchors.has_authority_value(ref.cas, anchors) or _authority_noael(item):
+            continue
+        comptox = next((r for r in item.results if r.source == "comptox"), None)
+        if comptox is None:
+            counts["not_configured"] += 1
+            continue
+        if comptox.status is SourceStatus.UNAVAILABLE:
+            counts["pending_retry"] += 1
+            if item.lookup.ingredient_id is None and ref.cas:  # refresh covers the others
+                await tasks.enqueue(
+                    ctx.session,
+                    JobBuffer(),
+                    org_id=ctx.task.org_id,
+                    type=BACKFILL_TASK,
+                    payload={"cas": ref.cas, "name": ref.inci_name},
+                    idempotency_key=f"tox-backfill:{ref.cas}:{slot}",
+                    not_before=retry_at,
+                )
+            continue
+        cas = ref.cas or comptox.identifiers.get("cas")
+        if cas and await tox_anchors.store_regrounded(
+            ctx.session, cas=cas, name=ref.inci_name, result=comptox
+        ):
+            counts["stored"] += 1
+    return counts
+
+
 BATCH_TASK = "toxicology.batch"
 TOXICOLOGY_ITEMS = (9, 10)  # substance characterization, toxicological data
 
@@ -84,6 +137,7 @@ async def toxicology_batch(ctx: JobContext) -> dict[str, Any]:
     finally:
         for client in clients:
             await client.aclose()
+    backfill = await _backfill(ctx, found)
     await ctx.progress(80)
     item_number = int(task.payload["item_number"])  # type: ignore[call-overload]
     summaries: list[ToxicologySummary] = []
@@ -108,6 +162,7 @@ async def toxicology_batch(ctx: JobContext) -> dict[str, Any]:
         "sources_unavailable": sorted({s for f in found for s in f.unavailable}),
         "refreshes_scheduled": refreshes["stale"],
         "retries_scheduled": refreshes["unavailable"],
+        "backfill": backfill,
         "usage": [u.model_dump(mode="json") for u in usage],
         "cost_usd": total_cost(usage),
     }
@@ -164,7 +219,25 @@ async def toxicology_refresh(ctx: JobContext) -> dict[str, Any]:
     finally:
         for client in clients:
             await client.aclose()
+    backfill = await _backfill(ctx, [found])
     return {
         "ingredient_id": str(ingredient_id),
         "sources": {r.source: r.status.value for r in found.results},
+        "backfill": backfill,
     }
+
+
+@register_handler(BACKFILL_TASK, queue=Queue.TOXICOLOGY)
+async def toxicology_backfill(ctx: JobContext) -> dict[str, Any]:
+    """Retry of a back-fill whose CompTox call failed, for a line outside the master."""
+    ref = SubstanceRef(
+        inci_name=str(ctx.task.payload.get("name") or ""), cas=str(ctx.task.payload["cas"])
+    )
+    sources, clients = build_sources(ctx.settings, ctx.redis)
+    try:
+        comptox = [s for s in sources if s.name == "comptox"]
+        [found] = await lookup_many(ctx.session, [Lookup(ref, None)], comptox, ttl=_ttl(ctx))
+    finally:
+        for client in clients:
+            await client.aclose()
+    return {"cas": ref.cas, "backfill": await _backfill(ctx, [found])}
