@@ -237,13 +237,13 @@ def _regulatory_review(
         points.append(
             ReviewPoint("concentration_unknown", "high", "Concentration unknown: no MoS")
         )
-    verdict = Verdict.REVIEW
+    verdict = Verdict.REVIEW if basis is not None else Verdict.DATA_GAP  # no number: a gap
     if mos is not None and mos < MOS_THRESHOLD:
         points.insert(
             0, ReviewPoint("insufficient_margin", "high", f"MoS {mos:.4g} < {MOS_THRESHOLD:g}")
         )
         verdict = Verdict.INSUFFICIENT_MARGIN
-    label = basis.method if basis else "Regulatory review required — SA assessment required"
+    label = basis.method if basis else DATA_GAP_LABEL
     return _verdict(
         verdict, basis.tier if basis else "data_gap", label, basis, mos, points, outcome, common
     )
