@@ -85,9 +85,7 @@ class ToxAnchor(UUIDPrimaryKey, Timestamps, Base):
     __tablename__ = "tox_anchors"
     __table_args__ = (
         UniqueConstraint("cas", "tier", "source"),
-        CheckConstraint(
-            "tier IN ('curated', 'resolved', 'regrounded')", name="tier_allowed"
-        ),
+        CheckConstraint("tier IN ('curated', 'resolved', 'regrounded')", name="tier_allowed"),
         CheckConstraint("pod_value > 0", name="pod_positive"),
         CheckConstraint("dap_pct IS NULL OR (dap_pct > 0 AND dap_pct <= 100)", name="dap_range"),
         CheckConstraint("length(citation) > 0", name="citation_present"),

@@ -104,6 +104,8 @@ async def test_comptox_down_leaves_a_pending_retry(
     assert task["result"]["backfill"] == {"stored": 0, "pending_retry": 1, "not_configured": 0}
     assert (await owner_session.execute(select(ToxAnchor))).scalars().all() == []
     retries = (
-        await owner_session.execute(select(Task).where(Task.type == "toxicology.refresh"))
-    ).scalars().all()
+        (await owner_session.execute(select(Task).where(Task.type == "toxicology.refresh")))
+        .scalars()
+        .all()
+    )
     assert len(retries) == 1 and retries[0].next_attempt_at is not None

@@ -234,9 +234,7 @@ def _regulatory_review(
     insufficient margin still shows as such (the stricter of the two)."""
     mos = basis.value / sed if basis is not None and sed else None
     if conc is None:
-        points.append(
-            ReviewPoint("concentration_unknown", "high", "Concentration unknown: no MoS")
-        )
+        points.append(ReviewPoint("concentration_unknown", "high", "Concentration unknown: no MoS"))
     verdict = Verdict.REVIEW if basis is not None else Verdict.DATA_GAP  # no number: a gap
     if mos is not None and mos < MOS_THRESHOLD:
         points.insert(

@@ -68,6 +68,7 @@ async def test_regrounded_value_is_the_lowest_point_noael_within_the_ceiling(
     found, _ = await anchors.load_anchors(owner_session)
     assert {(a.cas, a.tier) for a in found} >= {("1-11-1", "regrounded"), ("69-72-7", "curated")}
     unavailable = SourceResult.unavailable("comptox", "503")
-    assert await anchors.store_regrounded(
-        owner_session, cas="2-22-2", name="y", result=unavailable
-    ) is None
+    assert (
+        await anchors.store_regrounded(owner_session, cas="2-22-2", name="y", result=unavailable)
+        is None
+    )
