@@ -6,6 +6,8 @@ Other contexts call only what is re-exported here.
 from app.services.toxicology.anchors import (
     curated_file_version,
     curated_is_current,
+)
+from app.services.toxicology.anchors import (
     load_curated as load_curated_anchors,
 )
 from app.services.toxicology.pipeline import IngredientToxicology, Lookup, lookup_many

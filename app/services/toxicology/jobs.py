@@ -11,13 +11,12 @@ from app.ai.providers.from_settings import provider_for
 from app.core.jobs import JobBuffer
 from app.core.tenancy import org_of
 from app.engines.toxicology import ToxicologySummary
-from app.integrations.toxicology import SubstanceRef
+from app.integrations.toxicology import SourceStatus, SubstanceRef
 from app.models import Ingredient
 from app.services import formulation, pif, tasks
 from app.services.formulation import dictionary_cache
 from app.services.regulatory import CheckerCache
 from app.services.tasks import JobContext, PermanentError, Queue, register_handler
-from app.integrations.toxicology import SourceStatus
 from app.services.toxicology import anchors as tox_anchors
 from app.services.toxicology import drafts, safety
 from app.services.toxicology.pipeline import IngredientToxicology, Lookup, lookup_many
