@@ -2,6 +2,7 @@
 CompTox and kept as a re-grounded anchor for its CAS; CompTox down → a pending retry."""
 
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
@@ -53,7 +54,7 @@ def _with_comptox(
 
 async def _run_batch(
     client: AsyncClient, owner_session: AsyncSession, settings: Settings, fast: Settings
-) -> tuple[dict[str, object], str]:
+) -> tuple[dict[str, Any], str]:
     actor = await make_actor(owner_session, settings)
     product = await make_product(owner_session, actor)
     line = {"raw_name": "Glycerin", "inci_name": "GLYCERIN", "cas": "56-81-5",
