@@ -127,9 +127,10 @@ def assess_line(
     reg = line.regulatory
     if reg.unidentified is not None:  # nothing about an unverified identity can be assessed
         points.insert(0, ReviewPoint("unidentified_ingredient", "high", reg.unidentified))
-        return replace(
-            common, tier="data_gap", basis_label=UNIDENTIFIED_LABEL, review_points=tuple(points)
-        )
+        label = UNIDENTIFIED_LABEL
+        if line.sources_unavailable:
+            label += "; sources temporarily unavailable: " + ", ".join(line.sources_unavailable)
+        return replace(common, tier="data_gap", basis_label=label, review_points=tuple(points))
     if not reg.checked:
         points.insert(
             0,

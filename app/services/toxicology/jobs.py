@@ -1,15 +1,17 @@
 """Worker handlers: the toxicology batch behind Items 9/10, and one ingredient's refresh."""
 
 import uuid
+from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
 from app.ai.providers import Usage, total_cost
-from app.ai.providers.from_settings import provider_for
+from app.ai.providers.from_settings import drafting_for, provider_for
 from app.core.jobs import JobBuffer
 from app.core.tenancy import org_of
+from app.engines.safety import ProposalLine, validate_proposals
 from app.engines.toxicology import ToxicologySummary
 from app.integrations.toxicology import SourceStatus, SubstanceRef
 from app.models import Ingredient
@@ -152,7 +154,8 @@ async def toxicology_batch(ctx: JobContext) -> dict[str, Any]:
             usage.extend(answer.usage)
     draft, confidence = drafts.item_draft(item_number, found, summaries or None)
     if item_number == 10:
-        draft = await _with_safety(ctx, draft, found)
+        draft, proposal_usage = await _with_safety(ctx, draft, found)
+        usage.extend(proposal_usage)
     await pif.finish_analysis(ctx.session, task, draft, confidence)
     refreshes = await _schedule_refreshes(ctx, found)
     return {
@@ -167,13 +170,29 @@ async def toxicology_batch(ctx: JobContext) -> dict[str, Any]:
     }
 
 
+async def _proposals(
+    ctx: JobContext, assessed: dict[str, Any], inputs: list[safety.FormulaInput]
+) -> tuple[list[dict[str, Any]], list[Usage]]:
+    """Analogue proposals for the lines left without a number, each validated by the engine;
+    a draft the SA confirms, never a basis (spec 06: the LLM only proposes)."""
+    gaps = {ln["line_id"] for ln in assessed["lines"] if ln["verdict"] == "data_gap"}
+    lines = [ProposalLine(i.line_id, i.inci, i.cas, i.smiles) for i in inputs if i.line_id in gaps]
+    if not lines:
+        return [], []
+    anchors, _ = await tox_anchors.load_anchors(ctx.session)
+    _, proposer = drafting_for(ctx.settings)
+    proposed = await proposer.propose_analogues(lines, anchors)
+    checked = validate_proposals(lines, anchors, proposed.value)
+    return [asdict(p) for p in checked], proposed.usage
+
+
 async def _with_safety(
     ctx: JobContext, draft: dict[str, Any], found: list[IngredientToxicology]
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], list[Usage]]:
     """Item 10 from the engine: verdict rows stored, every draft line carries its basis label."""
     task = ctx.task
     assert task.org_id is not None and task.product_id is not None
-    result, _ = await safety.assess_product(
+    result, rows = await safety.assess_product(
         ctx.session,
         _RULES,
         org_id=org_of(task),
@@ -189,12 +208,16 @@ async def _with_safety(
         if line["verdict"] in ("prohibited", "non_compliant"):
             row["risk_level"] = "high"  # a statutory block is never "unknown"
     reasons = safety.open_points({"safety": assessed})
+    proposals, usage = await _proposals(
+        ctx, assessed, await safety.formula_inputs(ctx.session, rows)
+    )
+    assessed["proposals"] = proposals
     return {
         **draft,
         "safety": assessed,
         "open_for_sa": reasons,
         "confirmable_by_non_sa": not reasons,
-    }
+    }, usage
 
 
 pif.register_analyzer(TOXICOLOGY_ITEMS, BATCH_TASK)
