@@ -72,6 +72,15 @@ def rank_analogues(
     return out
 
 
+def _refused(
+    p: AnalogueProposal, anchor: Anchor | None, reason: str, sim: float | None = None
+) -> ValidatedProposal:
+    name = anchor.name if anchor else None
+    return ValidatedProposal(
+        p.line_id, p.analogue_cas, name, p.proposer, p.rationale, False, reason, sim
+    )
+
+
 def validate_proposals(
     lines: Sequence[ProposalLine],
     anchors: Sequence[Anchor],
@@ -84,26 +93,22 @@ def validate_proposals(
         line = by_line.get(p.line_id)
         anchor = next((a for a in anchors if a.cas and a.cas == p.analogue_cas), None)
 
-        def refused(reason: str, sim: float | None = None) -> ValidatedProposal:
-            return ValidatedProposal(
-                p.line_id, p.analogue_cas, anchor.name if anchor else None, p.proposer,
-                p.rationale, False, reason, sim,
-            )  # fmt: skip
-
         if line is None:
             continue
         if anchor is None:
-            out.append(refused("not a cited anchor: no NOAEL with a source to read across"))
+            out.append(
+                _refused(p, anchor, "not a cited anchor: no NOAEL with a source to read across")
+            )
             continue
         if not line.smiles or not anchor.smiles:
-            out.append(refused("no structure to compare (SMILES missing)"))
+            out.append(_refused(p, anchor, "no structure to compare (SMILES missing)"))
             continue
         sim = tanimoto(line.smiles, anchor.smiles)
         if sim is None:
-            out.append(refused("unparsable structure"))
+            out.append(_refused(p, anchor, "unparsable structure"))
             continue
         if sim < TANIMOTO_THRESHOLD:
-            out.append(refused(f"Tanimoto {sim:.2f} < {TANIMOTO_THRESHOLD:.2f}", sim))
+            out.append(_refused(p, anchor, f"Tanimoto {sim:.2f} < {TANIMOTO_THRESHOLD:.2f}", sim))
             continue
         out.append(
             ValidatedProposal(
