@@ -110,3 +110,29 @@ async def test_comptox_down_leaves_a_pending_retry(
         .all()
     )
     assert len(retries) == 1 and retries[0].next_attempt_at is not None
+
+
+async def test_backfill_retry_task_for_a_line_outside_the_master(
+    owner_session: AsyncSession,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from redis.asyncio import Redis
+
+    from app.services.tasks import JobContext, get_handler
+
+    monkeypatch.setattr(tox_jobs, "build_sources", _with_comptox(_comptox_answers))
+    task = Task(type="toxicology.backfill", payload={"cas": "56-81-5", "name": "Glycerin"})
+
+    async def progress(_: int) -> None:
+        return None
+
+    redis = Redis.from_url(str(settings.redis_url))
+    try:
+        ctx = JobContext(owner_session, task, settings, progress, redis)
+        result = await get_handler("toxicology.backfill").handler(ctx)
+    finally:
+        await redis.aclose()
+    assert result is not None and result["backfill"]["stored"] == 1
+    [anchor] = (await owner_session.execute(select(ToxAnchor))).scalars().all()
+    assert anchor.cas == "56-81-5" and anchor.tier == "regrounded"
