@@ -41,6 +41,8 @@ async def _after_upgrade(settings: Settings) -> None:
             typer.echo(f"loaded shipped list app/data/{item.file}: {item.entries} entries")
         if report.ingredients_added:
             typer.echo(f"loaded shipped ingredient master: {report.ingredients_added} ingredients")
+        if report.anchors_loaded:
+            typer.echo(f"loaded shipped curated tox anchors: {report.anchors_loaded}")
     finally:
         await engine.dispose()
 

@@ -8,7 +8,7 @@ from app.models.platform import AuditChainHead, AuditLog, Task
 from app.models.products import Product
 from app.models.regulatory import ChemicalSyncRun, RegulatedSubstance, RegulatedSubstanceLimit
 from app.models.review import SaReview
-from app.models.toxicology import IngredientVerdict, ToxicologyCache
+from app.models.toxicology import IngredientVerdict, ToxAnchor, ToxicologyCache
 
 # Tenant tables: org_id NOT NULL (or the tenant root itself) and RLS enabled + forced.
 TENANT_TABLES: tuple[str, ...] = (
@@ -27,6 +27,7 @@ TENANT_TABLES: tuple[str, ...] = (
 SHARED_TABLES: tuple[str, ...] = (
     "ingredients",
     "toxicology_cache",
+    "tox_anchors",
     "regulated_substances",
     "regulated_substance_limits",
     "chemical_sync_runs",
@@ -56,6 +57,7 @@ __all__ = [
     "RegulatedSubstanceLimit",
     "SaReview",
     "Task",
+    "ToxAnchor",
     "ToxicologyCache",
     "UploadedFile",
     "User",

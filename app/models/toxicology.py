@@ -1,11 +1,13 @@
 """Toxicology & safety context: the shared per-source cache and per-product verdicts."""
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     Numeric,
@@ -17,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import Base, ProductScoped, UUIDPrimaryKey, enum_check
+from app.models.base import Base, ProductScoped, Timestamps, UUIDPrimaryKey, enum_check
 from app.models.enums import RiskLevel, Verdict
 
 
@@ -70,3 +72,36 @@ class IngredientVerdict(UUIDPrimaryKey, ProductScoped, Base):
     computed_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=text("now()")
     )
+
+
+ANCHOR_TIERS = ("curated", "resolved", "regrounded")
+
+
+class ToxAnchor(UUIDPrimaryKey, Timestamps, Base):
+    """A cited point of departure keyed by CAS (spec 06 §2): curated from a published opinion,
+    resolved by an earlier cited lookup, or re-grounded from EPA ToxValDB. Global reference data:
+    no tenant column; the app role may write only non-curated rows (RLS write policies)."""
+
+    __tablename__ = "tox_anchors"
+    __table_args__ = (
+        UniqueConstraint("cas", "tier", "source"),
+        CheckConstraint("tier IN ('curated', 'resolved', 'regrounded')", name="tier_allowed"),
+        CheckConstraint("pod_value > 0", name="pod_positive"),
+        CheckConstraint("dap_pct IS NULL OR (dap_pct > 0 AND dap_pct <= 100)", name="dap_range"),
+        CheckConstraint("length(citation) > 0", name="citation_present"),
+    )
+
+    cas: Mapped[str] = mapped_column(String(20), index=True)
+    name: Mapped[str] = mapped_column(Text)
+    tier: Mapped[str] = mapped_column(String(12))
+    pod_type: Mapped[str] = mapped_column(String(12), server_default="NOAEL")
+    pod_value: Mapped[Decimal] = mapped_column(Numeric(14, 6))
+    pod_unit: Mapped[str] = mapped_column(String(30), server_default="mg/kg bw/day")
+    dap_pct: Mapped[Decimal | None] = mapped_column(Numeric(6, 3))
+    smiles: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(120))  # e.g. "SCCS/1601/18", "EPA ToxValDB"
+    citation: Mapped[str] = mapped_column(Text)  # opinion number + section / record identifiers
+    source_text: Mapped[str | None] = mapped_column(Text)  # the passage the value was read from
+    source_url: Mapped[str | None] = mapped_column(Text)
+    identifiers: Mapped[dict[str, object]] = mapped_column(JSONB, server_default="{}")
+    data_date: Mapped[date | None] = mapped_column(Date)

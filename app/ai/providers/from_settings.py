@@ -1,6 +1,7 @@
 """The provider the settings ask for: local by default, Anthropic when a key is configured."""
 
 from app.ai.providers.base import AIProvider
+from app.ai.providers.drafting import AnalogueProposer, SaDraftWriter, build_drafting
 from app.ai.providers.router import build_provider
 from app.ai.providers.tools import ToolBox
 from app.core.config import Settings
@@ -23,4 +24,12 @@ def provider_for(
         max_iterations=settings.ai_max_tool_iterations,
         base_url=settings.anthropic_base_url,
         fallback=settings.ai_fallback_to_local,
+    )
+
+
+def drafting_for(settings: Settings) -> tuple[SaDraftWriter, AnalogueProposer]:
+    """The SA-draft writer and the analogue proposer: local by default, Anthropic with a key."""
+    key = settings.anthropic_api_key.get_secret_value() if settings.anthropic_api_key else None
+    return build_drafting(
+        key, model=settings.ai_complex_model, base_url=settings.anthropic_base_url
     )

@@ -17,6 +17,13 @@ from app.engines.safety.models import (
     ReviewPoint,
     SafetyResult,
 )
+from app.engines.safety.proposals import (
+    AnalogueProposal,
+    ProposalLine,
+    ValidatedProposal,
+    rank_analogues,
+    validate_proposals,
+)
 from app.engines.safety.registry import (
     RegistryMismatch,
     render_basis_appendix,
@@ -27,6 +34,7 @@ __all__ = [
     "DECISION_LABELS",
     "FALLBACK_NOTE",
     "Analogue",
+    "AnalogueProposal",
     "Anchor",
     "Exposure",
     "LineInput",
@@ -34,16 +42,20 @@ __all__ = [
     "NoaelBasis",
     "NoaelCandidate",
     "ProductDecision",
+    "ProposalLine",
     "QualitativeConclusion",
     "RegistryMismatch",
     "RegulatoryStatus",
     "ReviewPoint",
     "SafetyResult",
+    "ValidatedProposal",
     "assess_formula",
     "assess_line",
     "decide",
     "exposure_for",
+    "rank_analogues",
     "render_basis_appendix",
     "safe_concentration",
+    "validate_proposals",
     "verify_live_constants",
 ]

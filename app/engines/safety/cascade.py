@@ -52,10 +52,20 @@ def _plausible(c: NoaelCandidate, out: CascadeOutcome) -> bool:
     return True
 
 
+def curated_same_cas(line: LineInput, anchors: Sequence[Anchor]) -> list[Anchor]:
+    """Curated anchors (published opinions, e.g. SCCS) for the line's own CAS: tier 0 values."""
+    return [a for a in anchors if line.cas and a.cas == line.cas and a.tier == "curated"]
+
+
 def _numeric(
-    line: LineInput, out: CascadeOutcome, tier: Tier, origins: tuple[str, ...]
+    line: LineInput,
+    out: CascadeOutcome,
+    tier: Tier,
+    origins: tuple[str, ...],
+    extra: Sequence[NoaelCandidate] = (),
 ) -> NoaelBasis | None:
-    pool = [c for c in line.noael_candidates if c.origin in origins and _plausible(c, out)]
+    offered = [*line.noael_candidates, *extra]
+    pool = [c for c in offered if c.origin in origins and _plausible(c, out)]
     if not pool:
         return None
     chosen = min(pool, key=lambda c: c.value)  # the most conservative cited value
@@ -150,8 +160,17 @@ def find_noael(
     line: LineInput, anchors: Sequence[Anchor], analogues: Sequence[Analogue]
 ) -> CascadeOutcome:
     out = CascadeOutcome()
+    curated = [
+        NoaelCandidate(
+            value=a.noael,
+            source=a.citation,
+            origin="authority",
+            identifiers=(("cas", a.cas or ""), ("opinion", a.source)),
+        )
+        for a in curated_same_cas(line, anchors)
+    ]
     basis = (
-        _numeric(line, out, "0", ("authority", "epa"))
+        _numeric(line, out, "0", ("authority", "epa"), curated)
         or _numeric(line, out, "0.5", ("regrounded",))
         or _regrounded(line, anchors)
     )

@@ -4,7 +4,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import replace
 
-from app.engines.safety.cascade import Analogue, CascadeOutcome, find_noael
+from app.engines.safety.cascade import Analogue, CascadeOutcome, curated_same_cas, find_noael
+from app.engines.safety.cramer import cramer_class
 from app.engines.safety.dap import dap_for
 from app.engines.safety.exposure import exposure_for
 from app.engines.safety.gates import carcinogenic_note, hard_gate, heavy_metal
@@ -31,6 +32,7 @@ from app.engines.safety.registry import (
 from app.models.enums import Verdict
 
 DATA_GAP_LABEL = "Data gap — SA assessment required"
+UNIDENTIFIED_LABEL = "Unidentified ingredient — identity not verified; SA assessment required"
 BLOCKING = (Verdict.PROHIBITED, Verdict.NON_COMPLIANT)
 OPEN = (Verdict.INSUFFICIENT_MARGIN, Verdict.REVIEW, Verdict.DATA_GAP)
 
@@ -58,7 +60,10 @@ def _ttc(line: LineInput, sed: float | None) -> tuple[Verdict, str, ReviewPoint 
     if line.genotoxic_alert:
         threshold, label = TTC_GENOTOXIC_UG_PERSON_DAY, "genotoxicity alert"
     else:
-        cls = line.cramer_class if line.cramer_class in TTC_UG_PERSON_DAY else "III"
+        cls = line.cramer_class
+        if cls is None and (found := cramer_class(line.smiles)) is not None:
+            cls = found.cls
+        cls = cls if cls in TTC_UG_PERSON_DAY else "III"  # unknown / ambiguous -> III
         threshold, label = TTC_UG_PERSON_DAY[cls], f"Cramer class {cls}"
     intake = sed * 1000 * BODY_WEIGHT_KG  # µg/person/day
     if intake <= threshold:
@@ -79,6 +84,10 @@ def assess_line(
 ) -> LineVerdict:
     conc = safe_concentration(line.concentration_pct)
     dap, dap_source = dap_for(line.inci, line.cas, line.molecular_weight)
+    stated = [a for a in curated_same_cas(line, anchors) if a.dap_pct is not None]
+    if stated:  # the opinion's own dermal absorption for this substance, highest if several
+        own = max(stated, key=lambda a: a.dap_pct or 0.0)
+        dap, dap_source = float(own.dap_pct or dap), own.citation
     sed = sed_of(exposure.value, conc, dap) if conc is not None else None
     points: list[ReviewPoint] = []
     if exposure.fallback:
@@ -115,6 +124,24 @@ def assess_line(
             basis_label=gate.label,
             review_points=tuple(points),
         )
+    reg = line.regulatory
+    if reg.unidentified is not None:  # nothing about an unverified identity can be assessed
+        points.insert(0, ReviewPoint("unidentified_ingredient", "high", reg.unidentified))
+        label = UNIDENTIFIED_LABEL
+        if line.sources_unavailable:
+            label += "; sources temporarily unavailable: " + ", ".join(line.sources_unavailable)
+        return replace(common, tier="data_gap", basis_label=label, review_points=tuple(points))
+    if not reg.checked:
+        points.insert(
+            0,
+            ReviewPoint(
+                "regulatory_unchecked",
+                "high",
+                "No regulatory list was loaded: the line's legal status is not verified",
+            ),
+        )
+    for message in reversed(reg.review_required):
+        points.insert(0, ReviewPoint("regulatory_review", "high", message))
     outcome = find_noael(line, anchors, analogues)
     basis: NoaelBasis | None = outcome.basis
     mos = basis.value / sed if basis is not None and sed else None
@@ -122,6 +149,8 @@ def assess_line(
         assert gate.review_point is not None
         points.insert(0, gate.review_point)
         return _verdict(Verdict.REVIEW, "gate", gate.label, basis, mos, points, outcome, common)
+    if reg.review_required or not reg.checked:  # the check itself asks for the SA
+        return _regulatory_review(line, conc, basis, sed, points, outcome, common)
     if (cmr := carcinogenic_note(line)) is not None:
         points.insert(0, cmr)
     if conc is None:
@@ -190,6 +219,32 @@ def assess_line(
     points.insert(0, ReviewPoint("data_gap", "high", f"Data gap: {why}"))
     return _verdict(
         Verdict.DATA_GAP, "data_gap", DATA_GAP_LABEL, None, None, points, outcome, common
+    )
+
+
+def _regulatory_review(
+    line: LineInput,
+    conc: float | None,
+    basis: NoaelBasis | None,
+    sed: float | None,
+    points: list[ReviewPoint],
+    outcome: CascadeOutcome,
+    common: LineVerdict,
+) -> LineVerdict:
+    """A check finding that needs the SA keeps the line open whatever the margin; an
+    insufficient margin still shows as such (the stricter of the two)."""
+    mos = basis.value / sed if basis is not None and sed else None
+    if conc is None:
+        points.append(ReviewPoint("concentration_unknown", "high", "Concentration unknown: no MoS"))
+    verdict = Verdict.REVIEW if basis is not None else Verdict.DATA_GAP  # no number: a gap
+    if mos is not None and mos < MOS_THRESHOLD:
+        points.insert(
+            0, ReviewPoint("insufficient_margin", "high", f"MoS {mos:.4g} < {MOS_THRESHOLD:g}")
+        )
+        verdict = Verdict.INSUFFICIENT_MARGIN
+    label = basis.method if basis else DATA_GAP_LABEL
+    return _verdict(
+        verdict, basis.tier if basis else "data_gap", label, basis, mos, points, outcome, common
     )
 
 

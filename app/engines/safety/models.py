@@ -70,6 +70,7 @@ class Anchor:
     citation: str
     smiles: str | None = None
     tier: Literal["curated", "resolved", "regrounded"] = "curated"
+    dap_pct: float | None = None  # dermal absorption stated by the same source, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,8 @@ class RegulatoryStatus:
     disclosures: tuple[str, ...] = ()
     on_permitted_list: bool = False  # colorant / preservative / UV filter entry matched
     checked: bool = True  # False: no list loaded, nothing was checked
+    unidentified: str | None = None  # the check could not identify the line (message)
+    review_required: tuple[str, ...] = ()  # check findings that need the SA (nano, conditions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +100,7 @@ class LineInput:
     regulatory: RegulatoryStatus = field(default_factory=RegulatoryStatus)
     noael_candidates: tuple[NoaelCandidate, ...] = ()
     qualitative: tuple[QualitativeConclusion, ...] = ()
-    cramer_class: str | None = None  # "I" / "II" / "III"; anything else counts as III
+    cramer_class: str | None = None  # "I" / "II" / "III"; None: classified from the SMILES
     genotoxic_alert: bool = False
     ttc_excluded_class: str | None = None
     sources_unavailable: tuple[str, ...] = ()

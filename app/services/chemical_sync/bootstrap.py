@@ -25,6 +25,7 @@ from app.services.formulation import (
     records_from_starter,
 )
 from app.services.regulatory import sync_entries
+from app.services.toxicology import curated_is_current, load_curated_anchors
 
 INVENTORY_FILE = "cosing/cosing_inventory_simplified.csv"
 # one process loads at a time (`serve` on two hosts against one database)
@@ -75,14 +76,16 @@ class BootstrapReport:
 
     lists: tuple[LoadedList, ...] = ()
     ingredients_added: int = 0
+    anchors_loaded: int = 0
 
     @property
     def loaded_anything(self) -> bool:
-        return bool(self.lists or self.ingredients_added)
+        return bool(self.lists or self.ingredients_added or self.anchors_loaded)
 
 
-async def _missing(session: AsyncSession) -> tuple[list[ShippedList], bool]:
-    """Shipped lists with no rows yet, and whether the ingredient master is empty (one query)."""
+async def _missing(session: AsyncSession) -> tuple[list[ShippedList], bool, bool]:
+    """Shipped lists with no rows yet, whether the ingredient master is empty and whether the
+    curated tox anchors of the shipped file version are missing (one query)."""
     probes = [
         exists().where(
             RegulatedSubstance.jurisdiction == item.jurisdiction,
@@ -90,11 +93,14 @@ async def _missing(session: AsyncSession) -> tuple[list[ShippedList], bool]:
         )
         for item in SHIPPED_LISTS
     ]
-    row = (await session.execute(select(exists().select_from(Ingredient), *probes))).one()
-    has_ingredients, *present = row
-    return [item for item, here in zip(SHIPPED_LISTS, present, strict=True) if not here], not (
-        has_ingredients
-    )
+    row = (
+        await session.execute(
+            select(exists().select_from(Ingredient), curated_is_current(), *probes)
+        )
+    ).one()
+    has_ingredients, anchors_current, *present = row
+    missing = [item for item, here in zip(SHIPPED_LISTS, present, strict=True) if not here]
+    return missing, not has_ingredients, not anchors_current
 
 
 async def _load_list(session: AsyncSession, item: ShippedList) -> LoadedList:
@@ -152,13 +158,15 @@ async def _load_ingredients(session: AsyncSession) -> int:
 
 async def load_shipped_reference_data(session: AsyncSession) -> BootstrapReport:
     """Fill every empty reference table from the snapshot, in the caller's transaction."""
-    lists, no_ingredients = await _missing(session)
-    if not lists and not no_ingredients:
+    lists, no_ingredients, no_anchors = await _missing(session)
+    if not lists and not no_ingredients and not no_anchors:
         return BootstrapReport()
     await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
-    lists, no_ingredients = await _missing(session)  # another process may have just loaded them
+    # another process may have just loaded them
+    lists, no_ingredients, no_anchors = await _missing(session)
     loaded: Sequence[LoadedList] = [await _load_list(session, item) for item in lists]
     added = await _load_ingredients(session) if no_ingredients else 0
+    anchors = await load_curated_anchors(session) if no_anchors else 0
     if loaded or added:
         await analyze_reference_tables(session)
-    return BootstrapReport(tuple(loaded), added)
+    return BootstrapReport(tuple(loaded), added, anchors)

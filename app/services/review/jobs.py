@@ -6,8 +6,10 @@ import uuid
 from datetime import date
 from typing import Any
 
+from app.ai.providers import total_cost
+from app.ai.providers.from_settings import drafting_for
 from app.core.tenancy import org_of
-from app.engines.review import REFERENCE_DRAFT_LABEL, reference_draft
+from app.engines.review import REFERENCE_DRAFT_LABEL
 from app.models.enums import ReviewStatus
 from app.services.compliance import taiwan_today
 from app.services.identity import mailer_for
@@ -37,10 +39,19 @@ async def draft_assessment(ctx: JobContext) -> dict[str, Any]:
         (v.items_snapshot for v in versions if str(v.id) == task.payload.get("version_id")), None
     )
     source = stored or await live_snapshot(ctx.session, product, lint=None)
-    review.ai_draft_assessment = reference_draft(source)
+    writer, _ = drafting_for(ctx.settings)
+    drafted = await writer.draft_assessment(source)  # a reference text; it changes no status
+    review.ai_draft_assessment = drafted.value
     await ctx.session.flush()
     await ctx.progress(100)
-    return {"review_id": str(review_id), "draft_stored": True, "label": REFERENCE_DRAFT_LABEL}
+    return {
+        "review_id": str(review_id),
+        "draft_stored": True,
+        "label": REFERENCE_DRAFT_LABEL,
+        "provider": drafted.provider,
+        "usage": [u.model_dump(mode="json") for u in drafted.usage],
+        "cost_usd": total_cost(drafted.usage),
+    }
 
 
 @register_handler("review.expiry_digest", queue=Queue.DEFAULT)

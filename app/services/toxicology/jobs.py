@@ -1,22 +1,25 @@
 """Worker handlers: the toxicology batch behind Items 9/10, and one ingredient's refresh."""
 
 import uuid
+from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
 from app.ai.providers import Usage, total_cost
-from app.ai.providers.from_settings import provider_for
+from app.ai.providers.from_settings import drafting_for, provider_for
 from app.core.jobs import JobBuffer
 from app.core.tenancy import org_of
+from app.engines.safety import ProposalLine, validate_proposals
 from app.engines.toxicology import ToxicologySummary
-from app.integrations.toxicology import SubstanceRef
+from app.integrations.toxicology import SourceStatus, SubstanceRef
 from app.models import Ingredient
 from app.services import formulation, pif, tasks
 from app.services.formulation import dictionary_cache
 from app.services.regulatory import CheckerCache
 from app.services.tasks import JobContext, PermanentError, Queue, register_handler
+from app.services.toxicology import anchors as tox_anchors
 from app.services.toxicology import drafts, safety
 from app.services.toxicology.pipeline import IngredientToxicology, Lookup, lookup_many
 from app.services.toxicology.sources import build_sources
@@ -59,6 +62,57 @@ async def _schedule_refreshes(ctx: JobContext, found: list[IngredientToxicology]
     return counts
 
 
+BACKFILL_TASK = "toxicology.backfill"
+
+
+def _authority_noael(item: IngredientToxicology) -> bool:
+    """A numeric NOAEL from a non-EPA source (ECHA, eChemPortal ...) already answered."""
+    return any(
+        r.source != "comptox"
+        and r.status is SourceStatus.OK
+        and any(e.name.lower() in ("noael", "noel") and e.value is not None for e in r.endpoints)
+        for r in item.results
+    )
+
+
+async def _backfill(ctx: JobContext, found: list[IngredientToxicology]) -> dict[str, int]:
+    """Spec 06 §2: before tier 1, a line without an authoritative numeric NOAEL is back-filled
+    from EPA ToxValDB (the CompTox answer, CAS or name -> DTXSID) and kept as a re-grounded
+    anchor for its CAS. CompTox down: the line keeps its lower tier now and a retry is queued
+    (fail-soft; the ingredient refresh retries master ingredients, the back-fill task the rest)."""
+    anchors, _ = await tox_anchors.load_anchors(ctx.session)
+    counts = {"stored": 0, "pending_retry": 0, "not_configured": 0}
+    retry_at = datetime.now(UTC) + timedelta(minutes=ctx.settings.toxicology_retry_minutes)
+    slot = datetime.now(UTC).strftime("%Y-%m-%dT%H")
+    for item in found:
+        ref = item.lookup.ref
+        if tox_anchors.has_authority_value(ref.cas, anchors) or _authority_noael(item):
+            continue
+        comptox = next((r for r in item.results if r.source == "comptox"), None)
+        if comptox is None:
+            counts["not_configured"] += 1
+            continue
+        if comptox.status is SourceStatus.UNAVAILABLE:
+            counts["pending_retry"] += 1
+            if item.lookup.ingredient_id is None and ref.cas:  # refresh covers the others
+                await tasks.enqueue(
+                    ctx.session,
+                    JobBuffer(),
+                    org_id=ctx.task.org_id,
+                    type=BACKFILL_TASK,
+                    payload={"cas": ref.cas, "name": ref.inci_name},
+                    idempotency_key=f"tox-backfill:{ref.cas}:{slot}",
+                    not_before=retry_at,
+                )
+            continue
+        cas = ref.cas or comptox.identifiers.get("cas")
+        if cas and await tox_anchors.store_regrounded(
+            ctx.session, cas=cas, name=ref.inci_name, result=comptox
+        ):
+            counts["stored"] += 1
+    return counts
+
+
 BATCH_TASK = "toxicology.batch"
 TOXICOLOGY_ITEMS = (9, 10)  # substance characterization, toxicological data
 
@@ -84,6 +138,7 @@ async def toxicology_batch(ctx: JobContext) -> dict[str, Any]:
     finally:
         for client in clients:
             await client.aclose()
+    backfill = await _backfill(ctx, found)
     await ctx.progress(80)
     item_number = int(task.payload["item_number"])  # type: ignore[call-overload]
     summaries: list[ToxicologySummary] = []
@@ -99,7 +154,8 @@ async def toxicology_batch(ctx: JobContext) -> dict[str, Any]:
             usage.extend(answer.usage)
     draft, confidence = drafts.item_draft(item_number, found, summaries or None)
     if item_number == 10:
-        draft = await _with_safety(ctx, draft, found)
+        draft, proposal_usage = await _with_safety(ctx, draft, found)
+        usage.extend(proposal_usage)
     await pif.finish_analysis(ctx.session, task, draft, confidence)
     refreshes = await _schedule_refreshes(ctx, found)
     return {
@@ -108,18 +164,35 @@ async def toxicology_batch(ctx: JobContext) -> dict[str, Any]:
         "sources_unavailable": sorted({s for f in found for s in f.unavailable}),
         "refreshes_scheduled": refreshes["stale"],
         "retries_scheduled": refreshes["unavailable"],
+        "backfill": backfill,
         "usage": [u.model_dump(mode="json") for u in usage],
         "cost_usd": total_cost(usage),
     }
 
 
+async def _proposals(
+    ctx: JobContext, assessed: dict[str, Any], inputs: list[safety.FormulaInput]
+) -> tuple[list[dict[str, Any]], list[Usage]]:
+    """Analogue proposals for the lines left without a number, each validated by the engine;
+    a draft the SA confirms, never a basis (spec 06: the LLM only proposes)."""
+    gaps = {ln["line_id"] for ln in assessed["lines"] if ln["verdict"] == "data_gap"}
+    lines = [ProposalLine(i.line_id, i.inci, i.cas, i.smiles) for i in inputs if i.line_id in gaps]
+    if not lines:
+        return [], []
+    anchors, _ = await tox_anchors.load_anchors(ctx.session)
+    _, proposer = drafting_for(ctx.settings)
+    proposed = await proposer.propose_analogues(lines, anchors)
+    checked = validate_proposals(lines, anchors, proposed.value)
+    return [asdict(p) for p in checked], proposed.usage
+
+
 async def _with_safety(
     ctx: JobContext, draft: dict[str, Any], found: list[IngredientToxicology]
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], list[Usage]]:
     """Item 10 from the engine: verdict rows stored, every draft line carries its basis label."""
     task = ctx.task
     assert task.org_id is not None and task.product_id is not None
-    result, _ = await safety.assess_product(
+    result, rows = await safety.assess_product(
         ctx.session,
         _RULES,
         org_id=org_of(task),
@@ -135,12 +208,16 @@ async def _with_safety(
         if line["verdict"] in ("prohibited", "non_compliant"):
             row["risk_level"] = "high"  # a statutory block is never "unknown"
     reasons = safety.open_points({"safety": assessed})
+    proposals, usage = await _proposals(
+        ctx, assessed, await safety.formula_inputs(ctx.session, rows)
+    )
+    assessed["proposals"] = proposals
     return {
         **draft,
         "safety": assessed,
         "open_for_sa": reasons,
         "confirmable_by_non_sa": not reasons,
-    }
+    }, usage
 
 
 pif.register_analyzer(TOXICOLOGY_ITEMS, BATCH_TASK)
@@ -164,7 +241,25 @@ async def toxicology_refresh(ctx: JobContext) -> dict[str, Any]:
     finally:
         for client in clients:
             await client.aclose()
+    backfill = await _backfill(ctx, [found])
     return {
         "ingredient_id": str(ingredient_id),
         "sources": {r.source: r.status.value for r in found.results},
+        "backfill": backfill,
     }
+
+
+@register_handler(BACKFILL_TASK, queue=Queue.TOXICOLOGY)
+async def toxicology_backfill(ctx: JobContext) -> dict[str, Any]:
+    """Retry of a back-fill whose CompTox call failed, for a line outside the master."""
+    ref = SubstanceRef(
+        inci_name=str(ctx.task.payload.get("name") or ""), cas=str(ctx.task.payload["cas"])
+    )
+    sources, clients = build_sources(ctx.settings, ctx.redis)
+    try:
+        comptox = [s for s in sources if s.name == "comptox"]
+        [found] = await lookup_many(ctx.session, [Lookup(ref, None)], comptox, ttl=_ttl(ctx))
+    finally:
+        for client in clients:
+            await client.aclose()
+    return {"cas": ref.cas, "backfill": await _backfill(ctx, [found])}

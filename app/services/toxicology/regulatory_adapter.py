@@ -30,6 +30,13 @@ def status_from(report: CheckReport, index: int) -> RegulatoryStatus:
     mine = [f for f in report.findings if index + 1 in f.lines]
     binding = [f for f in mine if f.binding and f.severity in ("critical", "high")]
     prohibited = result.status == "prohibited"
+    unidentified = [f for f in mine if f.kind == "unidentified"]
+    # what made the line `review` (nanomaterial, a high/medium condition) binds the SA
+    review = [
+        f
+        for f in mine
+        if f.kind == "nanomaterial" or (f.kind == "condition" and f.severity in ("high", "medium"))
+    ]
     return RegulatoryStatus(
         prohibited_reference=(
             (result.references[0] if result.references else "regulatory prohibited list")
@@ -43,6 +50,12 @@ def status_from(report: CheckReport, index: int) -> RegulatoryStatus:
         disclosures=tuple(_text(f) for f in mine if f.kind == "disclosure"),
         on_permitted_list=any(m in r for r in result.references for m in _PERMITTED_MARKERS),
         checked=report.summary.compliant is not None,
+        unidentified=(
+            (_text(unidentified[0]) if unidentified else "Unidentified line")
+            if result.status == "unidentified"
+            else None
+        ),
+        review_required=tuple(_text(f) for f in review) if result.status == "review" else (),
     )
 
 

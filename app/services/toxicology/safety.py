@@ -5,13 +5,11 @@ so the three always show the same verdicts. Reads are recomputed from the curren
 product description (nothing stale is served); the batch also stores the verdict rows.
 """
 
-import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
 from pydantic import ValidationError
@@ -21,12 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import Conflict, NotFound
 from app.core.tenancy import OrgId
-from app.data import DATA_DIR
 from app.engines.regulatory import FormulaLine
 from app.engines.safety import (
     DECISION_LABELS,
-    Analogue,
-    Anchor,
     LineInput,
     NoaelCandidate,
     RegulatoryStatus,
@@ -41,10 +36,10 @@ from app.models.enums import ProductCategory, Role, Verdict
 from app.schemas.product_description import CATEGORY_DEFAULTS, ProductDescription
 from app.services import formulation
 from app.services.regulatory import CheckerCache
+from app.services.toxicology import anchors as tox_anchors
 from app.services.toxicology import cache as tox_cache
 from app.services.toxicology.regulatory_adapter import regulatory_statuses
 
-ANCHORS_PATH = DATA_DIR / "safety" / "anchors.json"
 _NOAEL_NAMES = frozenset({"noael", "noel"})
 
 
@@ -60,17 +55,6 @@ class FormulaInput:
     function: str | None = None
     smiles: str | None = None
     molecular_weight: float | None = None
-
-
-@cache
-def curated_anchors() -> tuple[tuple[Anchor, ...], tuple[Analogue, ...]]:
-    data = json.loads(ANCHORS_PATH.read_text(encoding="utf-8"))
-    anchors = tuple(Anchor(**a) for a in data["anchors"])
-    analogues = tuple(
-        Analogue(a["target_cas"], Anchor(**a["anchor"]), a["justification"])
-        for a in data["analogues"]
-    )
-    return anchors, analogues
 
 
 def description_for(product: Product) -> ProductDescription | None:
@@ -159,7 +143,7 @@ async def assess_lines(
         engine_input(line, status, found)
         for line, status, found in zip(lines, statuses, per_line, strict=True)
     ]
-    anchors, analogues = curated_anchors()
+    anchors, analogues = await tox_anchors.load_anchors(session)
     return assess_formula(description, inputs, anchors, analogues)
 
 

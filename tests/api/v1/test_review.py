@@ -244,6 +244,10 @@ async def test_four_signatures_label_v1_v2_v3_v3_and_rows_are_locked_in_the_data
     for sql in (
         "UPDATE pif_versions SET items_snapshot = '{}'::jsonb WHERE product_id = :p AND is_signed",
         "DELETE FROM pif_versions WHERE product_id = :p AND is_signed",
+        "UPDATE sa_reviews SET sa_final_assessment = 'rewritten' WHERE product_id = :p "
+        "AND status = 'signed'",
+        "UPDATE sa_reviews SET status = 'in_review' WHERE product_id = :p AND status = 'signed'",
+        "DELETE FROM sa_reviews WHERE product_id = :p AND status = 'signed'",
     ):
         async with app_engine.connect() as conn:
             await conn.execute(
@@ -253,6 +257,22 @@ async def test_four_signatures_label_v1_v2_v3_v3_and_rows_are_locked_in_the_data
                 await conn.execute(text(sql), {"p": product})
             await conn.rollback()
     assert await signed_count(owner_session, product) == 4
+    signed_reviews = await owner_session.scalar(
+        select(func.count())
+        .select_from(SaReview)
+        .where(SaReview.product_id == uuid.UUID(product), SaReview.status == "signed")
+    )
+    assert signed_reviews == 4
+    opened = await opened_review(client, desk, product)
+    async with app_engine.connect() as conn:  # an unsigned review row stays editable
+        await conn.execute(
+            text("SELECT set_config('app.current_org_id', :o, true)"), {"o": str(desk.org_id)}
+        )
+        changed = await conn.execute(
+            text("UPDATE sa_reviews SET sa_comments = 'draft note' WHERE id = :r"), {"r": opened}
+        )
+        assert changed.rowcount == 1
+        await conn.rollback()
 
 
 async def test_members_admins_and_workers_cannot_sign_or_approve_and_other_org_sa_gets_404(
