@@ -13,6 +13,7 @@ class Permission(StrEnum):
     ORG_SETTINGS_MANAGE = "org_settings.manage"  # org settings, API keys
     AUDIT_LOG_READ = "audit_log.read"  # the org's own audit log
     PIF_REVIEW = "pif.review"  # act as the safety assessor: approve items, SA reads
+    FORMULA_FILE_READ = "formula_file.read"  # formula files inside an exported dossier
     PLATFORM_ADMIN = "platform.admin"  # super-admin console (no org)
 
 
@@ -22,6 +23,7 @@ _ORG_ADMIN = frozenset(
         Permission.MEMBER_INVITE,
         Permission.ORG_SETTINGS_MANAGE,
         Permission.AUDIT_LOG_READ,
+        Permission.FORMULA_FILE_READ,
     }
 )
 
@@ -29,7 +31,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: _ORG_ADMIN,
     Role.ADMIN: _ORG_ADMIN,
     Role.MEMBER: frozenset(),
-    Role.SA: frozenset({Permission.PIF_REVIEW}),
+    Role.SA: frozenset({Permission.PIF_REVIEW, Permission.FORMULA_FILE_READ}),
     Role.SUPER_ADMIN: frozenset({Permission.PLATFORM_ADMIN}),
 }
 

@@ -21,7 +21,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.core.config import Settings
 from app.core.security import decode_access_token
 
-_UPLOAD_PATH = re.compile(r"^/api/v1/products/[^/]+/pif/upload/?$")
+# file uploads: the PIF upload and the verify endpoint (a dossier ZIP may be large)
+_UPLOAD_PATH = re.compile(r"^/api/v1/(?:products/[^/]+/pif/upload|verify)/?$")
 _AUTH_PREFIX = "/api/v1/auth/"
 _MULTIPART_OVERHEAD = 64 * 1024  # boundaries and the small form fields around the file
 _QUERY_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -1,6 +1,7 @@
 """All ORM models, imported here so Alembic and the app see one metadata."""
 
 from app.models.base import Base
+from app.models.documents import DossierBuild, OrgSigningKey
 from app.models.formulation import Ingredient, ProductIngredient
 from app.models.identity import AuthToken, Invitation, Organization, PlanLimit, RefreshToken, User
 from app.models.pif import Outsourcing, PifDocument, PifVersion, UploadedFile
@@ -23,6 +24,8 @@ TENANT_TABLES: tuple[str, ...] = (
     "outsourcings",
     "tasks",
     "ingredient_verdicts",
+    "org_signing_keys",
+    "dossier_builds",
 )
 SHARED_TABLES: tuple[str, ...] = (
     "ingredients",
@@ -42,9 +45,11 @@ __all__ = [
     "AuthToken",
     "Base",
     "ChemicalSyncRun",
+    "DossierBuild",
     "Ingredient",
     "IngredientVerdict",
     "Invitation",
+    "OrgSigningKey",
     "Organization",
     "Outsourcing",
     "PifDocument",

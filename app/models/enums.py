@@ -147,3 +147,14 @@ class RiskLevel(StrEnum):
 class AuthTokenPurpose(StrEnum):
     VERIFY_EMAIL = "verify_email"
     RESET_PASSWORD = "reset_password"
+
+
+class SigningKeySource(StrEnum):
+    GENERATED = "generated"  # made by the app on first use (self-signed)
+    IMPORTED = "imported"  # brought by the operator (PKCS#12 or PEM)
+
+
+class DossierStatus(StrEnum):
+    PENDING = "pending"
+    READY = "ready"
+    FAILED = "failed"

@@ -3,11 +3,12 @@
 import re
 import unicodedata
 import uuid
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app.api.deps import CurrentPrincipal, TenantSession
+from app.api.deps import CurrentPrincipal, SettingsDep, TenantSession
 from app.api.identity_deps import require_plan_access
 from app.core.http_headers import content_disposition
 from app.engines.documents import Lang
@@ -86,9 +87,11 @@ async def snapshot_regulatory_pdf(
     request: Request,
     principal: CurrentPrincipal,
     session: TenantSession,
+    settings: SettingsDep,
     lang: LangQuery = "zh-TW",
 ) -> Response:
-    """Rebuilt from that snapshot: the same bytes for the same snapshot and renderer version."""
+    """Rebuilt from that snapshot: the same bytes for the same snapshot and renderer version;
+    a signed snapshot's PDF carries the organization's PAdES signature (deterministic)."""
     rendered = await documents.regulatory_pdf(
         session,
         principal.tenant_org,
@@ -98,4 +101,8 @@ async def snapshot_regulatory_pdf(
         rule_index=request.app.state.rule_index,
         checker=_checker(request),
     )
-    return pdf_response(rendered)
+    signed = await documents.sign_snapshot_pdf(
+        session, settings, rendered.content,
+        org_id=principal.tenant_org, product_id=product_id, version_id=version_id,
+    )  # fmt: skip
+    return pdf_response(replace(rendered, content=signed))

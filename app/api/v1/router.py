@@ -8,6 +8,7 @@ from app.api.v1 import (
     chemical_sync,
     compliance,
     documents,
+    dossier,
     ingredients,
     pif,
     products,
@@ -21,6 +22,9 @@ from app.api.v1 import (
 api_router = APIRouter(prefix="/api/v1")
 api_router.include_router(products.router)
 api_router.include_router(ingredients.router)
+# before pif: its /pif/{item_number} would otherwise take /pif/download and /pif/generate
+api_router.include_router(dossier.product_router)
+api_router.include_router(dossier.router)
 api_router.include_router(pif.router)
 api_router.include_router(safety.router)
 api_router.include_router(tasks.router)
