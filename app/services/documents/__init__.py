@@ -39,7 +39,7 @@ from app.services.documents.signing import (
     signature_facts,
     signing_material,
 )
-from app.services.documents.stub_pdf import one_page_pdf, stub_regulatory_pdf
+from app.services.documents.stub_pdf import one_page_pdf
 from app.services.documents.verify import (
     Problem,
     SignatureInfo,
@@ -93,7 +93,6 @@ __all__ = [
     "sign_snapshot_pdf",
     "signature_facts",
     "signing_material",
-    "stub_regulatory_pdf",
     "use_pdf_producer",
     "verify_dossier",
     "verify_file",

@@ -1,12 +1,4 @@
-"""STUB regulatory PDF: one ASCII page naming the snapshot, until the 14-section renderer is wired.
-
-It exists so the dossier and the signature work end to end before `render_regulatory_pdf` lands;
-the dossier uses whatever `use_pdf_producer` installed last, and this only when nothing else is.
-"""
-
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from app.models import PifVersion, Product
+"""A one-page ASCII PDF (no renderer, no font): test and benchmark input for signing and verify."""
 
 
 def _escape(text: str) -> str:
@@ -39,16 +31,3 @@ def one_page_pdf(lines: list[str]) -> bytes:
         xref,
     )
     return bytes(out)
-
-
-async def stub_regulatory_pdf(
-    session: AsyncSession, product: Product, snapshot: PifVersion
-) -> bytes:
-    return one_page_pdf(
-        [
-            "PIF regulatory document (placeholder page: the 14-section renderer is not wired)",
-            f"Product: {product.name_en or product.name} ({product.id})",
-            f"Version {snapshot.version_label}, snapshot {snapshot.id}",
-            f"signature_hash: {snapshot.signature_hash or 'unsigned draft'}",
-        ]
-    )

@@ -372,3 +372,27 @@ async def test_a_draft_dossier_is_unsigned_but_its_manifest_is(
     files["manifest.json"] = files["manifest.json"].replace(b'"V0"', b'"V1"')
     edited = documents.verify_dossier(rezip(files))
     assert [p.file for p in edited.problems] == ["manifest.json"]
+
+
+async def test_the_snapshot_pdf_route_serves_the_signed_pdf(
+    client: AsyncClient, owner_session: AsyncSession, settings: Settings
+) -> None:
+    desk = await make_desk(owner_session, settings)
+    product = await signed_product(client, desk)
+    base = f"/api/v1/products/{product}/pif-versions"
+    v1 = next(
+        v
+        for v in (await client.get(base, headers=desk.operator.headers)).json()["items"]
+        if v["is_signed"]
+    )
+    first = await client.get(f"{base}/{v1['id']}/regulatory-pdf", headers=desk.operator.headers)
+    again = await client.get(f"{base}/{v1['id']}/regulatory-pdf", headers=desk.operator.headers)
+    assert first.status_code == 200 and first.content == again.content
+    cert = await client.get("/api/v1/signing/certificate", headers=desk.operator.headers)
+    root = x509.load_pem_x509_certificate(cert.json()["certificate_pem"].encode())
+    report = documents.verify_pdf(first.content, "v1.pdf", [root])
+    assert report.ok, report.problems
+    assert report.signatures[0].signature_hash == v1["signature_hash"]
+    live = await client.get(f"{base}/regulatory-pdf", headers=desk.operator.headers)
+    assert live.status_code == 200
+    assert "no signature" in documents.verify_pdf(live.content).problems[0].message
