@@ -13,7 +13,7 @@ import os
 import statistics
 import time
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from app.core.file_crypto import KeyEncryptionKey, decrypt_file, encrypt_file
 from app.services import documents
@@ -26,7 +26,7 @@ from app.services.documents.dossier_format import (
 )
 
 FACTS = documents.SignatureFacts(
-    "王小明", "SA-CERT-0001", date(2027, 6, 30), datetime(2026, 11, 30, tzinfo=UTC), "ab" * 32,
+    "王小明", "SA-CERT-0001", datetime(2026, 11, 30, tzinfo=UTC), "ab" * 32,
     "V1", uuid.UUID(int=1),
 )  # fmt: skip
 

@@ -4,7 +4,7 @@ import io
 import json
 import uuid
 import zipfile
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -23,7 +23,7 @@ from app.services.documents.signing import sign_detached
 
 MATERIAL = documents.generate_material("Acme")
 FACTS = documents.SignatureFacts(
-    "王小明", "SA-CERT-0001", date(2027, 1, 1), datetime(2026, 11, 30, tzinfo=UTC), "cd" * 32,
+    "王小明", "SA-CERT-0001", datetime(2026, 11, 30, tzinfo=UTC), "cd" * 32,
     "V1", uuid.UUID(int=7),
 )  # fmt: skip
 

@@ -3,7 +3,6 @@ organization, who signed), the signing keys and the dossier builds."""
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,7 +17,6 @@ from app.models.enums import DossierStatus
 class SnapshotSigner:
     sa_name: str
     qualification_ref: str | None
-    qualified_until: date | None
 
 
 async def org_name_for_org(session: AsyncSession, org_id: OrgId) -> str | None:
@@ -46,18 +44,19 @@ async def signing_keys_for_org(session: AsyncSession, org_id: OrgId) -> list[Org
 async def snapshot_signer_for_org(
     session: AsyncSession, org_id: OrgId, snapshot: PifVersion
 ) -> SnapshotSigner | None:
-    """The SA who signed the snapshot, with the qualification reference recorded at signing."""
+    """The SA who signed the snapshot, with the qualification reference recorded at signing
+    (the locked review row; the current qualification date is mutable and left out)."""
     if snapshot.sa_review_id is None:
         return None
     stmt = (
-        select(User.full_name, User.email, SaReview.sa_certificate_ref, User.sa_qualified_until)
+        select(User.full_name, User.email, SaReview.sa_certificate_ref)
         .join(User, User.id == SaReview.sa_id)
         .where(SaReview.id == snapshot.sa_review_id, SaReview.org_id == org_id)
     )
     row = (await session.execute(stmt)).one_or_none()
     if row is None:
         return None
-    return SnapshotSigner(row[0] or row[1], row[2], row[3])
+    return SnapshotSigner(row[0] or row[1], row[2])
 
 
 async def get_dossier_for_org(

@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from asn1crypto import keys as asn1_keys
@@ -76,7 +76,6 @@ class SignatureFacts:
 
     sa_name: str
     qualification_ref: str | None
-    sa_qualified_until: date | None
     signed_at: datetime
     signature_hash: str
     version_label: str
@@ -84,10 +83,9 @@ class SignatureFacts:
 
     @property
     def reason(self) -> str:
-        qualified = self.sa_qualified_until.isoformat() if self.sa_qualified_until else "unknown"
         return (
             f"PIF {self.version_label} signed by safety assessor {self.sa_name}; "
-            f"qualification {self.qualification_ref or 'not on record'} (valid until {qualified}); "
+            f"qualification {self.qualification_ref or 'not on record'}; "
             f"signed at {self.signed_at.astimezone(UTC).isoformat()}; "
             f"snapshot {self.snapshot_id}; signature_hash={self.signature_hash}"
         )
@@ -405,7 +403,6 @@ async def signature_facts(
     return SignatureFacts(
         sa_name=signer.sa_name if signer else "unknown",
         qualification_ref=signer.qualification_ref if signer else None,
-        sa_qualified_until=signer.qualified_until if signer else None,
         signed_at=snapshot.signed_at or snapshot.created_at,
         signature_hash=snapshot.signature_hash,
         version_label=snapshot.version_label,
