@@ -45,9 +45,10 @@ class SumRule:
     jurisdiction: str
     refs: tuple[str, ...]
     refs_with_text: str
-    limit: float
+    limit: float | None  # None: the applicable limit of `limit_from` for the product
     basis: str | None
     quote: str
+    limit_from: str = ""  # e.g. "TFDA 化粧品成分使用限制表 no. 32" (a per-category group limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,9 +115,10 @@ def rule_data() -> RuleData:
             jurisdiction=g["jurisdiction"],
             refs=tuple(g.get("refs", ())),
             refs_with_text=g.get("refs_with_text", ""),
-            limit=float(g["limit"]),
+            limit=float(g["limit"]) if g.get("limit") is not None else None,
             basis=g.get("basis"),
             quote=g["quote"],
+            limit_from=g.get("limit_from", ""),
         )
         for g in _read("sums.json")["groups"]
     )

@@ -61,9 +61,13 @@ def basis(max_text: str) -> str | None:
     low = raw.casefold()
     if low == "acid":
         return "acid"
-    if raw in ("F", "Hg", "Zn"):
+    if raw in ("F", "Hg", "Zn", "Sr"):
         return raw
-    return raw
+    # an element written as a word ("以strontium計") converts like its symbol
+    return _ELEMENT_WORDS.get(low, raw)
+
+
+_ELEMENT_WORDS = {"strontium": "Sr", "zinc": "Zn", "mercury": "Hg", "fluorine": "F", "氟": "F"}
 
 
 @dataclass(frozen=True, slots=True)
