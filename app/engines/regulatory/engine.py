@@ -42,6 +42,7 @@ from app.engines.regulatory.product import (
 )
 from app.engines.regulatory.restrictions import applies_to, parse_restrictions
 from app.engines.regulatory.ruledata import RuleData, SumRule, rule_data
+from app.engines.regulatory.split import split_substances
 from app.engines.regulatory.substances import (
     MasterRecord,
     SubstanceMaster,
@@ -50,7 +51,6 @@ from app.engines.regulatory.substances import (
     normalize_cas_all,
     split_nano,
 )
-from app.engines.regulatory.split import split_substances
 from app.engines.regulatory.tw_text import aliases as tw_aliases
 from app.engines.regulatory.tw_text import basis as tw_basis
 from app.engines.regulatory.tw_text import parse_tw_clauses

@@ -28,8 +28,8 @@ def chinese_names(chemical_name: str) -> tuple[str, ...]:
     """Chinese names written after a Latin name: "Arsenolite(信石)" -> ("信石",).
 
     Alternatives separated by ";" and a nested aside are names too ("白薯茛(大苦薯)" ->
-    "白薯茛(大苦薯)", "白薯茛", "大苦薯"), and so is the head of "蛇根木,生物鹼及其鹽類". A row that starts in Chinese (a description, not a
-    name) yields nothing.
+    "白薯茛(大苦薯)", "白薯茛", "大苦薯"), and so is the head of "蛇根木,生物鹼及其鹽類".
+    A row that starts in Chinese (a description, not a name) yields nothing.
     """
     text = unicodedata.normalize("NFKC", chemical_name or "").strip()
     m = _TRAILING_GROUP.search(text)
