@@ -346,7 +346,7 @@ def _parse_lines(
         raw = (ln.inci or "").strip()
         name, nano_suffix = split_nano(raw)
         cas = normalize_cas_all(ln.cas)
-        parts = split_substances(name, known) if len(cas) <= 1 else ()
+        parts = split_substances(name, known, strict=bool(cas)) if len(cas) <= 1 else ()
         for part in parts or (name,):
             part_name, part_nano = split_nano(part) if parts else (part, False)
             line = _Line(

@@ -80,6 +80,14 @@ def test_split_substances(name: str, parts: tuple[str, ...]) -> None:
     assert split_substances(name, lambda n: n.casefold() in KNOWN) == parts
 
 
+def test_entry_wording_and_cas_lines_are_not_split_into_unknown_parts() -> None:
+    known = lambda n: n.casefold() in KNOWN  # noqa: E731
+    assert split_substances("5-Hydroxy-1,4-benzodioxane and its salts", known) == ()
+    # a CAS names one substance: split only when every part is known
+    assert split_substances("Methylparaben & Xyzzy", known, strict=True) == ()
+    assert split_substances("Glycerin / Bithionol", known, strict=True) == ("Glycerin", "Bithionol")
+
+
 def test_a_split_line_checks_every_part_and_keeps_one_line_result() -> None:
     lines = [FormulaLine("Phenoxyethanol + Bithionol", None, 0.5), FormulaLine("Water", None, 90)]
     report = evaluate_formula(tw_checker(), FACE, lines)
