@@ -968,12 +968,16 @@ def _sums(checker: Checker, subs: list[_Substance], tags: frozenset[str]) -> lis
                 continue
             amount, _, how = _convert(checker.data, sub, rule.basis)
             parts.append((sub, amount or 0.0, how or ""))
-        if len(parts) < 2:
+        if len(parts) < max(1, rule.min_parts):
             continue
         limit = rule.limit
         if rule.limit_from:  # a group limit that depends on the product's category
             source = checker.by_ref.get(f"{rule.jurisdiction} {rule.limit_from}")
-            limit = _applicable_limit(source, tags)[0] if source is not None else None
+            limit, _, _, applied = (
+                _applicable_limit(source, tags) if source is not None else (None,) * 3 + (None,)
+            )
+            if rule.labels and not (applied and set(rule.labels) & applied):
+                limit = None
         if limit is None:
             continue  # no limit applies to this product (the entries' own scopes decide)
         total = round(sum(a for _, a, _ in parts), 6)

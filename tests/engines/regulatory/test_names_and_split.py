@@ -134,3 +134,22 @@ def test_tw_group_limit_follows_the_product_category() -> None:
     face = evaluate_formula(tw_checker(), FACE, lines)
     (total,) = [f for f in face.findings if f.kind == "sum_over_limit"]
     assert total.allowed == 0.5 and total.reference == "TW TFDA 化粧品成分使用限制表 no. 31"
+
+
+def test_tw_hydroxides_count_as_sodium_hydroxide_only_in_waving_products() -> None:
+    """TFDA no. 34/35 (a): limits 以Sodium hydroxide之重量計, mixtures summed; (b) nails: 5 %."""
+    waving = ProductDescription.model_validate(
+        {"form": "rinse_off", "areas": ["hair"], "kind": "hair_waving_straightening"}
+    )
+    one = evaluate_formula(
+        tw_checker(), waving, [FormulaLine("Lithium hydroxide", "1310-65-2", 1.5)]
+    )
+    (total,) = [f for f in one.findings if f.kind == "sum_over_limit"]
+    assert total.basis == "NaOH" and total.converted is not None
+    assert total.converted == pytest.approx(1.5 * 39.997 / 23.947, rel=1e-3)  # mole for mole
+    assert "mole for mole" in " ".join(total.assumptions)
+    nails = ProductDescription.model_validate({"form": "leave_on", "areas": ["nails"]})
+    cuticle = evaluate_formula(
+        tw_checker(), nails, [FormulaLine("Sodium hydroxide", "1310-73-2", 3)]
+    )
+    assert not [f for f in cuticle.findings if f.kind == "sum_over_limit"]
