@@ -4,12 +4,14 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from fastapi import FastAPI
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from app.models import Product, ProductIngredient
 from tests.factories import make_actor, make_product
+from tests.safety_support import FIXTURE_ENTRIES, FixedRules
 
 BODY = {"form": "leave_on", "areas": ["body"]}
 
@@ -219,3 +221,38 @@ async def test_safety_uses_the_stored_description(
         await client.get(f"/api/v1/products/{product.id}/safety", headers=actor.headers)
     ).json()
     assert after["exposure"]["fallback"] is False and after["exposure"]["row"] == "lipstick"
+
+
+@pytest.mark.infra
+async def test_safety_uses_the_stored_markets(
+    client: AsyncClient, owner_session: AsyncSession, settings: Settings, app: FastAPI
+) -> None:
+    """Fixture TW colorant limit 25 %: binding for a TW product, advisory for an EU export."""
+    original = getattr(app.state, "regulatory_checker", None)
+    app.state.regulatory_checker = FixedRules(FIXTURE_ENTRIES)
+    try:
+        actor = await make_actor(owner_session, settings)
+        product = await make_product(owner_session, actor, category="lip")
+        owner_session.add(
+            ProductIngredient(
+                org_id=actor.org_id,
+                product_id=product.id,
+                raw_name="Titanium Dioxide",
+                inci_name="Titanium Dioxide",
+                cas_number="13463-67-7",
+                sort_order=0,
+                concentration_pct=Decimal("30"),
+            )
+        )
+        await owner_session.commit()
+        url = f"/api/v1/products/{product.id}/safety"
+        tw = (await client.get(url, headers=actor.headers)).json()
+        assert tw["lines"][0]["verdict"] == "non_compliant"
+        patched = await client.patch(
+            f"/api/v1/products/{product.id}", json={"markets": ["EU"]}, headers=actor.headers
+        )
+        assert patched.status_code == 200
+        eu = (await client.get(url, headers=actor.headers)).json()
+        assert eu["lines"][0]["verdict"] != "non_compliant"
+    finally:
+        app.state.regulatory_checker = original
