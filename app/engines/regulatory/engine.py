@@ -55,6 +55,7 @@ from app.engines.regulatory.tw_text import aliases as tw_aliases
 from app.engines.regulatory.tw_text import basis as tw_basis
 from app.engines.regulatory.tw_text import parse_tw_clauses
 from app.engines.regulatory.zh_names import entry_chinese_names, has_cjk
+from app.engines.substance import lookup_zh_name
 
 JURISDICTIONS = ("TW", "EU")
 DEFAULT_MARKETS: tuple[str, ...] = ("TW",)
@@ -118,6 +119,7 @@ class _Line:
     is_nano: bool
     record: MasterRecord | None = None
     whole: str | None = None  # the line as written, when this is one part of a split line
+    alias_note: str | None = None  # how a Chinese name was resolved through a sourced dictionary
 
 
 @dataclass
@@ -363,8 +365,22 @@ def _parse_lines(
             )
             if master is not None:
                 line.record = master.resolve(line.name, line.cas)
+                if line.record is None and has_cjk(line.name):
+                    _resolve_zh_alias(master, line)
             out.append(line)
     return out
+
+
+def _resolve_zh_alias(master: SubstanceMaster, line: _Line) -> None:
+    """A Chinese name of the sourced formula-sheet dictionary (app/data/names) -> its INCI."""
+    alias = lookup_zh_name(line.name)
+    if alias is None:
+        return
+    line.record = master.resolve(alias.inci_name, ())
+    if line.record is not None:
+        line.alias_note = (
+            f"{line.name!r} read as {alias.inci_name} ({alias.source}; {alias.source_ref})"
+        )
 
 
 def _split_findings(parsed: list[_Line]) -> list[Finding]:
@@ -447,7 +463,7 @@ def _group(checker: Checker, lines: list[_Line]) -> tuple[list[_Substance], list
         if sub is None:
             sub = _Substance(key, [], names, cas, line.is_nano, entries, classes)
             subs[key] = sub
-        sub.identified_by = sub.identified_by or identified_by
+        sub.identified_by = sub.identified_by or identified_by or line.alias_note
         sub.lines.append(line)
     return list(subs.values()), unknown
 

@@ -153,3 +153,10 @@ def test_tw_hydroxides_count_as_sodium_hydroxide_only_in_waving_products() -> No
         tw_checker(), nails, [FormulaLine("Sodium hydroxide", "1310-73-2", 3)]
     )
     assert not [f for f in cuticle.findings if f.kind == "sum_over_limit"]
+
+
+def test_chinese_name_of_the_sourced_dictionary_is_identified_and_says_so() -> None:
+    """純化水 is not in the ingredient master; app/data/names/zh_names.csv reads it as WATER."""
+    report = evaluate_formula(tw_checker(), FACE, [FormulaLine("純化水", None, 90)])
+    assert report.lines[0].identified_as == "WATER" and report.summary.unidentified == 0
+    assert any("純化水" in a and "WATER" in a for a in report.summary.assumptions)
