@@ -1,8 +1,8 @@
 """Products store their description and target markets
 
-Revision ID: 0006_product_description
-Revises: 0005_gin_fastupdate
-Create Date: 2026-12-01 14:00:00
+Revision ID: 0007_product_description
+Revises: 0006_tox_anchors
+Create Date: 2026-12-01 14:30:00
 """
 
 from collections.abc import Sequence
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0006_product_description"
-down_revision: str | None = "0005_gin_fastupdate"
+revision: str = "0007_product_description"
+down_revision: str | None = "0006_tox_anchors"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
