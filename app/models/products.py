@@ -2,8 +2,10 @@
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
+    CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
@@ -12,7 +14,7 @@ from sqlalchemy import (
     Text,
     text,
 )
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, OrgScoped, Timestamps, UUIDPrimaryKey, enum_check
@@ -28,6 +30,10 @@ class Product(UUIDPrimaryKey, OrgScoped, Timestamps, Base):
         enum_check("pif_status", PifStatus),
         enum_check("category", ProductCategory),
         Index("ix_products_org_id_created_at", "org_id", text("created_at DESC")),
+        CheckConstraint(
+            "markets <@ ARRAY['TW', 'EU']::varchar[] AND cardinality(markets) >= 1",
+            name="markets_allowed",
+        ),
     )
 
     name: Mapped[str] = mapped_column(String(500))
@@ -46,3 +52,8 @@ class Product(UUIDPrimaryKey, OrgScoped, Timestamps, Base):
         UUID(as_uuid=True), ForeignKey("users.id", ondelete="SET NULL")
     )
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The product description the user stated (app/schemas/product_description.py, any subset);
+    # the rest comes from the category defaults. NULL = nothing stated.
+    description: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    # Target markets whose lists bind the product's checks (spec 06 §6).
+    markets: Mapped[list[str]] = mapped_column(ARRAY(String(8)), server_default="{TW}")

@@ -2,14 +2,13 @@
 
 import uuid
 from datetime import datetime
-from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from app.engines.regulatory import Finding, Summary
 from app.engines.regulatory.findings import LineResult
-from app.schemas.product_description import ProductDescription
+from app.schemas.product_description import Market, Markets, ProductDescription
 
 
 class IngredientRead(BaseModel):
@@ -75,23 +74,6 @@ class CheckLine(BaseModel):
     concentration: Concentration | None = Field(default=None, description="% w/w; null = unknown")
     function: Annotated[str, StringConstraints(max_length=100)] | None = None
     is_nano: bool = False
-
-
-class Market(StrEnum):
-    """A target market: its lists bind; the others give advisories (spec 06 §6)."""
-
-    TW = "TW"
-    EU = "EU"
-
-
-Markets = Annotated[
-    list[Market],
-    Field(
-        min_length=1,
-        max_length=len(Market),
-        description='Target markets whose lists bind: ["TW"] (default), ["TW", "EU"], ["EU"].',
-    ),
-]
 
 
 class CheckFormulaRequest(BaseModel):

@@ -5,7 +5,9 @@ renamed (API contract of the regulatory-check issue). An unknown value is a 422 
 values; nothing silently widens or narrows a scope.
 """
 
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -86,6 +88,48 @@ class ProductDescription(BaseModel):
     population: Population = Population.GENERAL
 
 
+class ProductDescriptionFields(BaseModel):
+    """A product's stored description as the user states it: any subset of the fields.
+
+    What is left out comes from the Item 1 category defaults (`CATEGORY_DEFAULTS`); the same
+    closed vocabulary, so an unknown value is a 422 listing the allowed values.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    form: ProductForm | None = None
+    areas: list[ApplicationArea] | None = Field(
+        default=None, min_length=1, max_length=len(ApplicationArea)
+    )
+    kind: ProductKind | None = None
+    presentation: Presentation | None = None
+    use: ProductUse | None = None
+    population: Population | None = None
+
+    def stated(self) -> dict[str, Any]:
+        """The fields the user gave, JSON-ready (`kind: null` is a statement: no kind)."""
+        data = self.model_dump(mode="json", exclude_unset=True)
+        return {k: v for k, v in data.items() if v is not None or k == "kind"}
+
+
+class Market(StrEnum):
+    """A target market: its lists bind; the others give advisories (spec 06 §6)."""
+
+    TW = "TW"
+    EU = "EU"
+
+
+Markets = Annotated[
+    list[Market],
+    Field(
+        min_length=1,
+        max_length=len(Market),
+        description='Target markets whose lists bind: ["TW"] (default), ["TW", "EU"], ["EU"].',
+    ),
+]
+DEFAULT_MARKETS: tuple[Market, ...] = (Market.TW,)
+
+
 # Item 1 category -> defaults for a stored description (editable by the operator). `general` says
 # nothing: the engines then apply the strictest reading and name the assumption.
 CATEGORY_DEFAULTS: dict[ProductCategory, dict[str, object]] = {
@@ -105,3 +149,27 @@ CATEGORY_DEFAULTS: dict[ProductCategory, dict[str, object]] = {
     ProductCategory.ORAL: {"areas": [ApplicationArea.ORAL]},
     ProductCategory.GENERAL: {},
 }
+
+
+REQUIRED_FIELDS = ("form", "areas")
+
+
+def effective_description(
+    category: str, stored: Mapping[str, object] | None, given: Mapping[str, object] | None = None
+) -> dict[str, object]:
+    """Category defaults, overridden by the stored description, overridden by `given`.
+
+    A `baby` product stays for children under 3 unless the user (stored) or the request says
+    otherwise. The result may lack `form`/`areas` (see `missing_fields`).
+    """
+    try:
+        defaults: Mapping[str, object] = CATEGORY_DEFAULTS[ProductCategory(category)]
+    except ValueError:
+        defaults = {}
+    merged: dict[str, object] = {**defaults, **(stored or {}), **(given or {})}
+    return ProductDescriptionFields.model_validate(merged).model_dump(mode="json")
+
+
+def missing_fields(description: Mapping[str, object]) -> list[str]:
+    """Required fields a description still lacks (a check then needs them in the request)."""
+    return [f for f in REQUIRED_FIELDS if description.get(f) in (None, [])]

@@ -8,11 +8,21 @@ from typing import Annotated
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Field,
     StringConstraints,
     computed_field,
+    field_validator,
+    model_validator,
 )
 
 from app.models.enums import PifStatus, ProductCategory
+from app.schemas.product_description import (
+    Market,
+    Markets,
+    ProductDescriptionFields,
+    effective_description,
+    missing_fields,
+)
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 OptionalText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)] | None
@@ -46,6 +56,19 @@ class ProductBase(BaseModel):
         Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None
     ) = None
     launch_date: date | None = None
+    # What the product is for the regulatory check and safety (closed vocabulary, any subset;
+    # the rest defaults from `category`, e.g. `baby` -> children under 3). Editable.
+    description: ProductDescriptionFields | None = None
+    markets: Markets | None = Field(
+        default=None, description='Target markets whose lists bind; default ["TW"].'
+    )
+
+    @field_validator("markets")
+    @classmethod
+    def _distinct_markets(cls, value: list[Market] | None) -> list[Market] | None:
+        if value is not None and len(set(value)) != len(value):
+            raise ValueError("`markets` lists a market twice")
+        return value
 
 
 class ProductCreate(ProductBase):
@@ -77,6 +100,29 @@ class ProductRead(BaseModel):
     rag_kb_id: str | None
     created_at: datetime
     updated_at: datetime
+    markets: list[Market] = [Market.TW]
+    # The description the checks use: category defaults overridden by what the user stated.
+    description: ProductDescriptionFields = ProductDescriptionFields()
+    # Required fields neither stated nor implied by the category: a check then needs them in
+    # the request (422 otherwise).
+    description_missing: list[str] = []
+
+    @field_validator("markets", mode="before")
+    @classmethod
+    def _markets_default(cls, value: object) -> object:
+        return [Market.TW] if value is None else value
+
+    @field_validator("description", mode="before")
+    @classmethod
+    def _stored(cls, value: object) -> object:
+        return {} if value is None else value
+
+    @model_validator(mode="after")
+    def _effective(self) -> "ProductRead":
+        merged = effective_description(self.category.value, self.description.stated())
+        self.description = ProductDescriptionFields.model_validate(merged)
+        self.description_missing = missing_fields(merged)
+        return self
 
     @computed_field  # type: ignore[prop-decorator]
     @property

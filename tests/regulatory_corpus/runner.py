@@ -1,4 +1,4 @@
-"""Run the regulatory case corpus (hand.jsonl + derived.jsonl) against the pure engine.
+"""Run the regulatory case corpus (hand, derived, taiwan, taiwan_rules .jsonl) on the pure engine.
 
 Shared by the test (tests/regulatory_corpus/test_corpus.py) and the benchmark (bench/regulatory).
 A case is blocking when the report has a binding critical/high finding; a false negative is a
@@ -87,7 +87,7 @@ def tw_checker() -> Checker:
 
 def load_cases() -> list[dict[str, Any]]:
     cases: list[dict[str, Any]] = []
-    for name in ("hand.jsonl", "derived.jsonl", "taiwan.jsonl"):
+    for name in ("hand.jsonl", "derived.jsonl", "taiwan.jsonl", "taiwan_rules.jsonl"):
         with (HERE / name).open(encoding="utf-8") as fh:
             cases += [json.loads(line) for line in fh if line.strip()]
     return cases

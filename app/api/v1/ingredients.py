@@ -25,6 +25,7 @@ from app.schemas.ingredients import (
     SearchPage,
     SearchResult,
 )
+from app.schemas.product_description import Market
 from app.schemas.tasks import TaskAccepted
 from app.services import formulation, tasks
 from app.services.regulatory import CheckerCache
@@ -76,17 +77,19 @@ async def check_formula(
     """
     cache = _checker_cache(request)
     if body.product_id is not None:
-        report, product = await regulatory.check_product_formula(
+        # The product's stored description and markets unless the request states them.
+        report, product, markets = await regulatory.check_product_formula(
             session,
             cache,
             org_id=principal.tenant_org,
             product_id=body.product_id,
             product=body.product,
-            markets=body.markets,
+            markets=body.markets if "markets" in body.model_fields_set else None,
         )
     else:
         assert body.product is not None  # the request model requires it with `ingredients`
         product = body.product
+        markets = list(body.markets)
         lines = [
             FormulaLine(
                 inci=line.inci,
@@ -98,7 +101,7 @@ async def check_formula(
             for line in body.ingredients or []
         ]
         report = await regulatory.check_lines(
-            session, cache, lines, product=product, markets=body.markets
+            session, cache, lines, product=product, markets=markets
         )
     # Messages in zh-TW unless the caller asks for English (`Accept-Language: en`).
     language = language_from_header(request.headers.get("accept-language"))
@@ -109,7 +112,7 @@ async def check_formula(
         summary=report.summary,
         lines=report.lines,
         product=product,
-        markets=body.markets,
+        markets=[Market(m) for m in markets],
     )
 
 

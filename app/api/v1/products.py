@@ -93,12 +93,15 @@ async def get_product(
 
 
 @router.put("/{product_id}", response_model=ProductRead)
+@router.patch("/{product_id}", response_model=ProductRead)
 async def update_product(
     product_id: uuid.UUID,
     payload: ProductUpdate,
     principal: CurrentPrincipal,
     session: TenantSession,
 ) -> ProductRead:
+    """Update Item 1 fields given (others kept); `description` is merged field by field
+    (`"description": null` resets it to the category defaults), `markets` replaced."""
     product = await products.update_product(
         session, principal, product_id=product_id, payload=payload
     )

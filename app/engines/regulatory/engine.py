@@ -42,6 +42,7 @@ from app.engines.regulatory.product import (
 )
 from app.engines.regulatory.restrictions import applies_to, parse_restrictions
 from app.engines.regulatory.ruledata import RuleData, SumRule, rule_data
+from app.engines.regulatory.split import split_substances
 from app.engines.regulatory.substances import (
     MasterRecord,
     SubstanceMaster,
@@ -53,6 +54,8 @@ from app.engines.regulatory.substances import (
 from app.engines.regulatory.tw_text import aliases as tw_aliases
 from app.engines.regulatory.tw_text import basis as tw_basis
 from app.engines.regulatory.tw_text import parse_tw_clauses
+from app.engines.regulatory.zh_names import entry_chinese_names, has_cjk
+from app.engines.substance import lookup_zh_name
 
 JURISDICTIONS = ("TW", "EU")
 DEFAULT_MARKETS: tuple[str, ...] = ("TW",)
@@ -71,7 +74,9 @@ _TW_PER_USE = re.compile(r"(?:使用|用)於(.+?)產品(?:中|時).*?不得超�
 _HAIR_DYE_ONLY = re.compile(r"when used as (?:a )?substances? in hair dye", re.IGNORECASE)
 _EXCEPT_ENTRY = re.compile(
     r"(?:with the )?exception of entry\s+(\w+)\s+in\s+annex\s+(III|IV|V|VI)"
-    r"|except[^,;]*?(?:cases|entries)\s+included\s+in\s+annex\s+(III|IV|V|VI)",
+    r"|except[^,;]*?(?:cases|entries)\s+included\s+in\s+annex\s+(III|IV|V|VI)"
+    # "except for the uses of the sulphate provided for in entry 51 of Annex III"
+    r"|except for the uses?\b[^;]*?provided for in entry\s+(\w+)\s+of\s+annex\s+(III|IV|V|VI)",
     re.IGNORECASE,
 )
 _BASIS = (
@@ -113,6 +118,8 @@ class _Line:
     positive_list: str | None
     is_nano: bool
     record: MasterRecord | None = None
+    whole: str | None = None  # the line as written, when this is one part of a split line
+    alias_note: str | None = None  # how a Chinese name was resolved through a sourced dictionary
 
 
 @dataclass
@@ -125,6 +132,8 @@ class _Substance:
     entries: list[RegulatedEntry] = field(default_factory=list)
     classes: list[tuple[str, str, str]] = field(default_factory=list)  # (entry ref, gate, source)
     findings: list[Finding] = field(default_factory=list)
+    # How a line with no master record and no CAS was identified (a TFDA Chinese name).
+    identified_by: str | None = None
 
     @property
     def conc(self) -> float | None:
@@ -165,6 +174,9 @@ class NameIndex:
     salts: list[tuple[re.Pattern[str], RegulatedEntry]] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
     with_text: dict[str, list[RegulatedEntry]] = field(default_factory=dict)
+    # Chinese names the TFDA lists carry (zh_names.py), by key; also in `by_name`.
+    by_zh_name: dict[str, list[RegulatedEntry]] = field(default_factory=dict)
+    zh_names: list[str] = field(default_factory=list)
 
     @classmethod
     def build(cls, entries: Iterable[RegulatedEntry]) -> NameIndex:
@@ -180,6 +192,8 @@ class NameIndex:
             if not mixture:
                 parts |= set(re.split(r"[;\n/]|,\s+(?=[A-Za-z])", e.inci_name))
                 parts |= set(re.split(r"[;\n]", e.chemical_name))
+                if e.jurisdiction == "TW":  # "Cantharids tincture/Capsicum tincture/..."
+                    parts |= set(re.split(r"\s*/\s*", e.chemical_name))
             for p in parts:
                 p = re.sub(r"\s*\(\d+\)\s*$|\*+$", "", p.strip())
                 key = name_key(p)
@@ -187,11 +201,17 @@ class NameIndex:
                     bucket = idx.by_name.setdefault(key, [])
                     if e not in bucket:
                         bucket.append(e)
+            for zh in entry_chinese_names(e):  # 2-character names count ("信石", "芫花")
+                key = name_key(zh)
+                for bucket in (idx.by_name.setdefault(key, []), idx.by_zh_name.setdefault(key, [])):
+                    if e not in bucket:
+                        bucket.append(e)
             stem = _salt_stem(e.chemical_name)
             if stem:
                 anion = re.escape(stem)
                 idx.salts.append((re.compile(rf"^{_SALT_CATIONS} {anion}s?$"), e))
         idx.names = sorted({e.inci_name for e in entries if e.inci_name} - {""})
+        idx.zh_names = sorted({zh for e in entries for zh in entry_chinese_names(e)})
         return idx
 
     def match(self, names: Iterable[str], cas: Iterable[str]) -> list[RegulatedEntry]:
@@ -308,25 +328,94 @@ class _Out:
         )
 
 
-def _parse_lines(lines: Iterable[FormulaLine], master: SubstanceMaster | None) -> list[_Line]:
+def _parse_lines(
+    lines: Iterable[FormulaLine],
+    master: SubstanceMaster | None,
+    names: NameIndex | None = None,
+) -> list[_Line]:
+    """One _Line per formula line; a line naming several substances gives one per part (same
+    line number, `whole` set, each part at the line's whole amount: see split.py)."""
+
+    def known(text: str) -> bool:
+        key = name_key(text)
+        return bool(
+            (master is not None and key in master.by_name)
+            or (names is not None and key in names.by_name)
+        )
+
     out: list[_Line] = []
     for i, ln in enumerate(lines, start=1):
         raw = (ln.inci or "").strip()
         name, nano_suffix = split_nano(raw)
         cas = normalize_cas_all(ln.cas)
-        line = _Line(
-            number=i,
-            raw=raw,
-            name=name,
-            cas=cas,
-            conc=ln.safe_concentration,
-            function=ln.function,
-            positive_list=ln.positive_list,
-            is_nano=nano_suffix or bool(getattr(ln, "is_nano", False)),
+        parts = split_substances(name, known, strict=bool(cas)) if len(cas) <= 1 else ()
+        for part in parts or (name,):
+            part_name, part_nano = split_nano(part) if parts else (part, False)
+            line = _Line(
+                number=i,
+                raw=part_name if parts else raw,
+                name=part_name,
+                # one CAS cannot identify two substances: the parts go by their names
+                cas=() if parts else cas,
+                conc=ln.safe_concentration,
+                function=ln.function,
+                positive_list=ln.positive_list,
+                is_nano=nano_suffix or part_nano or bool(getattr(ln, "is_nano", False)),
+                whole=raw if parts else None,
+            )
+            if master is not None:
+                line.record = master.resolve(line.name, line.cas)
+                if line.record is None and has_cjk(line.name):
+                    _resolve_zh_alias(master, line)
+            out.append(line)
+    return out
+
+
+def _resolve_zh_alias(master: SubstanceMaster, line: _Line) -> None:
+    """A Chinese name of the sourced formula-sheet dictionary (app/data/names) -> its INCI."""
+    alias = lookup_zh_name(line.name)
+    if alias is None:
+        return
+    line.record = master.resolve(alias.inci_name, ())
+    if line.record is not None:
+        line.alias_note = (
+            f"{line.name!r} read as {alias.inci_name} ({alias.source}; {alias.source_ref})"
         )
-        if master is not None:
-            line.record = master.resolve(name, cas)
-        out.append(line)
+
+
+def _split_findings(parsed: list[_Line]) -> list[Finding]:
+    """One blocking finding per line that names several substances (each part was checked)."""
+    out: list[Finding] = []
+    by_number: dict[int, list[_Line]] = {}
+    for ln in parsed:
+        if ln.whole is not None:
+            by_number.setdefault(ln.number, []).append(ln)
+    for number, parts in by_number.items():
+        conc = parts[0].conc
+        amount = f"{conc:g} %" if conc is not None else "its amount"
+        out.append(
+            Finding(
+                ingredient=parts[0].whole or "",
+                cas=None,
+                kind="condition",
+                severity="high",
+                actual=conc,
+                allowed=None,
+                jurisdiction="",
+                binding=True,
+                reference="ingredient identification",
+                citation="issue 12 item 9: a line naming two substances is split or flagged",
+                message=(
+                    f"Line {number} names {len(parts)} substances "
+                    f"({'; '.join(p.name for p in parts)}): each was checked at the line's "
+                    f"whole amount ({amount}) since their shares are unknown; give one line "
+                    "per substance with its own concentration."
+                ),
+                lines=[number],
+                assumptions=[f"line {number}: each part taken at {amount} (upper bound)"],
+                contributors=[p.name for p in parts],
+            )
+        )
     return out
 
 
@@ -346,11 +435,23 @@ def _group(checker: Checker, lines: list[_Line]) -> tuple[list[_Substance], list
     for line in lines:
         names, cas = _identity(line)
         entries = checker.names.match(names, cas)
+        identified_by = None
+        if line.record is None and not line.cas and has_cjk(line.name):
+            names, cas, identified_by = _by_chinese_name(checker, line.name, names)
+            if identified_by:
+                entries = checker.names.match(names, cas)
         classes = [
             (c.entry, c.gate, src)
             for c in checker.data.classes
             if (src := c.match(names, cas)) is not None
         ]
+        # a restricted class entry ("Aluminum zirconium salts"): its members are checked
+        # against it like a direct match
+        for ref, _, _ in [m for m in classes if m[1] == "member"]:
+            member_of = checker.by_ref.get(ref)
+            if member_of is not None and member_of not in entries:
+                entries = [*entries, member_of]
+        classes = [m for m in classes if m[1] != "member"]
         if line.record is None and not entries and not classes:
             unknown.append(_Substance(f"?{line.number}", [line], names, cas, line.is_nano))
             continue
@@ -362,8 +463,24 @@ def _group(checker: Checker, lines: list[_Line]) -> tuple[list[_Substance], list
         if sub is None:
             sub = _Substance(key, [], names, cas, line.is_nano, entries, classes)
             subs[key] = sub
+        sub.identified_by = sub.identified_by or identified_by or line.alias_note
         sub.lines.append(line)
     return list(subs.values()), unknown
+
+
+def _by_chinese_name(
+    checker: Checker, name: str, names: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...], str | None]:
+    """A Chinese name the TFDA lists carry: the entry's Latin name and CAS join the identity
+    (so the EU annexes are checked too), and the note citing the entry that named it."""
+    hits = checker.names.by_zh_name.get(name_key(name), [])
+    if not hits:
+        return names, (), None
+    extra = [n for e in hits for n in (e.inci_name, e.chemical_name) if n]
+    cas = tuple(dict.fromkeys(c for e in hits for c in e.cas_numbers))
+    refs = "; ".join(e.citation or e.reference for e in hits)
+    note = f"{name!r} identified by the Chinese name given in {refs}"
+    return tuple(dict.fromkeys([*names, *extra])), cas, note
 
 
 def _basis(text: str) -> str | None:
@@ -478,7 +595,12 @@ def _exception_lifts(
     m = _EXCEPT_ENTRY.search(ban.chemical_name)
     if m is None:
         return None
-    ref, annex = (m.group(1), m.group(2)) if m.group(1) else (None, m.group(3))
+    if m.group(1):
+        ref, annex = m.group(1), m.group(2)
+    elif m.group(4):
+        ref, annex = m.group(4), m.group(5)
+    else:
+        ref, annex = None, m.group(3)
     for e in sub.entries:
         if e.jurisdiction != ban.jurisdiction or e.annex.upper() != annex.upper():
             continue
@@ -667,6 +789,8 @@ def _check_limited(
         clauses = parse_tw_clauses(entry.other_text, entry.product_type_text)
         restrictions = (*restrictions, *clauses.restrictions)
         for clause in clauses.unread:
+            if _sum_rule_reads(checker, entry, clause):
+                continue  # a group total evaluated across the formula (sums.json, _sums)
             out.add(
                 entry,
                 "condition",
@@ -821,12 +945,26 @@ def _apply_markets(
     return out
 
 
+def _sum_rule_reads(checker: Checker, entry: RegulatedEntry, clause: str) -> bool:
+    """Whether a curated sum rule over this entry evaluates this TW clause."""
+    squash = re.compile(r"\s+")
+    text = squash.sub("", clause)
+    for rule in checker.data.sums:
+        if entry.reference not in checker.sum_refs.get(rule.id, ()):
+            continue
+        key = squash.sub("", rule.refs_with_text or rule.quote)
+        if key and (key in text or text in squash.sub("", rule.quote)):
+            return True
+    return False
+
+
 def _sum_refs(rule: SumRule, index: RuleIndex) -> set[str]:
     if rule.refs_with_text:
         return {
             e.reference
             for e in index.entries
-            if e.jurisdiction == rule.jurisdiction and rule.refs_with_text in e.max_text
+            if e.jurisdiction == rule.jurisdiction
+            and (rule.refs_with_text in e.max_text or rule.refs_with_text in e.other_text)
         }
     return {f"{rule.jurisdiction} {r}" for r in rule.refs}
 
@@ -846,10 +984,20 @@ def _sums(checker: Checker, subs: list[_Substance], tags: frozenset[str]) -> lis
                 continue
             amount, _, how = _convert(checker.data, sub, rule.basis)
             parts.append((sub, amount or 0.0, how or ""))
-        if len(parts) < 2:
+        if len(parts) < max(1, rule.min_parts):
             continue
+        limit = rule.limit
+        if rule.limit_from:  # a group limit that depends on the product's category
+            source = checker.by_ref.get(f"{rule.jurisdiction} {rule.limit_from}")
+            limit, _, _, applied = (
+                _applicable_limit(source, tags) if source is not None else (None,) * 3 + (None,)
+            )
+            if rule.labels and not (applied and set(rule.labels) & applied):
+                limit = None
+        if limit is None:
+            continue  # no limit applies to this product (the entries' own scopes decide)
         total = round(sum(a for _, a, _ in parts), 6)
-        if total <= rule.limit:
+        if total <= limit:
             continue
         entry = next((checker.by_ref[r] for r in sorted(refs) if r in checker.by_ref), None)
         as_ = f" as {rule.basis}" if rule.basis else ""
@@ -861,14 +1009,14 @@ def _sums(checker: Checker, subs: list[_Substance], tags: frozenset[str]) -> lis
                 kind="sum_over_limit",
                 severity="high",
                 actual=total,
-                allowed=rule.limit,
+                allowed=limit,
                 jurisdiction=rule.jurisdiction,
                 binding=True,
                 reference=", ".join(sorted(refs))
                 if len(refs) <= 3
                 else f"{rule.id} ({len(refs)} entries)",
                 citation=entry.citation if entry else rule.id,
-                message=f"Sum {total:g} %{as_} exceeds {rule.limit:g} % ({rule.quote!r}): "
+                message=f"Sum {total:g} %{as_} exceeds {limit:g} % ({rule.quote!r}): "
                 + "; ".join(names),
                 lines=sorted(n for s, _, _ in parts for n in s.numbers),
                 converted=total,
@@ -910,9 +1058,19 @@ def _unidentified(checker: Checker, sub: _Substance) -> None:
 
         cands = [h[0] for h in process.extract(line.name, extra, scorer=fuzz.WRatio, limit=3)]
     cands = list(dict.fromkeys(cands))
+    if has_cjk(line.name):
+        # Chinese: the nearest Chinese names of the TFDA lists, never a Latin guess.
+        from rapidfuzz import fuzz, process
+
+        zh = checker.names.zh_names
+        cands = [h[0] for h in process.extract(line.name, zh, scorer=fuzz.ratio, limit=3)]
+        cands = [c for c in cands if fuzz.ratio(line.name, c) >= 50]
     why = (
         "names two substances; give one line per substance"
         if names_two_substances(line.name)
+        else "Chinese name found neither in the ingredient master nor among the Chinese names "
+        "of the TFDA lists; give its INCI name or CAS"
+        if has_cjk(line.name)
         else "matches no ingredient-master entry and no list entry"
     )
     _Out(sub).add(
@@ -969,45 +1127,57 @@ def evaluate_formula(
     """
     markets = tuple(m for m in JURISDICTIONS if m in set(markets)) or DEFAULT_MARKETS
     tags = product_tags(product)
-    parsed = _parse_lines(lines, checker.master)
+    parsed = _parse_lines(lines, checker.master, checker.names)
     subs, unknown = _group(checker, parsed)
     assumptions: list[str] = []
     for sub in subs:
         _check_substance(checker, sub, tags, assumptions)
         _positive_lists(checker, sub, markets)
         sub.findings = _apply_markets(sub.findings, markets, _tw_limit_met(sub, tags))
+        if sub.identified_by:
+            assumptions.append(sub.identified_by)
+            sub.findings = [
+                f.model_copy(update={"assumptions": [*f.assumptions, sub.identified_by]})
+                for f in sub.findings
+            ]
     for sub in unknown:
         _unidentified(checker, sub)
     sums = _apply_markets(_sums(checker, subs, tags), markets)
-    findings = [f for s in (*subs, *unknown) for f in s.findings] + sums
+    findings = [f for s in (*subs, *unknown) for f in s.findings] + sums + _split_findings(parsed)
     order = {s: i for i, s in enumerate(SEVERITIES)}
     findings.sort(key=lambda f: (order[f.severity], f.lines[:1], f.reference))
     by_line: dict[int, list[Finding]] = {}
     for f in findings:
         for n in f.lines:
             by_line.setdefault(n, []).append(f)
-    line_results = []
-    owner = {ln.number: s for s in (*subs, *unknown) for ln in s.lines}
+    owner = {id(ln): s for s in (*subs, *unknown) for ln in s.lines}
+
+    def identified(ln: _Line) -> str | None:
+        s = owner[id(ln)]
+        if s.key.startswith("?"):
+            return None
+        if ln.record:
+            return ln.record.inci
+        return (s.entries[0].inci_name or s.entries[0].chemical_name) if s.entries else None
+
+    numbered: dict[int, list[_Line]] = {}
     for ln in parsed:
-        s = owner[ln.number]
-        fs = by_line.get(ln.number, [])
+        numbered.setdefault(ln.number, []).append(ln)
+    line_results = []
+    for number, parts in numbered.items():
+        fs = by_line.get(number, [])
+        first = parts[0]
+        names = [identified(p) for p in parts]
         line_results.append(
             LineResult(
-                line=ln.number,
-                ingredient=ln.raw,
-                cas=ln.cas[0] if ln.cas else None,
-                identified_as=(
-                    ln.record.inci
-                    if ln.record
-                    else (s.entries[0].inci_name or s.entries[0].chemical_name)
-                    if s.entries
-                    else None
-                )
-                if not s.key.startswith("?")
-                else None,
-                is_nano=ln.is_nano,
-                concentration=ln.conc,
-                total_concentration=s.conc,
+                line=number,
+                ingredient=first.whole or first.raw,
+                cas=first.cas[0] if first.cas else None,
+                # a split line: every part's identity, or None while one part is unknown
+                identified_as=(" + ".join(n for n in names if n) if all(names) else None),
+                is_nano=any(p.is_nano for p in parts),
+                concentration=first.conc,
+                total_concentration=owner[id(first)].conc if len(parts) == 1 else first.conc,
                 status=_line_status(fs),
                 references=sorted({f.reference for f in fs}),
             )

@@ -125,12 +125,17 @@ def _sentences(text: str) -> list[str]:
 
 def _from_segment(text: str, labels: tuple[str, ...], column: str) -> list[Restriction]:
     found: list[Restriction] = []
+    # "1. General use / 2. Professional use": limit tiers, not a professional-only restriction
+    # (the general tier's limit is the one applied to every product, the stricter reading)
+    tiers = bool(re.search(r"\bgeneral\s+use\b", text or "", re.IGNORECASE))
     for sentence in _sentences(text):
         low = sentence.casefold()
         if "placed on the" in low or "made available" in low or "purity" in low:
             continue  # transitional market dates and purity specs are not use conditions
         for pattern, rule in _CLAUSES:
             if column == "warnings" and rule not in _WARNING_COLUMN_RULES:
+                continue
+            if rule == "professional" and tiers:
                 continue
             m = pattern.search(sentence)
             if m is None:

@@ -45,9 +45,13 @@ class SumRule:
     jurisdiction: str
     refs: tuple[str, ...]
     refs_with_text: str
-    limit: float
+    limit: float | None  # None: the applicable limit of `limit_from` for the product
     basis: str | None
     quote: str
+    limit_from: str = ""  # e.g. "TFDA 化粧品成分使用限制表 no. 32" (a per-category group limit)
+    min_parts: int = 2  # 1: the converted amount of a single line counts too ("以NaOH之重量計")
+    # the rule holds only for these categories of `limit_from` (the clause is under "(a)")
+    labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +77,13 @@ class RuleData:
             return None
         formula = rec["formula"]
         mw = self.mw(formula)
+        equivalent = (rec.get("as") or {}).get(basis)
+        if equivalent:  # expressed as the weight of another compound, mole for mole
+            value = self.mw(equivalent) / mw
+            how = (
+                f"MW {equivalent} {self.mw(equivalent):.2f} / MW {formula} {mw:.2f} (mole for mole)"
+            )
+            return value, f"{how} ({self.weights_source}; formula per PubChem)"
         if basis == "acid":
             acid = rec.get("acid")
             if not acid:
@@ -114,9 +125,12 @@ def rule_data() -> RuleData:
             jurisdiction=g["jurisdiction"],
             refs=tuple(g.get("refs", ())),
             refs_with_text=g.get("refs_with_text", ""),
-            limit=float(g["limit"]),
+            limit=float(g["limit"]) if g.get("limit") is not None else None,
             basis=g.get("basis"),
             quote=g["quote"],
+            limit_from=g.get("limit_from", ""),
+            min_parts=int(g.get("min_parts", 2)),
+            labels=tuple(g.get("labels", ())),
         )
         for g in _read("sums.json")["groups"]
     )

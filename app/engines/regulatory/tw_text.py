@@ -61,9 +61,13 @@ def basis(max_text: str) -> str | None:
     low = raw.casefold()
     if low == "acid":
         return "acid"
-    if raw in ("F", "Hg", "Zn"):
+    if raw in ("F", "Hg", "Zn", "Sr"):
         return raw
-    return raw
+    # an element written as a word ("以strontium計") converts like its symbol
+    return _ELEMENT_WORDS.get(low, raw)
+
+
+_ELEMENT_WORDS = {"strontium": "Sr", "zinc": "Zn", "mercury": "Hg", "fluorine": "F", "氟": "F"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +161,10 @@ def parse_tw_clauses(other_text: str, product_type_text: str = "") -> TwClauses:
     for labels, text in parts:
         for sentence in _sentences(text):
             got, is_only, read = _read(sentence, labels)
+            if re.match(r"\s*\([a-z]\d\)", sentence) or (labels and re.search(r"\d", labels[0])):
+                # "(a2)限美髮專業技術人士使用": the professional tier of (a); the limit applied to
+                # (a) is its general tier (a1), so no product is held to professional-only use
+                got = [r for r in got if r.rule != "professional"]
             restrictions += got
             if is_only:
                 only.append((sentence, labels))

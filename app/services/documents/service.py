@@ -24,8 +24,7 @@ from app.engines.documents import (
 )
 from app.engines.versions import next_signed_label
 from app.models import PifVersion, Product
-from app.models.enums import ProductCategory
-from app.schemas.product_description import CATEGORY_DEFAULTS, ProductDescription
+from app.schemas.product_description import ProductDescription, effective_description
 from app.services import compliance, review
 from app.services import regulatory as regulatory_service
 from app.services.documents import repository
@@ -62,11 +61,17 @@ def _entry(row: PifVersion) -> VersionEntry:
     )
 
 
-def _description(category: str | None) -> ProductDescription | None:
-    """The product description from the Item 1 category defaults; None when they do not say."""
+def _description(product: dict[str, Any]) -> ProductDescription | None:
+    """The product's description: its stored fields over the Item 1 category defaults; None
+    when neither says the form and the areas (then the strictest limits apply)."""
+    stored = product.get("description")
     try:
-        defaults = CATEGORY_DEFAULTS[ProductCategory(str(category))]
-        return ProductDescription.model_validate(defaults)
+        merged = effective_description(
+            str(product.get("category")), stored if isinstance(stored, dict) else None
+        )
+        return ProductDescription.model_validate(
+            {k: v for k, v in merged.items() if v is not None or k == "kind"}
+        )
     except (KeyError, ValueError, ValidationError):
         return None
 
@@ -96,9 +101,13 @@ async def _line_status(
         )
         for line in lines
     ]
-    product = _description((snapshot.get("product") or {}).get("category"))
+    shown = snapshot.get("product") or {}
+    product = _description(shown)
+    markets = [str(m) for m in shown.get("markets") or ()]
     if product is not None:
-        report = await regulatory_service.check_lines(session, checker, formula, product=product)
+        report = await regulatory_service.check_lines(
+            session, checker, formula, product=product, **({"markets": markets} if markets else {})
+        )
     else:
         report = regulatory.check_formula(await rule_index.get(session), None, None, formula)
     by_name: dict[str, list[int]] = {}  # the strictest check names lines by ingredient only

@@ -12,6 +12,7 @@ from app.core.tenancy import Principal
 from app.engines.pif import ITEM_NUMBERS
 from app.models import PifDocument, PifVersion, Product
 from app.models.enums import VersionLabel
+from app.schemas.product_description import DEFAULT_MARKETS
 from app.schemas.products import ProductCreate, ProductUpdate
 from app.services import audit
 from app.services.audit import ClientInfo
@@ -41,7 +42,14 @@ async def create_product(
     """Insert the product, its 16 `missing` documents and the V0 draft in one transaction."""
     org_id, user_id = principal.tenant_org, principal.user_id
     await ensure_product_quota(session, access, user_id=user_id, client=client)
-    product = Product(org_id=org_id, created_by=user_id, **payload.model_dump())
+    fields = payload.model_dump(exclude={"description", "markets"})
+    product = Product(
+        org_id=org_id,
+        created_by=user_id,
+        description=payload.description.stated() if payload.description else None,
+        markets=[m.value for m in payload.markets or DEFAULT_MARKETS],
+        **fields,
+    )
     session.add(product)
     await session.flush()
     session.add_all(
@@ -82,10 +90,18 @@ async def update_product(
     product = await get_product_for_org(session, product_id, principal.tenant_org, for_update=True)
     if product is None:
         raise NotFound("Product not found")
-    for field, value in payload.model_dump(exclude_unset=True).items():
+    for field, value in payload.model_dump(
+        exclude_unset=True, exclude={"description", "markets"}
+    ).items():
         if field in ("name", "category") and value is None:
             continue  # required columns: null means "unchanged"
         setattr(product, field, value)
+    if "description" in payload.model_fields_set:
+        # Field by field: what is given replaces, the rest is kept; null resets to the defaults.
+        given = payload.description
+        product.description = {**(product.description or {}), **given.stated()} if given else None
+    if payload.markets is not None:
+        product.markets = [m.value for m in payload.markets]
     await session.flush()
     await session.refresh(product)
     return product

@@ -1,7 +1,7 @@
 """Regulatory use cases over the stored lists: formula check and an ingredient's list status."""
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from pydantic import ValidationError
@@ -14,31 +14,39 @@ from app.engines.regulatory.engine import DEFAULT_MARKETS, evaluate_formula
 from app.engines.regulatory.findings import CheckReport, FormulaLine, LineResult
 from app.engines.substance import normalize_name
 from app.models import RegulatedSubstance
-from app.models.enums import ProductCategory
-from app.schemas.product_description import CATEGORY_DEFAULTS, ProductDescription
+from app.schemas.product_description import (
+    ProductDescription,
+    effective_description,
+    missing_fields,
+)
 from app.services import formulation
 from app.services.regulatory.store import CheckerCache
 
 
-def description_for_category(category: str, given: ProductDescription | None) -> ProductDescription:
-    """The product's description: the fields given, the rest from Item 1 category defaults.
+def description_for_category(
+    category: str,
+    given: ProductDescription | None,
+    stored: Mapping[str, object] | None = None,
+) -> ProductDescription:
+    """The product's description: the request's fields, then the stored ones, then the Item 1
+    category defaults (a `baby` product stays for children under 3 unless stated otherwise).
 
-    A category whose defaults do not say the form and areas cannot be checked honestly: 422.
+    A description that still lacks the form or the areas cannot be checked honestly: 422.
     """
+    # What the request states wins; what it leaves out comes from the product.
+    stated = given.model_dump(mode="json", exclude_unset=True) if given is not None else {}
+    merged = effective_description(category, stored, stated)
     try:
-        defaults = CATEGORY_DEFAULTS[ProductCategory(category)]
-    except ValueError:
-        defaults = {}
-    # What the request states wins; what it leaves out comes from the category (a `baby`
-    # product stays for children under 3 unless the request says otherwise).
-    stated = given.model_dump(exclude_unset=True) if given is not None else {}
-    try:
-        return ProductDescription.model_validate({**defaults, **stated})
+        return ProductDescription.model_validate(
+            {k: v for k, v in merged.items() if v is not None or k == "kind"}
+        )
     except ValidationError as exc:
-        missing = sorted({str(e["loc"][0]) for e in exc.errors() if e["loc"]})
+        missing = missing_fields(merged) or sorted(
+            {str(e["loc"][0]) for e in exc.errors() if e["loc"]}
+        )
         raise Unprocessable(
             f"Category {category!r} does not say the product's {', '.join(missing)}; "
-            "send `product` with the check",
+            "store them in the product's `description` or send `product` with the check",
             details={"missing": missing},
         ) from exc
 
@@ -76,9 +84,10 @@ async def check_product_formula(
     org_id: OrgId,
     product_id: uuid.UUID,
     product: ProductDescription | None,
-    markets: Sequence[str] = DEFAULT_MARKETS,
-) -> tuple[CheckReport, ProductDescription]:
-    """The same check on a product's confirmed Item 3 lines."""
+    markets: Sequence[str] | None = None,
+) -> tuple[CheckReport, ProductDescription, list[str]]:
+    """The same check on a product's confirmed Item 3 lines, with the product's stored
+    description and markets unless the request gives them (its fields win)."""
     from app.services.products import get_product_for_org
 
     row = await get_product_for_org(session, product_id, org_id)
@@ -87,7 +96,8 @@ async def check_product_formula(
     rows = await formulation.confirmed_lines(session, product_id, org_id)
     if not rows:  # checking nothing must not read as a clean formula
         raise Conflict("The product has no confirmed Item 3 formula yet; confirm the draft first")
-    description = description_for_category(row.category, product)
+    description = description_for_category(row.category, product, row.description)
+    used = list(markets) if markets is not None else list(row.markets or DEFAULT_MARKETS)
     lines = [
         FormulaLine(
             inci=r.inci_name or r.raw_name,
@@ -99,8 +109,8 @@ async def check_product_formula(
         )
         for r in rows
     ]
-    report = await check_lines(session, cache, lines, product=description, markets=markets)
-    return report, description
+    report = await check_lines(session, cache, lines, product=description, markets=used)
+    return report, description, used
 
 
 async def list_status(

@@ -31,6 +31,10 @@ SNAPSHOT_FIELDS = (
     "manufacturer_address",
     "registration_id",
     "launch_date",
+    # what the product is for its checks (stored fields only) and its target markets: a change
+    # of either changes the regulatory result, so it is a change of the PIF
+    "description",
+    "markets",
 )
 
 

@@ -64,9 +64,14 @@ async def regulatory_statuses(
     cache: CheckerCache,
     description: ProductDescription | None,
     lines: Sequence[FormulaLine],
+    markets: Sequence[str] | None = None,
 ) -> list[RegulatoryStatus]:
     """One check over all lines (duplicates and sum limits count together), read per line."""
     report = await regulatory.check_lines(
-        session, cache, list(lines), product=description or UNKNOWN_PRODUCT
+        session,
+        cache,
+        list(lines),
+        product=description or UNKNOWN_PRODUCT,
+        **({"markets": markets} if markets else {}),
     )
     return [status_from(report, i) for i in range(len(lines))]

@@ -32,8 +32,8 @@ from app.engines.safety import (
 from app.engines.safety.confirm import open_points
 from app.integrations.toxicology import SourceResult, SourceStatus
 from app.models import Ingredient, IngredientVerdict, Product, ProductIngredient
-from app.models.enums import ProductCategory, Role, Verdict
-from app.schemas.product_description import CATEGORY_DEFAULTS, ProductDescription
+from app.models.enums import Role, Verdict
+from app.schemas.product_description import ProductDescription, effective_description
 from app.services import formulation
 from app.services.regulatory import CheckerCache
 from app.services.toxicology import anchors as tox_anchors
@@ -58,20 +58,18 @@ class FormulaInput:
 
 
 def description_for(product: Product) -> ProductDescription | None:
-    """Stored description when there is one, else the Item 1 category defaults; None = unknown.
+    """The stored description over the Item 1 category defaults; None = form/areas unknown.
 
     The free-text dosage form is never parsed ("cream" does not mean face).
     """
-    stored = getattr(product, "description", None)
-    candidates: list[object] = [stored] if isinstance(stored, dict) else []
-    if product.category in {c.value for c in ProductCategory}:
-        candidates.append(CATEGORY_DEFAULTS.get(ProductCategory(product.category), {}))
-    for candidate in candidates:
-        try:
-            return ProductDescription.model_validate(candidate)
-        except ValidationError:
-            continue
-    return None
+    stored = product.description if isinstance(product.description, dict) else None
+    try:
+        merged = effective_description(product.category, stored)
+        return ProductDescription.model_validate(
+            {k: v for k, v in merged.items() if v is not None or k == "kind"}
+        )
+    except ValidationError:
+        return None
 
 
 def _candidates(results: Sequence[SourceResult]) -> tuple[NoaelCandidate, ...]:
@@ -130,13 +128,18 @@ async def assess_lines(
     description: ProductDescription | None,
     lines: Sequence[FormulaInput],
     results: Sequence[Sequence[SourceResult]] | None = None,
+    markets: Sequence[str] | None = None,
 ) -> SafetyResult:
-    """The engine over these lines with the regulatory status of each (one shared function)."""
+    """The engine over these lines with the regulatory status of each (one shared function).
+
+    `markets`: the product's target markets (None = the check's default, Taiwan).
+    """
     statuses = await regulatory_statuses(
         session,
         rule_cache,
         description,
         [FormulaLine(ln.inci, ln.cas, ln.concentration_pct, ln.function) for ln in lines],
+        markets,
     )
     per_line = results if results is not None else [()] * len(lines)
     inputs = [
@@ -203,7 +206,9 @@ async def assess_product(
             for r in rows
         ]
     inputs = await formula_inputs(session, rows)
-    result = await assess_lines(session, rule_cache, description_for(product), inputs, results)
+    result = await assess_lines(
+        session, rule_cache, description_for(product), inputs, results, product.markets
+    )
     return result, rows
 
 
