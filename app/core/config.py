@@ -162,6 +162,12 @@ class Settings(BaseSettings):
     ai_light_model: str = "claude-haiku-4-5"
     ai_max_tool_iterations: int = Field(default=8, ge=1, le=50)
     ai_fallback_to_local: bool = True  # an invalid model answer falls back to the local engine
+    # Offline OCR of formula images and scanned PDF pages (models ship in the rapidocr wheel).
+    ocr_enabled: bool = True
+    ocr_max_pages: int = Field(default=10, ge=1, le=200)  # pages of a scanned PDF per file
+    ocr_max_pixels: int = Field(default=40_000_000, ge=1_000_000)  # per image / rendered page
+    ocr_dpi: int = Field(default=200, ge=72, le=600)  # rasterisation of image-only PDF pages
+    ocr_threads: int = Field(default=2, ge=1, le=64)  # ONNX Runtime intra-op threads
 
     @field_validator("toxicology_sources", mode="before")
     @classmethod

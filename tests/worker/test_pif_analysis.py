@@ -1,6 +1,7 @@
 """POST …/pif/analyze end to end: 202, the worker extracts Item 3, the draft, confirmation."""
 
 import io
+import random
 import uuid
 import zipfile
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from app.models import ProductIngredient
+from bench.formula.scans import degrade, encode, formula_rows, render_table
 from tests.engines.formula.formula_sheets import xlsx_bytes
 from tests.factories import Actor, make_actor, make_product, poll_task
 from tests.worker.conftest import running_worker
@@ -115,12 +117,46 @@ def _pdf_without_table() -> bytes:
     return bytes(pdf.output())
 
 
+async def test_a_photographed_formula_is_read_by_offline_ocr(
+    client: AsyncClient, owner_session: AsyncSession, settings: Settings, fast_settings: Settings
+) -> None:
+    rows, truth = formula_rows(random.Random(8), 8, zh_header=False)
+    photo = encode(degrade(render_table(rows), random.Random(8), "photo"), "jpeg")
+    actor = await make_actor(owner_session, settings)
+    product = await make_product(owner_session, actor)
+    location, _ = await _upload_and_analyze(client, actor, product.id, "photo.jpg", photo)
+    async with running_worker(fast_settings):
+        task, _ = await poll_task(client, actor, location)
+    assert task["status"] == "done", task
+    draft = (
+        await client.get(f"/api/v1/products/{product.id}/pif/3", headers=actor.headers)
+    ).json()["ai_draft"]
+    assert draft["ocr"]["pages"] == [1] and draft["ocr"]["engine"].startswith("rapidocr")
+    got = {(line["inci_name"], line["concentration_pct"]) for line in draft["ingredients"]}
+    assert got == {(t.inci_name, t.concentration_pct) for t in truth}
+    # every line, least certain first, for the SA
+    order = draft["review_order"]
+    assert sorted(order) == [line["sort_order"] for line in draft["ingredients"]]
+    by_order = {line["sort_order"]: line for line in draft["ingredients"]}
+    lows = [min(by_order[n]["confidence"].values()) for n in order]
+    assert lows == sorted(lows)
+
+
+def _blank_png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("L", (500, 300), 255).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize(
     ("name", "make"),
     [
         ("broken.xlsx", _corrupt_xlsx),
         ("empty.csv", lambda: b"\n\n"),
         ("letter.pdf", _pdf_without_table),
+        ("blank-scan.png", _blank_png),
     ],
 )
 async def test_unreadable_formula_goes_back_to_uploaded_with_reason(
@@ -150,6 +186,8 @@ async def test_unreadable_formula_goes_back_to_uploaded_with_reason(
     assert item["status"] == "uploaded"
     assert item["status_reason"].startswith("Analysis failed:")
     assert len(item["status_reason"]) > len("Analysis failed: ")  # the parser's readable reason
+    if name.endswith(".png"):
+        assert "scan unreadable" in item["status_reason"]
     assert item["ai_draft"] is None
     count = select(func.count()).select_from(ProductIngredient)
     assert await owner_session.scalar(count) == 0

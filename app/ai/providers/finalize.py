@@ -158,6 +158,7 @@ def finalize_extraction(
         confidence=round(confidence, 4),
         source_table=result.source_table,
         skipped_tables=result.skipped_tables,
+        ocr=result.ocr,
     )
 
 

@@ -6,6 +6,7 @@ from app.ai.providers.router import build_provider
 from app.ai.providers.tools import ToolBox
 from app.core.config import Settings
 from app.engines.formula import IngredientDictionary
+from app.engines.formula.ocr import OcrLimits
 
 
 def provider_for(
@@ -24,6 +25,18 @@ def provider_for(
         max_iterations=settings.ai_max_tool_iterations,
         base_url=settings.anthropic_base_url,
         fallback=settings.ai_fallback_to_local,
+        ocr=ocr_limits(settings),
+    )
+
+
+def ocr_limits(settings: Settings) -> OcrLimits:
+    """The OCR cost bounds the settings ask for."""
+    return OcrLimits(
+        max_pages=settings.ocr_max_pages,
+        max_pixels=settings.ocr_max_pixels,
+        dpi=settings.ocr_dpi,
+        threads=settings.ocr_threads,
+        enabled=settings.ocr_enabled,
     )
 
 

@@ -7,11 +7,10 @@ from typing import Any
 
 from app.ai.providers.base import NormalizedName, ProviderResult
 from app.ai.providers.finalize import finalize_extraction
-from app.ai.providers.media import image_media_type
-from app.engines.formula.errors import ExtractionError
 from app.engines.formula.extract import extract_formula
 from app.engines.formula.inci import IngredientDictionary
 from app.engines.formula.models import FormulaExtractionResult
+from app.engines.formula.ocr import OcrLimits
 from app.engines.formula.resolve import _name_confidence
 from app.engines.formula.starter import starter_dictionary
 from app.engines.toxicology.summary import ToxicologySummary, local_summary
@@ -24,22 +23,23 @@ class LocalProvider:
 
     name = "local"
 
-    def __init__(self, dictionary: IngredientDictionary | None = None) -> None:
+    def __init__(
+        self, dictionary: IngredientDictionary | None = None, ocr: OcrLimits | None = None
+    ) -> None:
         """Use ``dictionary`` (the ingredient master) or the shipped starter dictionary."""
         self.dictionary = dictionary if dictionary is not None else starter_dictionary()
+        self.ocr = ocr if ocr is not None else OcrLimits()
 
     async def extract_formulation(
         self, file_bytes: bytes, filename: str, content_type: str = ""
     ) -> ProviderResult[FormulaExtractionResult]:
-        """Parse the formula file with the formula engine; raises ExtractionError."""
-        if image_media_type(file_bytes, filename, content_type) is not None:
-            raise ExtractionError(
-                "images need a vision-capable AI provider (set ANTHROPIC_API_KEY) "
-                "or an XLSX/CSV/DOCX/PDF with a text table"
-            )
-        # Parsing is CPU-bound (openpyxl, pdfplumber): keep the event loop free.
+        """Parse the formula file with the formula engine (OCR for images/scans).
+
+        Raises ExtractionError.
+        """
+        # Parsing and OCR are CPU-bound (openpyxl, pdfplumber, ONNX): keep the event loop free.
         result = await asyncio.to_thread(
-            extract_formula, file_bytes, filename, self.dictionary, content_type
+            extract_formula, file_bytes, filename, self.dictionary, content_type, self.ocr
         )
         return ProviderResult(finalize_extraction(result, self.dictionary), [], self.name)
 

@@ -20,6 +20,7 @@ from app.ai.providers.tiers import DEFAULT_COMPLEX_MODEL, DEFAULT_LIGHT_MODEL, M
 from app.ai.providers.tools import ToolBox
 from app.engines.formula.inci import IngredientDictionary
 from app.engines.formula.models import FormulaExtractionResult
+from app.engines.formula.ocr import OcrLimits
 from app.engines.formula.starter import starter_dictionary
 from app.engines.toxicology.summary import ToxicologySummary
 from app.integrations.toxicology import SourceResult
@@ -90,10 +91,11 @@ def build_provider(
     http_client: httpx2.AsyncClient | None = None,
     base_url: str | None = None,
     fallback: bool = False,
+    ocr: OcrLimits | None = None,
 ) -> AIProvider:
     """LocalProvider without a key; AnthropicProvider with one (wrapped if ``fallback``)."""
     dictionary = dictionary if dictionary is not None else starter_dictionary()
-    local = LocalProvider(dictionary)
+    local = LocalProvider(dictionary, ocr)
     if not api_key or not api_key.strip():
         return local
     remote = AnthropicProvider(

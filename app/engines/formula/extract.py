@@ -32,9 +32,11 @@ from app.engines.formula.models import (
     ExtractionWarning,
     FieldConfidence,
     FormulaExtractionResult,
+    OcrSummary,
 )
+from app.engines.formula.ocr import ENGINE_NAME, OcrLimits
 from app.engines.formula.readers import Table, read_tables
-from app.engines.formula.resolve import Resolved, resolve_line
+from app.engines.formula.resolve import OCR_LOW, Resolved, resolve_line
 from app.engines.formula.rows import Line, RawRow, expand_group, group_rows
 from app.engines.formula.starter import starter_dictionary
 from app.engines.formula.tables import select_blocks
@@ -49,16 +51,28 @@ def extract_formula(
     filename: str,
     dictionary: IngredientDictionary | None = None,
     content_type: str = "",
+    ocr: OcrLimits | None = None,
 ) -> FormulaExtractionResult:
-    """Extract the ingredient list from a formula file; raises ExtractionError if impossible."""
+    """Extract the ingredient list from a formula file; raises ExtractionError if impossible.
+
+    Images and image-only PDF pages are OCR'd within ``ocr`` (see :mod:`.ocr`); the result's
+    ``ocr`` then names the pages read that way.
+    """
     if dictionary is None:
         dictionary = starter_dictionary()
-    tables = read_tables(data, filename, content_type)
-    collected = _collect_lines(tables, dictionary)
+    tables = read_tables(data, filename, content_type, ocr)
+    scanned = sorted({t.page or 1 for t in tables if t.ocr})
+    try:
+        collected = _collect_lines(tables, dictionary)
+    except ExtractionError as exc:
+        raise _ocr_reason(exc, scanned) from exc
     lines = collected.lines
     if not lines:
-        raise ExtractionError(
-            f"no ingredient rows found below the header ({collected.source or 'document'})"
+        raise _ocr_reason(
+            ExtractionError(
+                f"no ingredient rows found below the header ({collected.source or 'document'})"
+            ),
+            scanned,
         )
     resolved = [resolve_line(line, dictionary, collected.from_text) for line in lines]
     flag_trade_names(resolved)
@@ -102,6 +116,27 @@ def extract_formula(
         confidence=round(confidence, 4),
         source_table=collected.source,
         skipped_tables=collected.skipped,
+        ocr=_ocr_summary(tables, scanned),
+    )
+
+
+def _ocr_reason(exc: ExtractionError, scanned: list[int]) -> ExtractionError:
+    """Say that the file was a scan when the table could not be found in the OCR'd text."""
+    if not scanned:
+        return exc
+    pages = ", ".join(str(p) for p in scanned)
+    return ExtractionError(f"scan read by OCR (page(s) {pages}), but {exc.reason}")
+
+
+def _ocr_summary(tables: list[Table], scanned: list[int]) -> OcrSummary | None:
+    scores = [v for t in tables if t.ocr for v in t.confidence.values()]
+    if not scanned:
+        return None
+    return OcrSummary(
+        engine=ENGINE_NAME,
+        pages=scanned,
+        mean_confidence=round(sum(scores) / len(scores), 4) if scores else 0.0,
+        low_confidence_cells=sum(v < OCR_LOW for v in scores),
     )
 
 
@@ -130,17 +165,19 @@ def _collect_lines(tables: list[Table], dictionary: IngredientDictionary) -> _Co
     warnings: list[ExtractionWarning] = []
     gid = 0
 
-    def expand(rows: list[RawRow]) -> list[Line]:
+    def expand(rows: list[RawRow], table: Table) -> list[Line]:
         nonlocal gid
         out: list[Line] = []
         for group in group_rows(rows, known):
             gid += 1
             out.extend(expand_group(group, gid))
+        for line in out:
+            line.ocr_page = table.page if table.ocr else None
         return out
 
     lines: list[Line] = []
     for block in selection.main:
-        lines.extend(expand(block.rows))
+        lines.extend(expand(block.rows, block.table))
     _scale_fractions(lines, selection.main[0].header.labels.get("conc", ""), warnings)
     known_lines = {i for i, line in enumerate(lines) if known(line.raw_name)}
     lines, used = join_compositions(lines, selection.extra, known_lines, gid + 1000)
@@ -154,7 +191,7 @@ def _collect_lines(tables: list[Table], dictionary: IngredientDictionary) -> _Co
         elif id(block.table) in main_tables:
             skipped.append(f"{block.label}: table below the formula's end, not read")
         else:
-            lines.extend(expand(block.rows))  # a table continued with its own header
+            lines.extend(expand(block.rows, block.table))  # a table continued with its own header
     from_text = any(b.table.from_text for b in selection.main)
     return _Collected(lines, from_text, selection.source, skipped, warnings)
 

@@ -24,6 +24,7 @@ IngredientFlag = Literal[
     "fraction_scaled",
     "blend_unresolved",
     "cas_alternative",
+    "ocr_low_confidence",
 ]
 WarningCode = Literal[
     "total_out_of_range",
@@ -80,6 +81,17 @@ class ExtractionWarning(BaseModel):
     message: str
 
 
+class OcrSummary(BaseModel):
+    """Which pages were read by OCR (scans, photos), with which engine and how well."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    engine: str
+    pages: list[int]
+    mean_confidence: float = _Unit
+    low_confidence_cells: int = Field(ge=0)
+
+
 class FormulaExtractionResult(BaseModel):
     """The whole draft: ingredients sorted by descending concentration."""
 
@@ -93,6 +105,7 @@ class FormulaExtractionResult(BaseModel):
     # ``skipped_tables`` with the reason they were not read as ingredients).
     source_table: str | None = None
     skipped_tables: list[str] = Field(default_factory=list)
+    ocr: OcrSummary | None = None  # set when pages were read by OCR
 
 
 def confidence_band(value: float) -> ConfidenceBand:

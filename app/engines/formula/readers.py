@@ -17,14 +17,19 @@ from itertools import pairwise
 from typing import Any, Literal
 
 from app.engines.formula.errors import ExtractionError
+from app.engines.formula.ocr import OcrLimits, is_image
 
-FileKind = Literal["xlsx", "xls", "csv", "docx", "pdf"]
+FileKind = Literal["xlsx", "xls", "csv", "docx", "pdf", "image"]
 Cell = tuple[int, int]
 
 
 @dataclass
 class Table:
-    """A grid of cell texts; ``merged`` maps a covered cell to the top-left cell of its range."""
+    """A grid of cell texts; ``merged`` maps a covered cell to the top-left cell of its range.
+
+    OCR'd tables (``ocr``) carry each recognised cell's confidence in ``confidence`` and the
+    1-based page they were read from in ``page``.
+    """
 
     rows: list[list[str]]
     origin: str
@@ -32,11 +37,16 @@ class Table:
     from_text: bool = False
     # Text just above the table in the document (DOCX paragraph), e.g. "Table 2: composition".
     title: str = ""
+    confidence: dict[Cell, float] = field(default_factory=dict)
+    ocr: bool = False
+    page: int | None = None
 
 
 def detect_kind(data: bytes, filename: str = "", content_type: str = "") -> FileKind:
     """Decide the file kind from magic bytes first, then extension / content type."""
     name, ctype = filename.lower(), content_type.lower()
+    if is_image(data):
+        return "image"
     if data.startswith(b"%PDF"):
         return "pdf"
     if data.startswith(b"\xd0\xcf\x11\xe0"):
@@ -61,14 +71,24 @@ def detect_kind(data: bytes, filename: str = "", content_type: str = "") -> File
     return "csv"
 
 
-def read_tables(data: bytes, filename: str = "", content_type: str = "") -> list[Table]:
-    """Read every table of the document; raises ExtractionError on unreadable or empty files."""
+def read_tables(
+    data: bytes, filename: str = "", content_type: str = "", ocr: OcrLimits | None = None
+) -> list[Table]:
+    """Read every table of the document; raises ExtractionError on unreadable or empty files.
+
+    Images and the image-only pages of a PDF are OCR'd within ``ocr`` (default limits if None).
+    """
     if not data or not data.strip():
         raise ExtractionError("the file is empty")
     kind = detect_kind(data, filename, content_type)
-    reader = {"xlsx": _xlsx, "xls": _xls, "csv": _csv, "docx": _docx, "pdf": _pdf}[kind]
+    limits = ocr if ocr is not None else OcrLimits()
     try:
-        tables = reader(data)
+        if kind == "image":
+            tables = _image(data, limits)
+        elif kind == "pdf":
+            tables = _pdf(data, limits)
+        else:
+            tables = {"xlsx": _xlsx, "xls": _xls, "csv": _csv, "docx": _docx}[kind](data)
     except ExtractionError:
         raise
     except Exception as exc:
@@ -77,6 +97,29 @@ def read_tables(data: bytes, filename: str = "", content_type: str = "") -> list
     if not tables:
         raise ExtractionError(f"no table content found in the {kind.upper()} file")
     return tables
+
+
+def _image(data: bytes, limits: OcrLimits) -> list[Table]:
+    from app.engines.formula.ocr import open_image
+
+    if not limits.enabled:
+        raise ExtractionError(
+            "images need OCR (disabled: OCR_ENABLED=false) or a vision-capable AI provider "
+            "(set ANTHROPIC_API_KEY)"
+        )
+    return [_ocr_page(open_image(data, limits), 1, "image", limits)]
+
+
+def _ocr_page(img: Any, page: int, origin: str, limits: OcrLimits) -> Table:
+    from app.engines.formula.ocr import recognise
+    from app.engines.formula.ocr_table import boxes_to_grid
+
+    boxes = recognise(img, limits)
+    if not boxes:
+        where = "the image" if origin == "image" else f"scanned page {page}"
+        raise ExtractionError(f"scan unreadable: no text recognised on {where}")
+    grid, confidence = boxes_to_grid(boxes)
+    return Table(grid, f"{origin} (OCR)", confidence=confidence, ocr=True, page=page)
 
 
 def cell_text(value: Any, number_format: str = "") -> str:
@@ -223,9 +266,14 @@ def split_text_lines(lines: list[str]) -> list[list[str]]:
     return rows
 
 
-def _pdf(data: bytes) -> list[Table]:
+def _pdf(data: bytes, limits: OcrLimits) -> list[Table]:
     import pdfplumber
 
+    from app.engines.formula.ocr import pdf_text_pages
+
+    scanned = [i for i, text in enumerate(pdf_text_pages(data), start=1) if not text]
+    if scanned:
+        return _scanned_pdf(data, scanned, limits)
     tables: list[Table] = []
     text_rows: list[list[str]] = []
     with pdfplumber.open(io.BytesIO(data)) as pdf:
@@ -237,6 +285,29 @@ def _pdf(data: bytes) -> list[Table]:
     if not tables:
         tables.append(Table(text_rows, "pdf text", from_text=True))
     return tables
+
+
+def _scanned_pdf(data: bytes, scanned: list[int], limits: OcrLimits) -> list[Table]:
+    """A PDF with image-only pages: every page is rasterised and OCR'd (within the caps)."""
+    from app.engines.formula.ocr import pdf_text_pages, rasterise_pages
+
+    pages = list(range(1, len(pdf_text_pages(data)) + 1))
+    if not limits.enabled:
+        raise ExtractionError(
+            f"scanned PDF (no text layer on page(s) {_page_list(scanned)}): OCR is disabled "
+            "(OCR_ENABLED=false); set ANTHROPIC_API_KEY or upload a PDF with a text table"
+        )
+    if len(pages) > limits.max_pages:
+        raise ExtractionError(
+            f"scanned PDF has {len(pages)} pages; the OCR page cap is {limits.max_pages} "
+            "(OCR_MAX_PAGES): split the file or upload the formula pages only"
+        )
+    images = rasterise_pages(data, pages, limits)
+    return [_ocr_page(img, n, f"page {n}", limits) for n, img in zip(pages, images, strict=True)]
+
+
+def _page_list(pages: list[int]) -> str:
+    return ", ".join(str(p) for p in pages[:10]) + (" ..." if len(pages) > 10 else "")
 
 
 # Two words on one line belong to different cells when the gap between them exceeds this many

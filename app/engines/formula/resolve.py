@@ -14,6 +14,10 @@ Confidence rules (each in [0, 1]):
   0.6 (upper bound used); ``<x`` 0.7; q.s. balance 0.9; mixture share from "% in raw material"
   0.9, from sub-rows adding to the total 0.95; unknown mixture share 0.2; empty/invalid 0.0.
   Values read from free text (no real table) are multiplied by 0.9.
+* OCR'd cells (scans, photos): each field's confidence is multiplied by its cell's recognition
+  score, raised to at least 0.95 where the dictionary confirms the reading (an exact or synonym
+  name match; a CAS listed for the matched entry). A field below 0.8 that nothing confirms adds
+  ``ocr_low_confidence``, so the line is reviewed first.
 """
 
 from __future__ import annotations
@@ -133,6 +137,18 @@ def resolve_line(line: Line, dictionary: IngredientDictionary, from_text: bool) 
         notes.append("concentration cell not understood")
     function = line.function or (", ".join(entry.functions) if entry and entry.functions else None)
     zh = line.zh or zh_in_name or (entry.zh_name if entry else None)
+    if line.ocr_conf and entry is not None and entry.zh_name:
+        zh = entry.zh_name  # an OCR'd Chinese name is a noisy read of what the master holds
+    conc_conf = _conc_confidence(line, from_text)
+    if line.ocr_conf:
+        name_ok = match.method in ("exact", "synonym")
+        cas_ok = cas is not None and entry is not None and cas in entry.cas_numbers
+        inci_conf, cas_conf, conc_conf, low = _apply_ocr(
+            line, (inci_conf, cas_conf, conc_conf), name_ok, cas_ok
+        )
+        notes.append(_ocr_note(line))
+        if low:
+            flags.append("ocr_low_confidence")
     return Resolved(
         line=line,
         inci_name=inci,
@@ -142,11 +158,42 @@ def resolve_line(line: Line, dictionary: IngredientDictionary, from_text: bool) 
         zh_name=zh,
         inci_conf=inci_conf,
         cas_conf=cas_conf,
-        conc_conf=_conc_confidence(line, from_text),
+        conc_conf=conc_conf,
         flags=flags,
         notes=notes,
         candidates=candidates,
     )
+
+
+OCR_LOW = 0.8
+_OCR_CONFIRMED = 0.95
+
+
+def _apply_ocr(
+    line: Line, confs: tuple[float, float, float], name_ok: bool, cas_ok: bool
+) -> tuple[float, float, float, bool]:
+    """Scale (inci, cas, conc) confidences by the OCR scores of their cells."""
+    out: list[float] = []
+    low = False
+    for conf, cell, confirmed in zip(
+        confs,
+        (line.ocr_conf.get("name"), line.ocr_conf.get("cas"), line.ocr_conf.get("conc")),
+        (name_ok, cas_ok, False),
+        strict=True,
+    ):
+        if cell is None:
+            out.append(conf)
+            continue
+        score = max(cell, _OCR_CONFIRMED) if confirmed else cell
+        low = low or score < OCR_LOW
+        out.append(round(conf * score, 4))
+    return out[0], out[1], out[2], low
+
+
+def _ocr_note(line: Line) -> str:
+    scores = ", ".join(f"{f} {v:.2f}" for f, v in sorted(line.ocr_conf.items()))
+    page = f" page {line.ocr_page}" if line.ocr_page is not None else ""
+    return f"OCR{page} (recognition {scores})"
 
 
 def _document_cas(text: str) -> str | None:

@@ -55,6 +55,7 @@ class RawRow:
     indented: bool
     conc_origin: Cell | None
     phase: str = ""
+    ocr_conf: dict[Field, float] = field(default_factory=dict)
 
     def get(self, name: Field) -> str:
         """Cell text for a field (empty string if the column is absent)."""
@@ -80,6 +81,9 @@ class Line:
     phase: str = ""
     trade: str = ""
     remark: str = ""
+    # OCR recognition score of the cells this line was read from (absent: not OCR'd).
+    ocr_conf: dict[Field, float] = field(default_factory=dict)
+    ocr_page: int | None = None
 
 
 def phase_label(text: str) -> str | None:
@@ -140,7 +144,12 @@ def scan_rows(table: Table, header: HeaderMatch) -> tuple[list[RawRow], int]:
         indented = bool(name.strip()) and (name[:1].isspace() or bool(_BULLET.match(name)))
         origin = table.merged.get((r, conc_col)) if conc_col is not None else None
         own_phase = cells.get("phase", "").strip()
-        out.append(RawRow(r, cells, indented, origin, own_phase or phase))
+        ocr = {
+            f: table.confidence[(r, i)]
+            for f, i in header.columns.items()
+            if (r, i) in table.confidence
+        }
+        out.append(RawRow(r, cells, indented, origin, own_phase or phase, ocr))
     return out, len(table.rows)
 
 
@@ -227,6 +236,7 @@ def _line(row: RawRow, name: str, conc: ParsedConcentration, cas: str | None = N
         phase=row.phase,
         trade=row.get("trade"),
         remark=row.get("remark"),
+        ocr_conf=dict(row.ocr_conf),
     )
 
 

@@ -19,6 +19,7 @@ from app.ai.providers import (
 )
 from app.engines.formula import ExtractionError
 from app.engines.formula.inci import IngredientDictionary
+from app.engines.formula.ocr import OcrLimits
 from app.integrations.toxicology import PubChemSource, SubstanceRef, gather_sources
 from tests.ai.providers.messages_api import answer
 from tests.ai.providers.provider_fakes import MakeProvider
@@ -73,9 +74,15 @@ async def test_local_provider_flags_a_93_percent_total(starter: IngredientDictio
     assert [w.code for w in result.value.warnings] == ["total_out_of_range"]
 
 
-async def test_local_provider_refuses_images(starter: IngredientDictionary) -> None:
-    with pytest.raises(ExtractionError, match="vision-capable"):
+async def test_local_provider_names_an_unreadable_scan(starter: IngredientDictionary) -> None:
+    with pytest.raises(ExtractionError, match="scan unreadable"):
         await LocalProvider(starter).extract_formulation(b"\x89PNG\r\n\x1a\n....", "scan.png")
+
+
+async def test_local_provider_without_ocr_points_to_vision(starter: IngredientDictionary) -> None:
+    provider = LocalProvider(starter, OcrLimits(enabled=False))
+    with pytest.raises(ExtractionError, match="vision-capable"):
+        await provider.extract_formulation(b"\x89PNG\r\n\x1a\n....", "scan.png")
 
 
 @pytest.mark.parametrize(
