@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from app.models.enums import ProductCategory
 
@@ -173,3 +173,18 @@ def effective_description(
 def missing_fields(description: Mapping[str, object]) -> list[str]:
     """Required fields a description still lacks (a check then needs them in the request)."""
     return [f for f in REQUIRED_FIELDS if description.get(f) in (None, [])]
+
+
+def known_description(category: str, stored: object) -> ProductDescription | None:
+    """The stored description over the Item 1 category defaults; None when they still do not say
+    the form and the areas (checks then apply the strictest category limits, spec 06 §5.6).
+
+    The free-text dosage form is never parsed ("cream" does not mean face).
+    """
+    try:
+        merged = effective_description(category, stored if isinstance(stored, Mapping) else None)
+        return ProductDescription.model_validate(
+            {k: v for k, v in merged.items() if v is not None or k == "kind"}
+        )
+    except (ValueError, ValidationError):
+        return None

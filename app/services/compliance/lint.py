@@ -21,12 +21,14 @@ from app.engines.compliance import (
 )
 from app.models import Product
 from app.schemas.pif_items import Item3
+from app.schemas.product_description import known_description
 from app.services import pif
 from app.services.compliance import repository
 from app.services.products import get_product_for_org
-from app.services.regulatory import RuleIndexCache
+from app.services.regulatory import CheckerCache, RuleIndexCache, check_lines
 
 TAIWAN = timezone(timedelta(hours=8))  # no DST; deadlines (GMP, §12) run on Taiwan dates
+_CHECKER = CheckerCache()  # one v2 checker per process, rebuilt when the lists or master change
 
 
 class TenantPrincipal(Protocol):
@@ -68,9 +70,14 @@ def _label_text(finding: regulatory.Finding) -> str | None:
 
 
 async def regulatory_findings(
-    session: AsyncSession, rule_index: RuleIndexSource, item3: Mapping[str, Any]
+    session: AsyncSession,
+    rule_index: RuleIndexSource,
+    item3: Mapping[str, Any],
+    product: Product | None = None,
 ) -> tuple[list[RegulatoryFinding], bool]:
-    """Run the regulatory engine's own check on the Item 3 lines (R9 never re-implements it)."""
+    """Run the regulatory engine's own check on the Item 3 lines (R9 never re-implements it):
+    against the product's description and markets when they say its form and areas, else the
+    strictest category limits."""
     lines = [
         regulatory.FormulaLine(
             inci=line.inci_name or line.raw_name,
@@ -84,9 +91,13 @@ async def regulatory_findings(
     ]
     if not lines:
         return [], True
-    index = await rule_index.get(session)
-    # product type unknown here: the check then applies the strictest category limits (06 §5.6)
-    report = regulatory.check_formula(index, None, None, lines)
+    description = known_description(product.category, product.description) if product else None
+    if description is not None and product is not None:
+        report = await check_lines(
+            session, _CHECKER, lines, product=description, markets=tuple(product.markets or ("TW",))
+        )
+    else:  # form or areas unknown: the strictest category limits (06 §5.6)
+        report = regulatory.check_formula(await rule_index.get(session), None, None, lines)
     findings = [
         RegulatoryFinding(
             ingredient=f.ingredient,
@@ -123,7 +134,9 @@ async def lint_input(
         normalize(name): verdict
         for name, verdict in await repository.list_verdicts_for_org(session, product_id, org_id)
     }
-    findings, lists_loaded = await regulatory_findings(session, rule_index, items.get(3, {}))
+    findings, lists_loaded = await regulatory_findings(
+        session, rule_index, items.get(3, {}), product
+    )
     return LintInput(
         items=items,
         org_type=org_type,

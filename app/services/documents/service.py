@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import NotFound
@@ -24,7 +23,7 @@ from app.engines.documents import (
 )
 from app.engines.versions import next_signed_label
 from app.models import PifVersion, Product
-from app.schemas.product_description import ProductDescription, effective_description
+from app.schemas.product_description import ProductDescription, known_description
 from app.services import compliance, review
 from app.services import regulatory as regulatory_service
 from app.services.documents import repository
@@ -62,18 +61,7 @@ def _entry(row: PifVersion) -> VersionEntry:
 
 
 def _description(product: dict[str, Any]) -> ProductDescription | None:
-    """The product's description: its stored fields over the Item 1 category defaults; None
-    when neither says the form and the areas (then the strictest limits apply)."""
-    stored = product.get("description")
-    try:
-        merged = effective_description(
-            str(product.get("category")), stored if isinstance(stored, dict) else None
-        )
-        return ProductDescription.model_validate(
-            {k: v for k, v in merged.items() if v is not None or k == "kind"}
-        )
-    except (KeyError, ValueError, ValidationError):
-        return None
+    return known_description(str(product.get("category")), product.get("description"))
 
 
 async def _line_status(

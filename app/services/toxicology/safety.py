@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,7 +32,7 @@ from app.engines.safety.confirm import open_points
 from app.integrations.toxicology import SourceResult, SourceStatus
 from app.models import Ingredient, IngredientVerdict, Product, ProductIngredient
 from app.models.enums import Role, Verdict
-from app.schemas.product_description import ProductDescription, effective_description
+from app.schemas.product_description import ProductDescription, known_description
 from app.services import formulation
 from app.services.regulatory import CheckerCache
 from app.services.toxicology import anchors as tox_anchors
@@ -58,18 +57,8 @@ class FormulaInput:
 
 
 def description_for(product: Product) -> ProductDescription | None:
-    """The stored description over the Item 1 category defaults; None = form/areas unknown.
-
-    The free-text dosage form is never parsed ("cream" does not mean face).
-    """
-    stored = product.description if isinstance(product.description, dict) else None
-    try:
-        merged = effective_description(product.category, stored)
-        return ProductDescription.model_validate(
-            {k: v for k, v in merged.items() if v is not None or k == "kind"}
-        )
-    except ValidationError:
-        return None
+    """The product's description for the exposure scenario; None = form/areas unknown."""
+    return known_description(product.category, product.description)
 
 
 def _candidates(results: Sequence[SourceResult]) -> tuple[NoaelCandidate, ...]:

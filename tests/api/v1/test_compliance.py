@@ -372,3 +372,37 @@ async def test_lint_for_signing_blocks_on_sa_qualification(
     assert expired.can_sign is False and [a.rule_id for a in expired.alerts] == ["R14"]
     assert unknown.can_sign is False and "R14" in {a.rule_id for a in unknown.alerts}
     assert isinstance(date.today(), date)
+
+
+SALICYLIC = {"raw_name": "Salicylic acid", "inci_name": "SALICYLIC ACID", "cas": "69-72-7",
+             "concentration_pct": "2.5", "function": "keratolytic"}  # fmt: skip
+
+
+async def test_r9_checks_the_products_stored_description(
+    client: AsyncClient, owner_session: AsyncSession, settings: Settings
+) -> None:
+    """EU Annex III/98 salicylic acid (not as a preservative): (a) rinse-off hair products 3.0 %,
+    (b) other products 2.0 %, (c) body lotion, eye shadow, … 0.5 %."""
+    actor = await actor_of(owner_session, settings, OrgType.BRAND)
+    unknown = await new_product(client, actor, "未說明產品")
+    response = await client.post(
+        "/api/v1/products",
+        json={"name": "洗髮精", "category": "general",
+              "description": {"form": "rinse_off", "areas": ["hair", "scalp"]}},
+        headers=actor.headers,
+    )  # fmt: skip
+    assert response.status_code == 201, response.text
+    shampoo = str(response.json()["id"])
+    for product in (unknown, shampoo):
+        await put_items(client, actor, product, {3: formula(SALICYLIC)})
+
+    def over_limit(body: dict[str, Any]) -> list[str]:
+        return [
+            a["message"]
+            for a in body["alerts"]
+            if a["rule_id"] == "R9" and "SALICYLIC" in a["message"].upper()
+            and "III/98" in a["message"] and "exceeds" in a["message"]
+        ]  # fmt: skip
+
+    assert over_limit(await lint(client, actor, unknown))  # strictest reading: 2.0 % applies
+    assert not over_limit(await lint(client, actor, shampoo))  # rinse-off hair: 3.0 % applies
