@@ -53,11 +53,20 @@ def test_chinese_name_with_cas_reaches_the_eu_entry_too() -> None:
 
 
 def test_unknown_chinese_name_is_an_explicit_unidentified_finding() -> None:
-    report = evaluate_formula(tw_checker(), FACE, [FormulaLine("對苯二酚", None, 0.5)])
+    report = evaluate_formula(tw_checker(), FACE, [FormulaLine("龍膽酚醯胺", None, 0.5)])
     assert report.summary.compliant is False and report.summary.unidentified == 1
     (finding,) = [f for f in report.findings if f.kind == "unidentified"]
     assert "Chinese name" in finding.message and "TFDA" in finding.message
     assert report.lines[0].status == "unidentified"
+
+
+def test_hydroquinone_written_in_chinese_is_prohibited_on_a_face_product() -> None:
+    """EU Annex II/1339 hydroquinone (allowed only as Annex III/14, professional nail systems);
+    the Chinese name resolves through app/data/names/zh_names.csv, which cites its source."""
+    for name in ("對苯二酚", "氫醌"):
+        report = evaluate_formula(tw_checker(), FACE, [FormulaLine(name, None, 0.5)])
+        assert report.summary.compliant is False and report.lines[0].status == "prohibited"
+        assert "EU Annex II/1339" in {f.reference for f in report.findings}
 
 
 KNOWN = {"methylparaben", "propylparaben", "glycerin", "bithionol"}
