@@ -180,7 +180,9 @@ class Settings(BaseSettings):
     worker_concurrency: int = Field(default=4, ge=1, le=256)
     worker_block_ms: int = Field(default=1000, ge=10)  # XREADGROUP BLOCK; bounds shutdown delay
     worker_visibility_timeout_seconds: float = Field(default=300.0, gt=0)  # then XAUTOCLAIM
-    worker_heartbeat_seconds: float = Field(default=10.0, gt=0)
+    worker_heartbeat_seconds: float = Field(default=5.0, gt=0)
+    # a worker whose heartbeat key is this old is dead: its entries are reclaimed (≪ visibility)
+    worker_dead_after_seconds: float = Field(default=15.0, gt=0)
     worker_shutdown_grace_seconds: float = Field(default=30.0, ge=0)
     worker_metrics_port: int = Field(default=0, ge=0, le=65535)  # 0: no separate /metrics port
     task_max_attempts: int = Field(default=3, ge=1, le=50)

@@ -26,12 +26,14 @@ class Database:
     _superadmin: AsyncEngine | None = field(default=None, repr=False)
 
     @classmethod
-    def connect(cls, settings: Settings) -> "Database":
+    def connect(cls, settings: Settings, *, pre_ping: bool = True) -> "Database":
+        """`pre_ping=False` (the worker): no BEGIN/;/ROLLBACK per checkout; a connection that
+        died with a restarted server fails its statement, the pool drops it, the caller retries."""
         engine = create_async_engine(
             settings.app_url,
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_pool_size,
-            pool_pre_ping=True,
+            pool_pre_ping=pre_ping,
             # a database that does not answer fails the request (503) instead of hanging it
             pool_timeout=10,
             connect_args={"timeout": 5, "command_timeout": 60},

@@ -5,10 +5,13 @@ commit, one consumer group per stream, XACK only after the task row is committed
 entries a dead consumer left pending, and a sorted set of retries moved back when due.
 """
 
+import asyncio
+import contextlib
 import random
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -156,22 +159,129 @@ async def autoclaim(
 
 async def ack(redis: Redis, delivery: Delivery) -> None:
     """XACK, then XDEL so the stream length is the backlog (one group per stream)."""
-    stream = stream_name(delivery.queue)
-    await redis.xack(stream, GROUP, delivery.message_id)
-    await redis.xdel(stream, delivery.message_id)
+    await ack_many(redis, [delivery])
+
+
+async def ack_many(redis: Redis, deliveries: Sequence[Delivery]) -> None:
+    """One round trip for many: XACK + XDEL per stream, pipelined (no MULTI)."""
+    by_stream: dict[str, list[str]] = defaultdict(list)
+    for delivery in deliveries:
+        by_stream[stream_name(delivery.queue)].append(delivery.message_id)
+    if not by_stream:
+        return
+    pipe = redis.pipeline(transaction=False)
+    for stream, ids in by_stream.items():
+        pipe.xack(stream, GROUP, *ids)
+        pipe.xdel(stream, *ids)
+    await pipe.execute()
+
+
+class AckBatcher:
+    """Acknowledgements collected for a few milliseconds and sent in one pipelined round trip.
+
+    Safe to delay: every ack follows a commit, so an ack lost with its process only means the
+    entry is reclaimed later, finds its task finished and is acknowledged then."""
+
+    def __init__(self, redis: Redis, *, delay_s: float = 0.002, max_batch: int = 256) -> None:
+        self._redis = redis
+        self._delay = delay_s
+        self._max = max_batch
+        self._pending: list[Delivery] = []
+        self._timer: asyncio.Task[None] | None = None
+
+    def add(self, delivery: Delivery) -> None:
+        self._pending.append(delivery)
+        if self._timer is None or self._timer.done():
+            self._timer = asyncio.create_task(self._flush_soon())
+
+    async def _flush_soon(self) -> None:
+        if len(self._pending) < self._max:
+            await asyncio.sleep(self._delay)
+        await self.flush()
+
+    async def flush(self) -> None:
+        batch, self._pending = self._pending, []
+        if not batch:
+            return
+        try:
+            await ack_many(self._redis, batch)
+        except (RedisError, OSError) as exc:  # left pending: reclaimed, found finished, acked
+            log.warning("ack_deferred", count=len(batch), error=type(exc).__name__)
+
+    async def close(self) -> None:
+        timer, self._timer = self._timer, None
+        if timer is not None and not timer.done():
+            timer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await timer
+        await self.flush()
 
 
 async def touch(redis: Redis, consumer: str, deliveries: Iterable[Delivery]) -> None:
-    """Reset the idle time of in-flight entries (heartbeat) so they are not reclaimed."""
+    """Reset the idle time of in-flight entries (heartbeat) so they are not reclaimed:
+    one XCLAIM per stream, pipelined."""
+    by_stream: dict[str, list[str]] = defaultdict(list)
     for delivery in deliveries:
-        await redis.xclaim(
-            stream_name(delivery.queue),
-            GROUP,
-            consumer,
-            min_idle_time=0,
-            message_ids=[delivery.message_id],
-            justid=True,
+        by_stream[stream_name(delivery.queue)].append(delivery.message_id)
+    if not by_stream:
+        return
+    pipe = redis.pipeline(transaction=False)
+    for stream, ids in by_stream.items():
+        pipe.xclaim(
+            stream, GROUP, consumer, min_idle_time=0, message_ids=list[Any](ids), justid=True
         )
+    await pipe.execute()
+
+
+HEARTBEAT_PREFIX = "worker:heartbeat:"
+
+
+def heartbeat_key(consumer: str) -> str:
+    return f"{HEARTBEAT_PREFIX}{consumer}"
+
+
+async def claim_from_dead(
+    redis: Redis,
+    consumer: str,
+    queue: str,
+    *,
+    min_idle_ms: int,
+    count: int,
+    keep: Collection[str] = (),
+) -> list[Delivery]:
+    """XCLAIM entries whose consumer has no live heartbeat key (its process is gone).
+
+    Faster than the visibility timeout and never takes a live worker's entries. Entries of this
+    consumer that it no longer runs (`keep` lists those it does) count as abandoned too."""
+    stream = stream_name(queue)
+    try:
+        entries: Any = await redis.xpending_range(
+            stream, GROUP, min="-", max="+", count=max(count * 4, 16), idle=min_idle_ms
+        )
+    except ResponseError:  # no group yet
+        return []
+    owners = {_text(e["consumer"]) for e in entries}
+    owners.discard(consumer)
+    alive: set[str] = set()
+    if owners:
+        names = sorted(owners)
+        pipe = redis.pipeline(transaction=False)
+        for name in names:
+            pipe.exists(heartbeat_key(name))
+        alive = {n for n, up in zip(names, await pipe.execute(), strict=True) if up}
+    ids = [
+        _text(e["message_id"])
+        for e in entries
+        if (owner := _text(e["consumer"])) not in alive
+        and not (owner == consumer and _text(e["message_id"]) in keep)
+    ][:count]
+    if not ids:
+        return []
+    # min_idle_time again: an entry its owner touched in the meantime is not taken
+    reply: Any = await redis.xclaim(
+        stream, GROUP, consumer, min_idle_time=min_idle_ms, message_ids=list[Any](ids)
+    )
+    return [_delivery(queue, mid, f, reclaimed=True) for mid, f in reply or [] if f is not None]
 
 
 @dataclass(frozen=True)

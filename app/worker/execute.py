@@ -2,6 +2,8 @@
 
 The task row is the truth. Each step commits before Redis is told anything (XACK, retry ZADD),
 so a crash at any point leaves either a pending entry (reclaimed) or a pending row (swept).
+A task costs two transactions: the claim (one UPDATE … RETURNING) and the run (the handler's
+writes plus status=done); the acknowledgement is batched with others'.
 """
 
 import asyncio
@@ -15,7 +17,7 @@ from typing import Any
 
 import structlog
 from redis.asyncio import Redis
-from sqlalchemy import select, text, update
+from sqlalchemy import ColumnElement, or_, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,7 +25,7 @@ from app.ai.providers import NoTools, ToolBox
 from app.core.config import Settings
 from app.core.database import Database
 from app.core.jobs import JobRef
-from app.core.queue import Delivery, ack, publish, retry_delay, schedule_retry
+from app.core.queue import AckBatcher, Delivery, ack, publish, retry_delay, schedule_retry
 from app.core.system_context import org_or_system_session
 from app.models.enums import TaskStatus
 from app.models.platform import Task
@@ -33,6 +35,7 @@ from app.services.tasks import (
     JobContext,
     PermanentError,
     ProgressReporter,
+    RetryLater,
     UnknownTaskType,
     get_handler,
 )
@@ -52,6 +55,7 @@ class WorkerDeps:
     consumer: str
     rand: Callable[[], float] = field(default=random.random)  # jitter source, injectable
     tools: ToolBox = field(default_factory=NoTools)  # what AI providers in handlers may call
+    acks: AckBatcher | None = None  # None: acknowledge each delivery at once
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,7 @@ class Claim:
     attempt: int
     limit: int
     spec: HandlerSpec
+    task: Task  # the row as claimed (detached); the run's session adopts it without a SELECT
 
 
 def _now() -> datetime:
@@ -93,12 +98,18 @@ class Executor:
     def session(self, org_id: uuid.UUID | None) -> Any:
         return org_or_system_session(self.deps.db, org_id)
 
+    async def ack(self, delivery: Delivery) -> None:
+        if self.deps.acks is not None:
+            self.deps.acks.add(delivery)
+        else:
+            await ack(self.deps.redis, delivery)
+
     async def process(self, delivery: Delivery) -> None:
         """Claim → run → commit → XACK; failures retry or fail; cancellation releases."""
         job = delivery.job
         if job is None:
             log.warning("malformed_message_dropped", message_id=delivery.message_id)
-            await ack(self.deps.redis, delivery)
+            await self.ack(delivery)
             return
         # each delivery runs in its own asyncio task, so this binding is local to it
         structlog.contextvars.clear_contextvars()
@@ -107,53 +118,46 @@ class Executor:
         )
         claim = await self._claim(delivery, job)
         if claim is None:
-            await ack(self.deps.redis, delivery)
+            await self.ack(delivery)
             return
         await self._run(delivery, claim)
 
     async def _claim(self, delivery: Delivery, job: JobRef) -> Claim | None:
-        """Txn A: pending (or, when reclaimed, processing) → processing, attempts + 1."""
+        """Txn A: pending (or, when reclaimed, processing) → processing, attempts + 1.
+
+        The common case is one UPDATE … RETURNING; only when it matches nothing (finished, in
+        flight elsewhere, not due yet, gone) does a SELECT say why."""
         retry_at: datetime | None = None
         claim: Claim | None = None
+        now = _now()
+        claimable: ColumnElement[bool] = Task.status == TaskStatus.PENDING.value
+        if delivery.reclaimed:  # its worker died mid-attempt: take the attempt over
+            claimable = or_(claimable, Task.status == TaskStatus.PROCESSING.value)
         async with self.session(job.org_id) as session:
-            task = await _lock_task(session, job.task_id)
+            claimed = await session.execute(
+                update(Task)
+                .where(
+                    Task.id == job.task_id,
+                    claimable,
+                    or_(Task.next_attempt_at.is_(None), Task.next_attempt_at <= now + _DUE_SLACK),
+                )
+                .values(
+                    status=TaskStatus.PROCESSING.value,
+                    attempts=Task.attempts + 1,
+                    started_at=now,
+                    next_attempt_at=None,
+                )
+                .returning(Task)
+                .execution_options(synchronize_session=False)
+            )
+            task = claimed.scalar_one_or_none()
             if task is None:
-                log.warning("task_missing")
-                return None
-            structlog.contextvars.bind_contextvars(task_type=task.type, request_id=task.request_id)
-            if task.status in (TaskStatus.DONE.value, TaskStatus.FAILED.value):
-                log.info("task_already_finished", status=task.status)
-                return None
-            if task.status == TaskStatus.PROCESSING.value and not delivery.reclaimed:
-                log.info("task_in_flight_elsewhere")  # a duplicate message; the owner acks
-                return None
-            if task.next_attempt_at is not None and task.next_attempt_at > _now() + _DUE_SLACK:
-                retry_at = task.next_attempt_at  # early duplicate: park it until due
+                retry_at = await self._why_not_claimed(session, job)
             else:
-                try:
-                    spec = get_handler(task.type)
-                except UnknownTaskType as exc:
-                    await self._fail(session, task, None, _error_text(exc), reason="unknown_type")
-                    return None
-                limit = spec.max_attempts or self.deps.settings.task_max_attempts
-                if task.attempts >= limit:  # the last attempt died with its worker
-                    await self._fail(
-                        session,
-                        task,
-                        spec,
-                        task.error or "worker lost the task on its last try",
-                        reason="exhausted",
-                    )
-                    return None
-                task.status = TaskStatus.PROCESSING.value
-                task.attempts += 1
-                task.max_attempts = limit
-                task.started_at = _now()
-                task.next_attempt_at = None
-                if task.enqueued_at is not None:
-                    latency = (task.started_at - task.enqueued_at).total_seconds()
-                    metrics.TASK_START_LATENCY.labels(task.queue).observe(max(latency, 0))
-                claim = Claim(job, task.type, task.attempts, limit, spec)
+                structlog.contextvars.bind_contextvars(
+                    task_type=task.type, request_id=task.request_id
+                )
+                claim = await self._admit(session, task, job)
         if retry_at is not None:
             await schedule_retry(self.deps.redis, job, retry_at.timestamp())
             return None
@@ -162,15 +166,52 @@ class Executor:
         log.info("task_started", attempt=claim.attempt, reclaimed=delivery.reclaimed)
         return claim
 
+    async def _why_not_claimed(self, session: AsyncSession, job: JobRef) -> datetime | None:
+        """Log why the row was not claimable; an early duplicate's due time is returned."""
+        task = (
+            await session.execute(select(Task).where(Task.id == job.task_id))
+        ).scalar_one_or_none()
+        if task is None:
+            log.warning("task_missing")
+            return None
+        structlog.contextvars.bind_contextvars(task_type=task.type, request_id=task.request_id)
+        if task.status in (TaskStatus.DONE.value, TaskStatus.FAILED.value):
+            log.info("task_already_finished", status=task.status)
+        elif task.status == TaskStatus.PROCESSING.value:
+            log.info("task_in_flight_elsewhere")  # a duplicate message; the owner acks
+        elif task.next_attempt_at is not None:
+            return task.next_attempt_at  # early duplicate: park it until due
+        return None
+
+    async def _admit(self, session: AsyncSession, task: Task, job: JobRef) -> Claim | None:
+        """The claimed row (locked by the UPDATE): fail it when it cannot run, else a Claim."""
+        try:
+            spec = get_handler(task.type)
+        except UnknownTaskType as exc:
+            task.attempts -= 1
+            await self._fail(session, task, None, _error_text(exc), reason="unknown_type")
+            return None
+        limit = spec.max_attempts or self.deps.settings.task_max_attempts
+        if task.attempts > limit:  # the last attempt died with its worker
+            task.attempts -= 1
+            error = task.error or "worker lost the task on its last try"
+            await self._fail(session, task, spec, error, reason="exhausted")
+            return None
+        if task.max_attempts != limit:
+            task.max_attempts = limit  # flushed with the commit
+        if task.enqueued_at is not None and task.started_at is not None:
+            latency = (task.started_at - task.enqueued_at).total_seconds()
+            metrics.TASK_START_LATENCY.labels(task.queue).observe(max(latency, 0))
+        return Claim(job, task.type, task.attempts, limit, spec, task)
+
     async def _run(self, delivery: Delivery, claim: Claim) -> None:
         """Txn B: the handler's writes and status=done commit together, or not at all."""
         started = time.perf_counter()
         outcome = "done"
         try:
             async with self.session(claim.job.org_id) as session:
-                task = (
-                    await session.execute(select(Task).where(Task.id == claim.job.task_id))
-                ).scalar_one()
+                task = claim.task
+                session.add(task)  # detached from the claim's session: adopted, not re-read
                 ctx = JobContext(
                     session,
                     task,
@@ -212,7 +253,7 @@ class Executor:
         if outcome == "done":
             metrics.TASKS_DONE.labels(claim.type).inc()
             log.info("task_done", attempt=claim.attempt)
-        await ack(self.deps.redis, delivery)
+        await self.ack(delivery)
 
     async def _after_failure(self, claim: Claim, exc: Exception) -> str:
         """Txn C: schedule a retry with backoff, or mark failed (permanent / out of attempts)."""
@@ -244,6 +285,8 @@ class Executor:
                     jitter=s.task_retry_jitter,
                     rand=self.deps.rand,
                 )
+                if isinstance(exc, RetryLater):  # an outage: not before the source is back
+                    delay = max(delay, exc.delay_seconds)
                 task.status = TaskStatus.PENDING.value
                 task.error = error
                 task.progress = 0
@@ -310,7 +353,7 @@ class Executor:
                 )
             if released.rowcount == 1:
                 await publish(self.deps.redis, [claim.job])
-                await ack(self.deps.redis, delivery)
+                await self.ack(delivery)
             log.info("task_released", attempt=claim.attempt)
         except Exception:  # the entry stays pending and is reclaimed after the timeout
             log.exception("task_release_failed")

@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import os
 import random
@@ -21,14 +22,18 @@ from app.core.config import Settings
 from app.core.database import Database
 from app.core.queue import (
     GROUP,
+    AckBatcher,
     Delivery,
     autoclaim,
+    claim_from_dead,
     ensure_groups,
+    heartbeat_key,
     move_due_retries,
     read,
     stream_name,
     touch,
 )
+from app.core.system_context import untenanted_session
 from app.services import reference
 from app.services.compliance import taiwan_today
 from app.services.review import enqueue_daily_digests
@@ -44,6 +49,7 @@ log = structlog.get_logger("app.worker")
 ALL_QUEUES = [q.value for q in Queue]
 _IDLE_CONSUMER_MS = 3_600_000  # forget consumers idle for an hour with nothing pending
 _ERROR_BACKOFF_S = 1.0
+_INTERRUPTED_BACKOFF_MAX_S = 5.0
 
 
 def consumer_name() -> str:
@@ -65,12 +71,17 @@ class Runner:
         self.settings = settings
         self._own_db = db is None
         self._own_redis = redis is None
-        self.db = db or Database.connect(settings)
+        # no pre-ping: a connection that died with a restarted server fails one statement, the
+        # pool drops it and the interrupted delivery is retried here (see _guarded)
+        self.db = db or Database.connect(settings, pre_ping=False)
         self.redis = redis or redis_asyncio.from_url(str(settings.redis_url))
         self.queues = queues or ALL_QUEUES
         self.consumer = consumer_name()
-        tools = reference.toolbox(reference.ToolDeps(sessions=lambda: self.db.tenant(None)))
-        deps = WorkerDeps(self.db, self.redis, settings, self.consumer, rand, tools=tools)
+        tools = reference.toolbox(reference.ToolDeps(sessions=lambda: untenanted_session(self.db)))
+        self.acks = AckBatcher(self.redis)
+        deps = WorkerDeps(
+            self.db, self.redis, settings, self.consumer, rand, tools=tools, acks=self.acks
+        )
         self.executor = Executor(deps)
         self.inflight: dict[asyncio.Task[None], Delivery] = {}
         self._stop = asyncio.Event()
@@ -95,7 +106,10 @@ class Runner:
         loops = [
             asyncio.create_task(self._every(s.worker_heartbeat_seconds, self._heartbeat)),
             asyncio.create_task(
-                self._every(min(s.worker_visibility_timeout_seconds / 2, 5.0), self._reclaim)
+                self._every(
+                    min(s.worker_visibility_timeout_seconds / 2, s.worker_dead_after_seconds / 3),
+                    self._reclaim,
+                )
             ),
             asyncio.create_task(self._every(s.task_retry_poll_seconds, self._move_retries)),
             asyncio.create_task(
@@ -113,6 +127,7 @@ class Runner:
                 loop.cancel()
             await asyncio.gather(*loops, return_exceptions=True)
             await self._drain()
+            await self.acks.close()
             await self._close()
             log.info("worker_stopped", consumer=self.consumer)
 
@@ -146,11 +161,24 @@ class Runner:
         metrics.WORKER_INFLIGHT.set(len(self.inflight))
 
     async def _guarded(self, delivery: Delivery) -> None:
-        try:
-            await self.executor.process(delivery)
-        except (RedisError, OSError, SQLAlchemyError) as exc:
-            # infrastructure trouble: the entry stays pending and is reclaimed later
-            log.warning("delivery_interrupted", error=type(exc).__name__, exc_info=exc)
+        """Infrastructure trouble (a database restart, Redis gone) interrupts a delivery: it
+        stays ours (the heartbeat keeps it) and is tried again here with backoff, as a reclaim
+        (the row may be `processing` from our own claim). On stop it is left pending for the
+        next worker."""
+        backoff = _ERROR_BACKOFF_S / 2
+        while True:
+            try:
+                await self.executor.process(delivery)
+                return
+            except (RedisError, OSError, SQLAlchemyError) as exc:
+                log.warning("delivery_interrupted", error=type(exc).__name__)
+            if self._stop.is_set():
+                return
+            await self._pause(backoff)
+            if self._stop.is_set():
+                return
+            backoff = min(backoff * 2, _INTERRUPTED_BACKOFF_MAX_S)
+            delivery = dataclasses.replace(delivery, reclaimed=True)
 
     async def _drain(self) -> None:
         """Graceful stop: let in-flight work finish, then cancel (release) what remains."""
@@ -198,27 +226,46 @@ class Runner:
 
     @property
     def _heartbeat_key(self) -> str:
-        return f"worker:heartbeat:{self.consumer}"
+        return heartbeat_key(self.consumer)
 
     async def _heartbeat(self) -> None:
         """Keep in-flight entries from being reclaimed, advertise liveness, refresh gauges."""
         await touch(self.redis, self.consumer, list(self.inflight.values()))
         beat = {"at": time.time(), "inflight": len(self.inflight)}
-        ttl = max(int(self.settings.worker_heartbeat_seconds * 3), 1)
-        await self.redis.set(self._heartbeat_key, json.dumps(beat), ex=ttl)
+        # the key outlives a few missed beats; once it is gone, others reclaim our entries
+        ttl_ms = max(int(self.settings.worker_dead_after_seconds * 1000), 1)
+        await self.redis.set(self._heartbeat_key, json.dumps(beat), px=ttl_ms)
         await metrics.refresh_queue_gauges(self.redis, self.queues)
         log.debug("worker_heartbeat", inflight=len(self.inflight))
 
     async def _reclaim(self) -> None:
-        """XAUTOCLAIM what dead consumers left pending past the visibility timeout."""
+        """Take over what dead consumers left pending: at once when their heartbeat key has
+        expired (`worker_dead_after_seconds`), and in any case past the visibility timeout."""
         min_idle = int(self.settings.worker_visibility_timeout_seconds * 1000)
+        dead_idle = int(self.settings.worker_dead_after_seconds * 1000)
         for queue in self.queues:
             if self.free_slots == 0 or self._stop.is_set():
                 return
-            claimed = await autoclaim(
-                self.redis, self.consumer, queue, min_idle_ms=min_idle, count=self.free_slots
+            mine = {d.message_id for d in self.inflight.values()}
+            claimed = await claim_from_dead(
+                self.redis,
+                self.consumer,
+                queue,
+                min_idle_ms=min(dead_idle, min_idle),
+                count=self.free_slots,
+                keep=mine,
             )
+            if self.free_slots > len(claimed):
+                claimed += await autoclaim(
+                    self.redis,
+                    self.consumer,
+                    queue,
+                    min_idle_ms=min_idle,
+                    count=self.free_slots - len(claimed),
+                )
             for delivery in claimed:
+                if delivery.message_id in mine:
+                    continue
                 log.info("task_reclaimed", message_id=delivery.message_id, queue=queue)
                 self._spawn(delivery)
             await self._forget_dead_consumers(queue)

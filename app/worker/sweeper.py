@@ -7,6 +7,7 @@ from sqlalchemy import text
 from app.core.database import Database
 from app.core.jobs import JobRef
 from app.core.queue import publish
+from app.core.system_context import untenanted_session
 
 log = structlog.get_logger(__name__)
 
@@ -15,7 +16,7 @@ _DUE = text("SELECT id, org_id, queue FROM tasks_due_for_enqueue(:limit, :grace)
 
 async def sweep(db: Database, redis: Redis, *, grace_seconds: float, limit: int = 500) -> int:
     """Cross-org through one SECURITY DEFINER function; returns how many were republished."""
-    async with db.tenant(None) as session:
+    async with untenanted_session(db) as session:
         rows = (await session.execute(_DUE, {"limit": limit, "grace": grace_seconds})).all()
     jobs = [JobRef(row.id, row.org_id, row.queue) for row in rows]
     published = await publish(redis, jobs)

@@ -38,6 +38,9 @@ def fast_settings(settings: Settings) -> Settings:
             # reclaim its own in-flight work (reclaim tests wait on conditions, not this value)
             "worker_visibility_timeout_seconds": 10.0,
             "worker_heartbeat_seconds": 0.2,
+            # a dead worker's entries are taken once its heartbeat key is gone; generous, so a
+            # stalled (loaded) worker is not taken for dead
+            "worker_dead_after_seconds": 3.0,
             "worker_shutdown_grace_seconds": 2.0,
             "task_retry_base_seconds": RETRY_BASE,
             "task_retry_jitter": 0.0,

@@ -53,6 +53,7 @@ def _worker_env(settings: Settings) -> dict[str, str]:
             "WORKER_BLOCK_MS": "100",
             "WORKER_VISIBILITY_TIMEOUT_SECONDS": "10",
             "WORKER_HEARTBEAT_SECONDS": "0.2",
+            "WORKER_DEAD_AFTER_SECONDS": "3",
             "WORKER_SHUTDOWN_GRACE_SECONDS": "0.2",
             "TASK_SWEEPER_INTERVAL_SECONDS": "3600",
         }

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.database import Database
 from app.core.jobs import JobBuffer
 from app.core.queue import publish
+from app.core.system_context import org_session
 from app.core.tenancy import OrgId
 from app.engines.versions import ExpiryEntry, ExpiryStatus
 from app.models import Organization
@@ -81,7 +82,7 @@ async def enqueue_daily_digests(db: Database, redis: Redis, *, today: date) -> i
     ) as session:
         org_ids = list((await session.execute(select(Organization.id))).scalars())
     for org_id in org_ids:
-        async with db.tenant(org_id) as session:
+        async with org_session(db, OrgId(org_id)) as session:
             await tasks.enqueue(
                 session,
                 jobs,

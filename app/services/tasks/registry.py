@@ -32,6 +32,15 @@ class PermanentError(Exception):
     """Bad input or a state that retrying cannot fix: the task fails at once."""
 
 
+class RetryLater(Exception):
+    """An outside dependency is down (every source unavailable): try again, not before
+    `delay_seconds`. Meanwhile the task reads `pending_retry` with its next attempt time."""
+
+    def __init__(self, message: str, *, delay_seconds: float = 0.0) -> None:
+        super().__init__(message)
+        self.delay_seconds = max(delay_seconds, 0.0)
+
+
 ProgressReporter = Callable[[int], Awaitable[None]]
 
 

@@ -14,6 +14,9 @@ from app.models.platform import Task
 from app.services.tasks import repository
 from app.services.tasks.registry import get_handler
 
+# the column default; a deployment that changes `task_max_attempts` pays one UPDATE per claim
+_DEFAULT_MAX_ATTEMPTS = 3
+
 
 def job_ref(task: Task) -> JobRef:
     return JobRef(task.id, task.org_id, task.queue)
@@ -60,6 +63,8 @@ async def enqueue(
         payload=payload,
         progress=0,
         attempts=0,
+        # the worker's claim then never has to correct it (one statement per claim)
+        max_attempts=spec.max_attempts or _DEFAULT_MAX_ATTEMPTS,
         enqueued_at=datetime.now(UTC),
         idempotency_key=idempotency_key,
         request_id=request_id,
