@@ -26,8 +26,10 @@ def task_location(task: Task) -> str:
     return f"{TASKS_PATH}/{task.id}"
 
 
-def accepted(response: Response, task: Task) -> TaskAccepted:
-    """Set 202 + Location on the route's response and return the `{task_id, status}` body."""
+def accepted(response: Response, task: Task, *more: Task) -> TaskAccepted:
+    """Set 202 + Location (the first task) on the route's response and return the
+    `{task_id, status, task_ids}` body; `task_ids` lists every task, `task` first."""
     response.status_code = 202
     response.headers["Location"] = task_location(task)
-    return TaskAccepted(task_id=task.id, status=task.status)
+    ids = list(dict.fromkeys([task.id, *(t.id for t in more)]))
+    return TaskAccepted(task_id=task.id, status=task.status, task_ids=ids)

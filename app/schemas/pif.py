@@ -10,6 +10,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from app.models.enums import DocumentStatus, FileType, PifStatus
+from app.schemas.tasks import TaskRead
 
 
 class FileRead(BaseModel):
@@ -61,6 +62,11 @@ class PifItemDetail(PifItemSummary):
     approved_by: uuid.UUID | None
     approved_at: datetime | None
     allowed_transitions: list[DocumentStatus]
+    analysis_task: TaskRead | None = Field(
+        default=None,
+        description="The item's latest analysis task: `pending_retry` with `next_attempt_at` "
+        "and `error` while it waits for outside sources to come back",
+    )
 
 
 class PifItemUpdate(BaseModel):

@@ -15,7 +15,7 @@ from typing import Any
 import redis.asyncio as redis_asyncio
 import structlog
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
+from redis.exceptions import RedisError, ResponseError
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.core.config import Settings
@@ -143,6 +143,14 @@ class Runner:
                 deliveries = await read(
                     self.redis, self.consumer, self.queues, count=self.free_slots, block_ms=block_ms
                 )
+            except ResponseError as exc:
+                if "NOGROUP" not in str(exc):
+                    raise
+                # Redis came back without our streams (restarted, data lost): make them again;
+                # the sweeper republishes the pending rows whose messages went with it
+                log.warning("worker_groups_missing")
+                await self._until_redis(lambda: ensure_groups(self.redis, self.queues))
+                continue
             except (RedisError, OSError) as exc:
                 log.warning("worker_read_failed", error=type(exc).__name__)
                 await self._pause(_ERROR_BACKOFF_S)

@@ -32,9 +32,10 @@ from app.schemas.pif import (
     PifOverview,
     TransitionRequest,
 )
-from app.schemas.tasks import TaskAccepted
+from app.schemas.tasks import TaskAccepted, TaskRead
+from app.services import tasks as tasks_service
+from app.services.pif import analyzer_for, repository, service
 from app.services.pif import files as pif_files
-from app.services.pif import repository, service
 from app.services.pif.analysis import start_analysis
 from app.services.pif.state_machine import SA_DECISIONS, allowed_targets
 from app.services.pif.status import completion_ratio
@@ -75,6 +76,9 @@ async def _item_detail(
     files = await repository.list_files_for_org(
         session, product_id, principal.tenant_org, doc.item_number
     )
+    task = await tasks_service.latest_item_task(
+        session, principal.tenant_org, product_id, doc.item_number, analyzer_for(doc.item_number)
+    )
     return PifItemDetail(
         **_summary(doc, files).model_dump(),
         status_reason=doc.status_reason,
@@ -87,6 +91,7 @@ async def _item_detail(
         allowed_transitions=allowed_targets(
             DocumentStatus(doc.status), service.actor_for(principal.role)
         ),
+        analysis_task=TaskRead.model_validate(task) if task is not None else None,
     )
 
 
@@ -200,7 +205,7 @@ async def analyze(
         item_numbers=body.items,
         client=client,
     )
-    return accepted(response, started[0])
+    return accepted(response, *started)
 
 
 @router.post("/pif/upload", status_code=201, response_model=FileRead)

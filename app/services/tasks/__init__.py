@@ -13,7 +13,7 @@ from app.services.tasks.registry import (
     register_handler,
     registered_types,
 )
-from app.services.tasks.repository import get_task_for_org, list_tasks_for_org
+from app.services.tasks.repository import get_task_for_org, latest_item_task, list_tasks_for_org
 from app.services.tasks.service import enqueue, job_ref, requeue
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "get_handler",
     "get_task_for_org",
     "job_ref",
+    "latest_item_task",
     "list_tasks_for_org",
     "load_handlers",
     "register_handler",

@@ -44,6 +44,29 @@ async def list_tasks_for_org(
     return list(rows.scalars()), int(total)
 
 
+async def latest_item_task(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    product_id: uuid.UUID,
+    item_number: int,
+    type: str,
+) -> Task | None:
+    """The newest task of `type` for one PIF item (its analysis), whatever its status."""
+    stmt = (
+        select(Task)
+        .where(
+            Task.org_id == org_id,
+            Task.product_id == product_id,
+            Task.type == type,
+            Task.payload.contains({"item_number": item_number}),
+        )
+        .order_by(Task.created_at.desc(), Task.id)
+        .limit(1)
+    )
+    found: Task | None = await session.scalar(stmt)
+    return found
+
+
 async def get_task_by_idempotency_key(
     session: AsyncSession, org_id: uuid.UUID | None, key: str
 ) -> Task | None:

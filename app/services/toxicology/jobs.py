@@ -55,6 +55,7 @@ async def _schedule_refreshes(ctx: JobContext, found: list[IngredientToxicology]
             org_id=ctx.task.org_id,
             type="toxicology.refresh",
             payload={"ingredient_id": str(ingredient_id)},
+            product_id=ctx.task.product_id,  # listed with the product's tasks
             idempotency_key=key,
             not_before=not_before,
         )
@@ -113,6 +114,18 @@ async def _backfill(ctx: JobContext, found: list[IngredientToxicology]) -> dict[
     return counts
 
 
+def _raise_on_outage(ctx: JobContext, found: list[IngredientToxicology]) -> None:
+    """Every source down for every ingredient: a draft from nothing would look finished, so
+    the attempt fails and the task waits (`pending_retry`) until the sources may be back."""
+    down = [f for f in found if f.results and len(f.unavailable) == len(f.results)]
+    if found and len(down) == len(found):
+        sources = sorted({s for f in found for s in f.unavailable})
+        raise tasks.RetryLater(
+            f"toxicology sources unavailable: {', '.join(sources)}",
+            delay_seconds=ctx.settings.toxicology_retry_minutes * 60,
+        )
+
+
 BATCH_TASK = "toxicology.batch"
 TOXICOLOGY_ITEMS = (9, 10)  # substance characterization, toxicological data
 
@@ -138,6 +151,7 @@ async def toxicology_batch(ctx: JobContext) -> dict[str, Any]:
     finally:
         for client in clients:
             await client.aclose()
+    _raise_on_outage(ctx, found)
     backfill = await _backfill(ctx, found)
     await ctx.progress(80)
     item_number = int(task.payload["item_number"])  # type: ignore[call-overload]
