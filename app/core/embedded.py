@@ -71,10 +71,20 @@ def _redis_alive(socket: Path) -> bool:
 
     if not socket.exists():
         return False
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    # one try: the client's default retries with backoff made a probe of a dead server (its
+    # stale socket refuses) take seconds
+    client = redis.Redis(
+        unix_socket_path=str(socket), socket_timeout=1, retry=Retry(NoBackoff(), 0)
+    )
     try:
-        return bool(redis.Redis(unix_socket_path=str(socket), socket_timeout=1).ping())
+        return bool(client.ping())
     except redis.RedisError:
         return False
+    finally:
+        client.close()
 
 
 def start_redis(data_dir: Path) -> str:
