@@ -138,6 +138,11 @@ def unavailable_dependency(exc: BaseException) -> str | None:
             return "database"
         if isinstance(seen, sa_exc.TimeoutError):  # pool exhausted while the database is gone
             return "database"
+        # the server refusing or ending sessions (asyncpg's sqlstate): 08 connection exception,
+        # 57P01-03 shutting down / crashed / starting up ("the database system is shutting down")
+        state = getattr(seen, "sqlstate", None)
+        if isinstance(state, str) and state.startswith(("08", "57P")):
+            return "database"
         # a refused/missing socket (OSError) or a timeout raised by asyncpg/SQLAlchemy itself
         if isinstance(seen, OSError | TimeoutError) and _from_database(seen):
             return "database"

@@ -6,6 +6,8 @@ dir), never the suite's shared servers that other test runs use.
 """
 
 import asyncio
+import shutil
+import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -115,15 +117,22 @@ def private_redis(tmp_path: Path) -> Iterator[Path]:
 
 
 @pytest.fixture
-def private_postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
-    """An embedded PostgreSQL of this test only, migrated; (data dir, owner URL)."""
-    data_dir = tmp_path_factory.mktemp("pg-fault")
-    url = embedded.start_postgres(data_dir, database="pifai_fault")
-    command.upgrade(alembic_config(to_async_url(url).render_as_string(hide_password=False)), "head")
+def private_postgres() -> Iterator[tuple[Path, str]]:
+    """An embedded PostgreSQL of this test only, migrated; (data dir, owner URL).
+
+    Not under pytest's tmp dir: that is private to root, and as root pgserver runs the server
+    as its own system user, which must reach the data dir."""
+    data_dir = Path(tempfile.mkdtemp(prefix="pifai-fault-pg-"))
+    data_dir.chmod(0o755)
     try:
+        url = embedded.start_postgres(data_dir, database="pifai_fault")
+        command.upgrade(
+            alembic_config(to_async_url(url).render_as_string(hide_password=False)), "head"
+        )
         yield data_dir, url
     finally:
         embedded.stop_postgres(data_dir)
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Item 10 analysis end to end: confirmed formula → toxicology batch → cited draft, fail-soft."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -109,6 +110,80 @@ async def test_item10_draft_cites_every_value_and_marks_outages(
     assert retry.status == "pending" and retry.next_attempt_at is not None
     wait = retry.next_attempt_at - datetime.now(UTC)
     assert timedelta(minutes=10) < wait <= timedelta(minutes=settings.toxicology_retry_minutes)
+    # and the user sees it, with the product's tasks
+    listed = (
+        await client.get(f"/api/v1/tasks?product_id={product.id}", headers=actor.headers)
+    ).json()
+    shown = {t["type"]: t for t in listed["items"]}
+    assert shown["toxicology.refresh"]["status"] == "pending_retry"
+    assert shown["toxicology.refresh"]["next_attempt_at"] is not None
+
+
+def _all_down(
+    settings: Settings, redis: object, **_: object
+) -> tuple[list[ToxSource], list[httpx.AsyncClient]]:
+    clients = [
+        build_client(
+            allowed_hosts=[host],
+            timeout=5.0,
+            user_agent="pifai-test",
+            transport=httpx.MockTransport(lambda request: httpx.Response(503)),
+        )
+        for host in ("pubchem.ncbi.nlm.nih.gov", "chem.echa.europa.eu")
+    ]
+    sources: list[ToxSource] = [
+        PubChemSource(clients[0], include_safety=False, backoff=0.01),
+        EchaSource(clients[1], backoff=0.01),
+    ]
+    return sources, clients
+
+
+async def test_every_source_down_leaves_items_9_and_10_pending_retry_visibly(
+    client: AsyncClient,
+    owner_session: AsyncSession,
+    settings: Settings,
+    fast_settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(tox_jobs, "build_sources", _all_down)
+    actor = await make_actor(owner_session, settings)
+    product = await make_product(owner_session, actor)
+    line = {"raw_name": "Phenoxyethanol", "inci_name": "PHENOXYETHANOL", "cas": "122-99-6"}
+    line["concentration_pct"] = "0.8"
+    await client.put(
+        f"/api/v1/products/{product.id}/pif/3",
+        json={"data": {"ingredients": [line]}, "confirm": True},
+        headers=actor.headers,
+    )
+    response = await client.post(
+        f"/api/v1/products/{product.id}/pif/analyze",
+        json={"item_numbers": [9, 10]},
+        headers=actor.headers,
+    )
+    assert response.status_code == 202, response.text
+    body = response.json()
+    assert len(body["task_ids"]) == 2 and body["task_ids"][0] == body["task_id"]
+
+    async def shown() -> list[dict[str, object]]:
+        page = await client.get(f"/api/v1/tasks?product_id={product.id}", headers=actor.headers)
+        return [t for t in page.json()["items"] if t["id"] in body["task_ids"]]
+
+    async with running_worker(fast_settings):
+        deadline = datetime.now(UTC) + timedelta(seconds=60)
+        while not all(t["status"] == "pending_retry" for t in await shown()):
+            assert datetime.now(UTC) < deadline, await shown()
+            await asyncio.sleep(0.05)
+    for task in await shown():
+        assert task["attempts"] == 1 and "sources unavailable" in str(task["error"])
+        due = datetime.fromisoformat(str(task["next_attempt_at"])) - datetime.now(UTC)
+        assert timedelta(minutes=10) < due <= timedelta(minutes=settings.toxicology_retry_minutes)
+    for number in (9, 10):
+        item = (
+            await client.get(f"/api/v1/products/{product.id}/pif/{number}", headers=actor.headers)
+        ).json()
+        assert item["status"] == "ai_processing"  # not a draft made from nothing
+        assert item["analysis_task"]["status"] == "pending_retry"
+        assert item["analysis_task"]["id"] in body["task_ids"]
 
 
 async def test_item10_needs_a_confirmed_formula(
