@@ -67,6 +67,11 @@ class PifItemDetail(PifItemSummary):
         description="The item's latest analysis task: `pending_retry` with `next_attempt_at` "
         "and `error` while it waits for outside sources to come back",
     )
+    pending_retries: list[TaskRead] = Field(
+        default_factory=list,
+        description="The product's tasks waiting for a scheduled retry (e.g. an ingredient's "
+        "toxicology lookup while its sources were unavailable), with `next_attempt_at`",
+    )
 
 
 class PifItemUpdate(BaseModel):

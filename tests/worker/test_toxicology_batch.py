@@ -2,18 +2,22 @@
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
 from httpx import AsyncClient
-from sqlalchemy import func, select
+from redis.asyncio import Redis
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
+from app.core.database import Database
 from app.integrations.http import build_client
 from app.integrations.toxicology import EchaSource, PubChemSource, ToxSource
 from app.models import Task, ToxicologyCache
 from app.services.toxicology import jobs as tox_jobs
+from app.worker.sweeper import sweep
 from tests.factories import make_actor, make_product, poll_task
 from tests.worker.conftest import running_worker
 
@@ -138,7 +142,11 @@ def _all_down(
     return sources, clients
 
 
-async def test_every_source_down_leaves_items_9_and_10_pending_retry_visibly(
+def _retried(task: dict[str, Any]) -> bool:
+    return bool(task["status"] == "pending_retry" and task["attempts"] >= 1)
+
+
+async def test_every_source_down_retries_show_as_pending_retry_on_task_and_item(
     client: AsyncClient,
     owner_session: AsyncSession,
     settings: Settings,
@@ -163,27 +171,44 @@ async def test_every_source_down_leaves_items_9_and_10_pending_retry_visibly(
     assert response.status_code == 202, response.text
     body = response.json()
     assert len(body["task_ids"]) == 2 and body["task_ids"][0] == body["task_id"]
+    base = f"/api/v1/products/{product.id}"
 
-    async def shown() -> list[dict[str, object]]:
+    async def listed() -> dict[str, list[dict[str, Any]]]:
         page = await client.get(f"/api/v1/tasks?product_id={product.id}", headers=actor.headers)
-        return [t for t in page.json()["items"] if t["id"] in body["task_ids"]]
+        by_type: dict[str, list[dict[str, Any]]] = {}
+        for task in page.json()["items"]:
+            by_type.setdefault(task["type"], []).append(task)
+        return by_type
 
     async with running_worker(fast_settings):
-        deadline = datetime.now(UTC) + timedelta(seconds=60)
-        while not all(t["status"] == "pending_retry" for t in await shown()):
-            assert datetime.now(UTC) < deadline, await shown()
-            await asyncio.sleep(0.05)
-    for task in await shown():
-        assert task["attempts"] == 1 and "sources unavailable" in str(task["error"])
-        due = datetime.fromisoformat(str(task["next_attempt_at"])) - datetime.now(UTC)
-        assert timedelta(minutes=10) < due <= timedelta(minutes=settings.toxicology_retry_minutes)
-    for number in (9, 10):
-        item = (
-            await client.get(f"/api/v1/products/{product.id}/pif/{number}", headers=actor.headers)
-        ).json()
-        assert item["status"] == "ai_processing"  # not a draft made from nothing
-        assert item["analysis_task"]["status"] == "pending_retry"
+        for task_id in body["task_ids"]:
+            await poll_task(client, actor, f"/api/v1/tasks/{task_id}")
+        # the ingredient's refresh is a visible scheduled retry, on the task list and the item
+        [retry] = (await listed())["toxicology.refresh"]
+        assert retry["status"] == "pending_retry" and retry["next_attempt_at"]
+        item = (await client.get(f"{base}/pif/10", headers=actor.headers)).json()
         assert item["analysis_task"]["id"] in body["task_ids"]
+        assert [r["id"] for r in item["pending_retries"]] == [retry["id"]]
+
+        # due now, it meets the sources still down: a failed attempt, the next one scheduled
+        await owner_session.execute(
+            update(Task).where(Task.id == retry["id"]).values(next_attempt_at=datetime.now(UTC))
+        )
+        await owner_session.commit()
+        db, redis = Database.connect(fast_settings), Redis.from_url(str(settings.redis_url))
+        try:
+            assert await sweep(db, redis, grace_seconds=0) >= 1  # published now, not in 15 min
+        finally:
+            await redis.aclose()
+            await db.dispose()
+        deadline = datetime.now(UTC) + timedelta(seconds=60)
+        while not _retried(again := (await listed())["toxicology.refresh"][0]):
+            assert datetime.now(UTC) < deadline, again
+            await asyncio.sleep(0.05)
+    assert again["status"] == "pending_retry", again
+    assert "sources unavailable" in str(again["error"])
+    due = datetime.fromisoformat(str(again["next_attempt_at"])) - datetime.now(UTC)
+    assert timedelta(minutes=10) < due <= timedelta(minutes=settings.toxicology_retry_minutes)
 
 
 async def test_item10_needs_a_confirmed_formula(

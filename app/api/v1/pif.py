@@ -79,6 +79,9 @@ async def _item_detail(
     task = await tasks_service.latest_item_task(
         session, principal.tenant_org, product_id, doc.item_number, analyzer_for(doc.item_number)
     )
+    retries = await tasks_service.pending_retries_for_product(
+        session, principal.tenant_org, product_id
+    )
     return PifItemDetail(
         **_summary(doc, files).model_dump(),
         status_reason=doc.status_reason,
@@ -92,6 +95,7 @@ async def _item_detail(
             DocumentStatus(doc.status), service.actor_for(principal.role)
         ),
         analysis_task=TaskRead.model_validate(task) if task is not None else None,
+        pending_retries=[TaskRead.model_validate(t) for t in retries],
     )
 
 

@@ -13,7 +13,12 @@ from app.services.tasks.registry import (
     register_handler,
     registered_types,
 )
-from app.services.tasks.repository import get_task_for_org, latest_item_task, list_tasks_for_org
+from app.services.tasks.repository import (
+    get_task_for_org,
+    latest_item_task,
+    list_tasks_for_org,
+    pending_retries_for_product,
+)
 from app.services.tasks.service import enqueue, job_ref, requeue
 
 __all__ = [
@@ -31,6 +36,7 @@ __all__ = [
     "latest_item_task",
     "list_tasks_for_org",
     "load_handlers",
+    "pending_retries_for_product",
     "register_handler",
     "registered_types",
     "requeue",

@@ -46,7 +46,7 @@ async def list_tasks_for_org(
 
 async def latest_item_task(
     session: AsyncSession,
-    org_id: uuid.UUID,
+    org_id: OrgId,
     product_id: uuid.UUID,
     item_number: int,
     type: str,
@@ -65,6 +65,24 @@ async def latest_item_task(
     )
     found: Task | None = await session.scalar(stmt)
     return found
+
+
+async def pending_retries_for_product(
+    session: AsyncSession, org_id: OrgId, product_id: uuid.UUID, *, limit: int = 50
+) -> list[Task]:
+    """The product's tasks waiting for a scheduled retry (`pending_retry`), soonest first."""
+    stmt = (
+        select(Task)
+        .where(
+            Task.org_id == org_id,
+            Task.product_id == product_id,
+            Task.status == TaskStatus.PENDING.value,
+            Task.next_attempt_at.is_not(None),
+        )
+        .order_by(Task.next_attempt_at, Task.id)
+        .limit(limit)
+    )
+    return list((await session.execute(stmt)).scalars())
 
 
 async def get_task_by_idempotency_key(

@@ -114,14 +114,12 @@ async def _backfill(ctx: JobContext, found: list[IngredientToxicology]) -> dict[
     return counts
 
 
-def _raise_on_outage(ctx: JobContext, found: list[IngredientToxicology]) -> None:
-    """Every source down for every ingredient: a draft from nothing would look finished, so
-    the attempt fails and the task waits (`pending_retry`) until the sources may be back."""
-    down = [f for f in found if f.results and len(f.unavailable) == len(f.results)]
-    if found and len(down) == len(found):
-        sources = sorted({s for f in found for s in f.unavailable})
+def _raise_on_outage(ctx: JobContext, item: IngredientToxicology) -> None:
+    """A refresh that met every source down again: the attempt fails and the task waits
+    (`pending_retry`, its next attempt time shown) instead of ending `done` with nothing."""
+    if item.results and len(item.unavailable) == len(item.results):
         raise tasks.RetryLater(
-            f"toxicology sources unavailable: {', '.join(sources)}",
+            f"toxicology sources unavailable: {', '.join(sorted(item.unavailable))}",
             delay_seconds=ctx.settings.toxicology_retry_minutes * 60,
         )
 
@@ -151,7 +149,6 @@ async def toxicology_batch(ctx: JobContext) -> dict[str, Any]:
     finally:
         for client in clients:
             await client.aclose()
-    _raise_on_outage(ctx, found)
     backfill = await _backfill(ctx, found)
     await ctx.progress(80)
     item_number = int(task.payload["item_number"])  # type: ignore[call-overload]
@@ -255,6 +252,7 @@ async def toxicology_refresh(ctx: JobContext) -> dict[str, Any]:
     finally:
         for client in clients:
             await client.aclose()
+    _raise_on_outage(ctx, found)
     backfill = await _backfill(ctx, [found])
     return {
         "ingredient_id": str(ingredient_id),
