@@ -1,25 +1,21 @@
 """`pifai sync …`: load reference data (ingredient master, regulatory lists) into the database."""
 
+from __future__ import annotations
+
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.cli.common import DataDirOption, load_settings, run
-from app.core.database import analyze_reference_tables, owner_engine
-from app.engines.regulatory import parse_annex_file, parse_tw_file
-from app.models.enums import SyncSource
-from app.services.formulation import (
-    ImportReport,
-    import_ingredients,
-    records_from_inventory,
-    records_from_starter,
-)
-from app.services.regulatory import SyncResult, sync_entries
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from app.services.formulation import ImportReport
+    from app.services.regulatory import SyncResult
 
 T = TypeVar("T")
 console = Console()
@@ -29,6 +25,10 @@ ExistingDir = Annotated[Path, typer.Argument(exists=True, file_okay=False, reada
 
 
 def _with_owner_session(data_dir: Path | None, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from app.core.database import analyze_reference_tables, owner_engine
+
     settings = load_settings(data_dir)
 
     async def main() -> T:
@@ -63,6 +63,8 @@ def _print_sync(result: SyncResult) -> None:
 @sync_app.command("starter")
 def starter(data_dir: DataDirOption = None) -> None:
     """Load the built-in starter dictionary of common cosmetic ingredients."""
+    from app.services.formulation import import_ingredients, records_from_starter
+
     report = _with_owner_session(data_dir, lambda s: import_ingredients(s, records_from_starter()))
     _print_ingredient_report(report)
 
@@ -70,6 +72,10 @@ def starter(data_dir: DataDirOption = None) -> None:
 @sync_app.command("cosing-inventory")
 def cosing_inventory(file: ExistingFile, data_dir: DataDirOption = None) -> None:
     """Import an EU CosIng ingredient inventory export (official or simplified CSV)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+
+    from app.services.formulation import import_ingredients, records_from_inventory
+
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("importing", total=None)
@@ -88,6 +94,10 @@ def cosing_inventory(file: ExistingFile, data_dir: DataDirOption = None) -> None
 @sync_app.command("cosing-annexes")
 def cosing_annexes(directory: ExistingDir, data_dir: DataDirOption = None) -> None:
     """Import the EU CosIng Annex II–VI exports (COSING_Annex_*.txt/.csv) from DIRECTORY."""
+    from app.engines.regulatory import parse_annex_file
+    from app.models.enums import SyncSource
+    from app.services.regulatory import sync_entries
+
     files = sorted(p for p in directory.iterdir() if p.name.upper().startswith("COSING_ANNEX_"))
     if not files:
         raise typer.BadParameter(f"no COSING_Annex_* files in {directory}")
@@ -103,6 +113,10 @@ def cosing_annexes(directory: ExistingDir, data_dir: DataDirOption = None) -> No
 @sync_app.command("tw-list")
 def tw_list(file: ExistingFile, data_dir: DataDirOption = None) -> None:
     """Import Taiwan TFDA list entries from the documented CSV/XLSX template."""
+    from app.engines.regulatory import parse_tw_file
+    from app.models.enums import SyncSource
+    from app.services.regulatory import sync_entries
+
     entries = parse_tw_file(file)
     result = _with_owner_session(
         data_dir, lambda s: sync_entries(s, entries, source=SyncSource.TFDA)
