@@ -47,33 +47,33 @@ def _state(request: Request, name: str, factory: Any) -> Any:
     return value
 
 
-def get_mailer(request: Request, settings: SettingsDep) -> Mailer:
+async def get_mailer(request: Request, settings: SettingsDep) -> Mailer:
     mailer: Mailer = _state(request, "mailer", lambda: mailer_for(settings))
     return mailer
 
 
-def get_rate_limiter(request: Request, settings: SettingsDep) -> RateLimiter:
+async def get_rate_limiter(request: Request, settings: SettingsDep) -> RateLimiter:
     limiter: RateLimiter = _state(
         request, "rate_limiter", lambda: RateLimiter(str(settings.redis_url))
     )
     return limiter
 
 
-def get_google_verifier(request: Request, settings: SettingsDep) -> GoogleVerifier:
+async def get_google_verifier(request: Request, settings: SettingsDep) -> GoogleVerifier:
     verifier: GoogleVerifier = _state(
         request, "google_verifier", lambda: GoogleVerifier.from_settings(settings)
     )
     return verifier
 
 
-def get_antibot_verifier(request: Request, settings: SettingsDep) -> AntibotVerifier:
+async def get_antibot_verifier(request: Request, settings: SettingsDep) -> AntibotVerifier:
     verifier: AntibotVerifier = _state(
         request, "antibot_verifier", lambda: AntibotVerifier.from_settings(settings)
     )
     return verifier
 
 
-def get_outbound_transport() -> httpx.AsyncBaseTransport | None:
+async def get_outbound_transport() -> httpx.AsyncBaseTransport | None:
     """The real network (None: httpx's default transport); tests override it with a
     MockTransport through `app.dependency_overrides`."""
     return None

@@ -31,7 +31,11 @@ class Database:
             settings.app_url,
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_pool_size,
-            pool_pre_ping=True,
+            # no ping per checkout (three round trips on every request): a connection that died
+            # is invalidated on its error (the request answers 503, the next gets a fresh one),
+            # and recycling replaces connections before servers or proxies drop idle ones
+            pool_pre_ping=False,
+            pool_recycle=1800,
             # a database that does not answer fails the request (503) instead of hanging it
             pool_timeout=10,
             connect_args={"timeout": 5, "command_timeout": 60},
