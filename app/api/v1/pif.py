@@ -102,7 +102,7 @@ async def pif_overview(
     """The 16 items with status, confidence and files, plus the derived product status."""
     org = principal.tenant_org
     product = await service.require_product(session, product_id, org)
-    docs = await repository.list_documents_for_org(session, product_id, org)
+    docs = await repository.list_documents_for_org(session, product_id, org, summary=True)
     files = await repository.list_files_for_org(session, product_id, org)
     stages: dict[str, list[int]] | None = None
     if group == "stage":
