@@ -52,3 +52,29 @@ def test_the_app_engine_does_not_pre_ping() -> None:
     # tests/core/test_database_outage.py); a ping would cost three round trips per request
     db = Database.connect(OFFLINE)
     assert db.engine.pool._pre_ping is False
+
+
+def test_the_heads_read_from_the_revision_files_are_alembics() -> None:
+    from alembic.script import ScriptDirectory
+
+    from app.core.migrations_state import alembic_config, alembic_heads
+
+    assert alembic_heads() == frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def test_serving_does_not_load_alembic_or_boto3() -> None:
+    # resident memory (issue 18): migrations and the S3 client load only where they are used
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from app.core.config import Settings\n"
+        "from app.main import create_app\n"
+        "create_app(Settings(database_url='postgresql://u@localhost/d', redis_url='redis://x'))\n"
+        "print([m for m in ('alembic', 'boto3', 'botocore') if m in sys.modules])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]"

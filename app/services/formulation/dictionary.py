@@ -1,5 +1,8 @@
 """The INCI dictionary the extractor matches against: the ingredient master, cached per process."""
 
+import asyncio
+from typing import Any
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,6 +31,11 @@ async def _build(session: AsyncSession) -> IngredientDictionary:
             Ingredient.source_ref,
         )
     )
+    # building the indexes of ~29k names is CPU work: off the event loop (`pifai serve` shares it)
+    return await asyncio.to_thread(_dictionary, list(rows))
+
+
+def _dictionary(rows: list[Any]) -> IngredientDictionary:
     entries = [
         IngredientEntry(
             inci_name=name,
