@@ -61,7 +61,7 @@ def register(app: typer.Typer) -> None:
     def api(
         host: HostOption = "127.0.0.1", port: PortOption = 8000, data_dir: DataDirOption = None
     ) -> None:
-        """Run only the API process (no migration, no worker)."""
+        """Run only the API process (no worker; an embedded database is migrated first)."""
         _serve(load_settings(data_dir, json_logs=True), host, port, with_worker=False)
 
     @app.command()

@@ -96,6 +96,13 @@ def main() -> None:
         data = formula_csv(args.rows)
         outcomes: list[str] = []
         for run in range(args.repeat):
+            if run:  # a fresh product: the failed item 3 of the last run keeps its file
+                body = {"name": f"Bench {run}", "category": "general"}
+                created = httpx.post(
+                    f"{base}/api/v1/products", headers=headers, timeout=30, json=body
+                )
+                created.raise_for_status()
+                product_id = created.json()["id"]
             upload = httpx.post(
                 f"{base}/api/v1/products/{product_id}/pif/upload",
                 data={"item_number": "3"},

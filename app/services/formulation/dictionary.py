@@ -12,6 +12,9 @@ from app.engines.formula.starter import load_synonyms
 from app.models import Ingredient
 
 
+FETCH_SLICE = 2000
+
+
 class DictionaryCache(VersionedCache[IngredientDictionary]):
     """Rebuilt only when the ingredient master changes (row count / last update)."""
 
@@ -20,7 +23,9 @@ class DictionaryCache(VersionedCache[IngredientDictionary]):
 
 
 async def _build(session: AsyncSession) -> IngredientDictionary:
-    rows = await session.execute(
+    # ~29k rows: fetched in slices (the event loop, which `pifai serve` shares with the API, gets
+    # control back between them), then the indexes are built in a thread
+    result = await session.stream(
         select(
             Ingredient.inci_name,
             Ingredient.cas_numbers,
@@ -29,10 +34,12 @@ async def _build(session: AsyncSession) -> IngredientDictionary:
             Ingredient.functions,
             Ingredient.source,
             Ingredient.source_ref,
-        )
+        ).execution_options(yield_per=FETCH_SLICE)
     )
-    # building the indexes of ~29k names is CPU work: off the event loop (`pifai serve` shares it)
-    return await asyncio.to_thread(_dictionary, list(rows))
+    rows: list[Any] = []
+    async for partition in result.partitions():
+        rows.extend(partition)
+    return await asyncio.to_thread(_dictionary, rows)
 
 
 def _dictionary(rows: list[Any]) -> IngredientDictionary:
