@@ -79,7 +79,9 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"error: {exc.message}", err=True)
             raise typer.Exit(1) from exc
 
-    audit_app = typer.Typer(help="Audit log operations.", no_args_is_help=True)
+    audit_app = typer.Typer(
+        rich_markup_mode=None, help="Audit log operations.", no_args_is_help=True
+    )
 
     @audit_app.command("verify")
     def verify(data_dir: DataDirOption = None) -> None:

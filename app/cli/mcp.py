@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # the SDK is imported only by these commands, not by every `p
 ServerFactory = Callable[["ToolDeps"], "MCPServer[Any]"]
 
 mcp_app = typer.Typer(
+    rich_markup_mode=None,
     help="Run an MCP server over stdio (stdout carries only the protocol; logs go to stderr). "
     "The servers read only shared reference data.",
     no_args_is_help=True,

@@ -4,7 +4,7 @@ import typer
 
 from app.cli.common import DataDirOption, load_settings, run
 
-rag_app = typer.Typer(help="Central RAG service maintenance.")
+rag_app = typer.Typer(rich_markup_mode=None, help="Central RAG service maintenance.")
 
 
 @rag_app.command("backfill")

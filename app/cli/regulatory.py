@@ -12,7 +12,7 @@ from app.cli.common import DataDirOption, load_settings, run
 if TYPE_CHECKING:
     from app.engines.regulatory import RegulatedEntry
 
-regulatory_app = typer.Typer(help="Reports over the loaded TW and EU lists.")
+regulatory_app = typer.Typer(rich_markup_mode=None, help="Reports over the loaded TW and EU lists.")
 TW_FILES = ("prohibited", "restricted", "preservative", "colorant", "uv_filter")
 DirOption = Annotated[
     Path | None, typer.Option(exists=True, file_okay=False, readable=True, show_default=False)

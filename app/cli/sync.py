@@ -7,19 +7,28 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
-from rich.console import Console
 
 from app.cli.common import DataDirOption, load_settings, run
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from app.services.formulation import ImportReport
     from app.services.regulatory import SyncResult
 
 T = TypeVar("T")
-console = Console()
-sync_app = typer.Typer(help="Import reference data (runs as the owner/migration role).")
+
+
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console()
+
+
+sync_app = typer.Typer(
+    rich_markup_mode=None, help="Import reference data (runs as the owner/migration role)."
+)
 ExistingFile = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)]
 ExistingDir = Annotated[Path, typer.Argument(exists=True, file_okay=False, readable=True)]
 
@@ -45,7 +54,7 @@ def _with_owner_session(data_dir: Path | None, work: Callable[[AsyncSession], Aw
 
 
 def _print_ingredient_report(report: ImportReport) -> None:
-    console.print(
+    _console().print(
         f"ingredients: {report.added} added, {report.changed} changed, "
         f"{report.unchanged} unchanged"
         + (f", {len(report.skipped)} skipped" if report.skipped else "")
@@ -54,7 +63,7 @@ def _print_ingredient_report(report: ImportReport) -> None:
 
 def _print_sync(result: SyncResult) -> None:
     verdict = "no changes" if result.is_empty else "changes recorded"
-    console.print(
+    _console().print(
         f"regulatory lists: {result.added} added, {result.changed} changed, {result.removed} "
         f"removed, {result.unchanged} unchanged ({verdict}; sync run {result.run_id})"
     )
@@ -77,7 +86,7 @@ def cosing_inventory(file: ExistingFile, data_dir: DataDirOption = None) -> None
     from app.services.formulation import import_ingredients, records_from_inventory
 
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
+    with Progress(*columns, console=_console(), transient=True) as progress:
         task = progress.add_task("importing", total=None)
 
         async def work(session: AsyncSession) -> ImportReport:
@@ -103,7 +112,7 @@ def cosing_annexes(directory: ExistingDir, data_dir: DataDirOption = None) -> No
         raise typer.BadParameter(f"no COSING_Annex_* files in {directory}")
     entries = [entry for path in files for entry in parse_annex_file(path)]
     for path in files:
-        console.print(f"parsed {path.name}")
+        _console().print(f"parsed {path.name}")
     result = _with_owner_session(
         data_dir, lambda s: sync_entries(s, entries, source=SyncSource.COSING)
     )

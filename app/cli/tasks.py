@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     from app.core.config import Settings
     from app.models.platform import Task
 
-tasks_app = typer.Typer(help="Inspect and retry background tasks (all organizations).")
+tasks_app = typer.Typer(
+    rich_markup_mode=None, help="Inspect and retry background tasks (all organizations)."
+)
 
 
 class StatusChoice(StrEnum):

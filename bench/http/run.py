@@ -90,7 +90,11 @@ async def _drive_async(
             nonlocal errors
             while time.monotonic() < stop:
                 started = time.perf_counter()
-                response = await client.request(method, url, headers=headers, content=body)
+                try:
+                    response = await client.request(method, url, headers=headers, content=body)
+                except httpx.HTTPError:  # a timeout counts as an error, not the end of the run
+                    errors += 1
+                    continue
                 latencies.append(time.perf_counter() - started)
                 if response.status_code >= 400:
                     errors += 1
