@@ -11,7 +11,6 @@ from app.engines.formula import IngredientDictionary, IngredientEntry, starter_d
 from app.engines.formula.starter import load_synonyms
 from app.models import Ingredient
 
-
 FETCH_SLICE = 2000
 
 
