@@ -4,8 +4,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, TypeAdapter, model_validator
 
+from app.engines.formula.models import ExtractedIngredient, FormulaExtractionResult
 from app.schemas.numbers import NotBool
 
 Text = Annotated[str, Field(max_length=20_000)]
@@ -34,11 +35,6 @@ class Item2(_Strict):
     platform_status: Short | None = None
 
 
-# The AI draft's annotations (confidences, bands, flags, warnings, the label): accepted so the
-# draft can be confirmed exactly as returned, never stored as the item's data.
-Annotation = Annotated[Any, Field(exclude=True, description="AI draft annotation; not stored")]
-
-
 class FormulaLine(_Strict):
     # as long as a formula table's cell may be (the upload caps), so any draft is confirmable
     raw_name: Annotated[str, Field(max_length=5_000)]
@@ -49,20 +45,41 @@ class FormulaLine(_Strict):
     zh_name: Short | None = None
     is_nano: bool = False
     notes: Text | None = None
-    sort_order: Annotation = None
-    confidence: Annotation = None
-    confidence_band: Annotation = None
-    flags: Annotation = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_draft_annotations(cls, value: Any) -> Any:
+        return _without(value, DRAFT_LINE_ANNOTATIONS)
 
 
 class Item3(_Strict):
+    """Item 3's data. The AI draft (`ai_draft`) is accepted exactly as returned: its annotations
+    (confidences and bands, flags, candidates, phases, warnings, totals, the label, the source
+    table and file) are dropped, never stored; any other unknown key is still refused."""
+
     ingredients: Annotated[list[FormulaLine], Field(max_length=1000)] = []
-    warnings: Annotation = None
-    total_pct: Annotation = None
-    confidence: Annotation = None
-    confidence_band: Annotation = None
-    label: Annotation = None
-    source_file_id: Annotation = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_draft_annotations(cls, value: Any) -> Any:
+        return _without(value, DRAFT_ANNOTATIONS)
+
+
+def _without(value: Any, keys: frozenset[str]) -> Any:
+    if isinstance(value, dict):
+        return {k: v for k, v in value.items() if k not in keys}
+    return value
+
+
+# What the extraction engine's draft carries beyond the item's data (derived from its models,
+# so a field the engine adds stays confirmable), plus what the draft builder adds.
+DRAFT_LINE_ANNOTATIONS = frozenset(
+    (set(ExtractedIngredient.model_fields) - set(FormulaLine.model_fields)) | {"confidence_band"}
+)
+DRAFT_ANNOTATIONS = frozenset(
+    (set(FormulaExtractionResult.model_fields) - set(Item3.model_fields))
+    | {"confidence_band", "label", "source_file_id"}
+)
 
 
 class Item4(_Strict):

@@ -15,6 +15,7 @@ from app.core.crypto import encrypt_str
 from app.core.database import Database
 from app.core.errors import Conflict, Forbidden, NotFound
 from app.core.security import hash_password
+from app.core.tenancy import OrgId
 from app.models.enums import Plan, Role
 from app.models.identity import Organization, User
 from app.models.platform import AuditLog
@@ -116,10 +117,6 @@ async def list_organizations(
     return [OrgSummary(org, n) for org, n in rows], total
 
 
-async def _members(session: AsyncSession, org_id: uuid.UUID) -> list[uuid.UUID]:
-    return list(await session.scalars(select(User.id).where(User.org_id == org_id)))
-
-
 async def change_plan(
     db: Database,
     *,
@@ -153,7 +150,7 @@ async def change_plan(
             details={"from": previous, "to": plan.value},
             client=client,
         )
-        members = await _members(s, org_id)
+        members = await repository.user_ids_of_org(s, OrgId(org_id))
     if redis is not None:
         await users_changed(cache, redis, members)
     return org
@@ -191,7 +188,7 @@ async def exempt(
             details={"until": until.isoformat() if until else None},
             client=client,
         )
-        members = await _members(s, org_id)
+        members = await repository.user_ids_of_org(s, OrgId(org_id))
     if redis is not None:
         await users_changed(cache, redis, members)
     return org
