@@ -3,17 +3,17 @@
 An AI draft of Item 3 confirmed as returned may carry CosIng's several functions per substance
 (over 100 characters) and a CAS cell as written (up to 64): the lines must store them.
 
-Revision ID: 0007_formula_line_widths
-Revises: 0006_tox_anchors
-Create Date: 2026-12-01 14:20:00
+Revision ID: 0009_formula_line_widths
+Revises: 0008_product_description
+Create Date: 2026-12-01 15:10:00
 """
 
 from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0007_formula_line_widths"
-down_revision: str | None = "0006_tox_anchors"
+revision: str = "0009_formula_line_widths"
+down_revision: str | None = "0008_product_description"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
