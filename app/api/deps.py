@@ -1,4 +1,8 @@
-"""Cross-cutting dependencies: settings, database, Redis, the caller, the tenant transaction."""
+"""Cross-cutting dependencies: settings, database, Redis, the caller, the tenant transaction.
+
+Every dependency here is `async def`, even the trivial ones: FastAPI runs a plain `def`
+dependency in the thread pool, which costs a thread hand-off on every request (issue 18).
+"""
 
 import ipaddress
 from collections.abc import AsyncIterator
@@ -28,17 +32,17 @@ from app.services.identity.authz import authorize
 from app.services.identity.principals import PrincipalCache
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_database(request: Request) -> Database:
+async def get_database(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
 
 
-def get_redis(request: Request) -> Redis:
+async def get_redis(request: Request) -> Redis:
     redis: Redis = request.app.state.redis
     return redis
 
@@ -59,7 +63,7 @@ def principal_cache(request: Request) -> PrincipalCache:
     return cache
 
 
-def get_job_buffer() -> JobBuffer:
+async def get_job_buffer() -> JobBuffer:
     return JobBuffer()
 
 
@@ -137,7 +141,7 @@ def _client_ip(request: Request) -> str | None:
         return None
 
 
-def client_info(request: Request) -> ClientInfo:
+async def client_info(request: Request) -> ClientInfo:
     return ClientInfo(ip=_client_ip(request), user_agent=request.headers.get("user-agent"))
 
 
@@ -156,17 +160,17 @@ def require_permission(permission: Permission) -> Any:
     return Depends(_check)
 
 
-def get_storage(request: Request) -> Storage:
+async def get_storage(request: Request) -> Storage:
     storage: Storage = request.app.state.storage
     return storage
 
 
-def get_kek(request: Request) -> KeyEncryptionKey:
+async def get_kek(request: Request) -> KeyEncryptionKey:
     kek: KeyEncryptionKey = request.app.state.kek
     return kek
 
 
-def get_rag(request: Request) -> RagClient:
+async def get_rag(request: Request) -> RagClient:
     rag: RagClient = request.app.state.rag
     return rag
 

@@ -16,9 +16,10 @@ from app.api.deps import (
     RequestSession,
     SettingsDep,
     TenantSession,
+    principal_cache,
 )
 from app.core.authz import Permission
-from app.core.config import Settings
+from app.core.config import PlanEnforcement, Settings
 from app.core.errors import Forbidden
 from app.core.tenancy import Principal
 from app.models.enums import Role
@@ -29,7 +30,7 @@ from app.services.identity.antibot import AntibotVerifier
 from app.services.identity.google import GoogleVerifier
 from app.services.identity.limits import RateLimiter
 from app.services.identity.mailer import Mailer, mailer_for
-from app.services.identity.plans import PlanAccess, plan_access_for_org
+from app.services.identity.plans import PlanAccess, plan_access_for_org, unrestricted
 from app.services.identity.totp import require_code
 
 TotpHeader = Annotated[
@@ -47,33 +48,33 @@ def _state(request: Request, name: str, factory: Any) -> Any:
     return value
 
 
-def get_mailer(request: Request, settings: SettingsDep) -> Mailer:
+async def get_mailer(request: Request, settings: SettingsDep) -> Mailer:
     mailer: Mailer = _state(request, "mailer", lambda: mailer_for(settings))
     return mailer
 
 
-def get_rate_limiter(request: Request, settings: SettingsDep) -> RateLimiter:
+async def get_rate_limiter(request: Request, settings: SettingsDep) -> RateLimiter:
     limiter: RateLimiter = _state(
         request, "rate_limiter", lambda: RateLimiter(str(settings.redis_url))
     )
     return limiter
 
 
-def get_google_verifier(request: Request, settings: SettingsDep) -> GoogleVerifier:
+async def get_google_verifier(request: Request, settings: SettingsDep) -> GoogleVerifier:
     verifier: GoogleVerifier = _state(
         request, "google_verifier", lambda: GoogleVerifier.from_settings(settings)
     )
     return verifier
 
 
-def get_antibot_verifier(request: Request, settings: SettingsDep) -> AntibotVerifier:
+async def get_antibot_verifier(request: Request, settings: SettingsDep) -> AntibotVerifier:
     verifier: AntibotVerifier = _state(
         request, "antibot_verifier", lambda: AntibotVerifier.from_settings(settings)
     )
     return verifier
 
 
-def get_outbound_transport() -> httpx.AsyncBaseTransport | None:
+async def get_outbound_transport() -> httpx.AsyncBaseTransport | None:
     """The real network (None: httpx's default transport); tests override it with a
     MockTransport through `app.dependency_overrides`."""
     return None
@@ -182,10 +183,19 @@ SuperAdminPrincipal = Annotated[Principal, Depends(require_super_admin)]
 
 
 async def plan_access(
-    principal: CurrentPrincipal, session: TenantSession, settings: SettingsDep
+    request: Request, principal: CurrentPrincipal, session: TenantSession, settings: SettingsDep
 ) -> PlanAccess:
-    """The caller's effective plan (beta exemption = pro; the top plan if enforcement is off)."""
-    return await plan_access_for_org(session, principal.tenant_org, settings.plan_enforcement)
+    """The caller's effective plan (beta exemption = pro; the top plan if enforcement is off),
+    kept with the cached principal: read once, not on every request (issue 18)."""
+    if settings.plan_enforcement is PlanEnforcement.OFF:
+        return unrestricted(principal.tenant_org)
+    cache, sid = principal_cache(request), principal.session_id
+    access = cache.cached_plan(principal.user_id, sid) if sid else None
+    if access is None or access.org_id != principal.tenant_org:
+        access = await plan_access_for_org(session, principal.tenant_org, settings.plan_enforcement)
+        if sid:
+            cache.remember_plan(principal.user_id, sid, access)
+    return access
 
 
 CurrentPlan = Annotated[PlanAccess, Depends(plan_access)]

@@ -6,6 +6,8 @@ import pkgutil
 import typer
 
 app = typer.Typer(
+    # plain click help: rich's help renderer (rich.markdown & co.) alone took 0.2-0.8 s to import
+    rich_markup_mode=None,
     name="pifai",
     help="PIF AI backend: serve the API and worker, migrate, import reference data, operate.",
     no_args_is_help=True,

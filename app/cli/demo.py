@@ -1,33 +1,41 @@
 """`pifai seed-demo`: a demo organization with one user per role and a sample product."""
 
+from __future__ import annotations
+
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import typer
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.cli.common import DataDirOption, load_settings, run
-from app.core.config import Settings
-from app.core.database import owner_engine
-from app.core.security import hash_password
-from app.core.tenancy import OrgId, Principal
-from app.models import Organization, User
-from app.models.enums import OrgType, Plan, Role
-from app.schemas.products import ProductCreate
-from app.services.identity.plans import unrestricted
-from app.services.products import create_product
+
+if TYPE_CHECKING:
+    from app.core.config import Settings
 
 DEMO_ORG = "PIF AI Demo 示範化粧品公司"
 DEMO_PASSWORD = "demo-password-2026"  # development only: refused in production
-DEMO_ROLES = (Role.OWNER, Role.ADMIN, Role.MEMBER, Role.SA)
+# Role values, spelt out so that --help does not import the models
+DEMO_ROLES = ("owner", "admin", "member", "sa")
 
 
-def _email(role: Role) -> str:
-    return f"{role.value}@demo.example.com"
+def _email(role: str) -> str:
+    return f"{role}@demo.example.com"
 
 
 async def seed(settings: Settings) -> bool:
     """Create the demo data once; False when it already exists."""
+    from sqlalchemy import select
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from app.core.database import owner_engine
+    from app.core.security import hash_password
+    from app.core.tenancy import OrgId, Principal
+    from app.models import Organization, User
+    from app.models.enums import OrgType, Plan, Role
+    from app.schemas.products import ProductCreate
+    from app.services.identity.plans import unrestricted
+    from app.services.products import create_product
+
     engine = owner_engine(settings)
     try:
         async with AsyncSession(engine, expire_on_commit=False) as session, session.begin():
@@ -40,7 +48,7 @@ async def seed(settings: Settings) -> bool:
             users = {
                 role: User(
                     org_id=org.id,
-                    email=_email(role),
+                    email=_email(role.value),
                     full_name=f"Demo {role.value}",
                     role=role.value,
                     password_hash=password_hash,
@@ -48,7 +56,7 @@ async def seed(settings: Settings) -> bool:
                     if role is Role.SA
                     else None,
                 )
-                for role in DEMO_ROLES
+                for role in map(Role, DEMO_ROLES)
             }
             session.add_all(users.values())
             await session.flush()
@@ -84,5 +92,5 @@ def register(app: typer.Typer) -> None:
         created = run(seed(settings))
         typer.echo("demo data created" if created else "demo data already present")
         for role in DEMO_ROLES:
-            typer.echo(f"  {role.value:<6} {_email(role)}  password: {DEMO_PASSWORD}")
+            typer.echo(f"  {role:<6} {_email(role)}  password: {DEMO_PASSWORD}")
         typer.echo("  (the sa user must set up TOTP via /api/v1/auth/setup-2fa before SA actions)")

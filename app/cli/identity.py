@@ -1,23 +1,26 @@
 """Identity operations: `pifai bootstrap-admin` and `pifai audit verify`."""
 
-from typing import Annotated
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.cli.common import DataDirOption, load_settings, run
-from app.core.config import Settings
-from app.core.database import Database, owner_engine
-from app.core.errors import DomainError
-from app.core.unit_of_work import unit_of_work
-from app.services import audit
-from app.services.audit import ChainReport, ClientInfo
-from app.services.identity import admin
 
-CLI_CLIENT = ClientInfo(ip=None, user_agent="pifai-cli")
+if TYPE_CHECKING:
+    from app.core.config import Settings
+    from app.services.audit import ChainReport
+
+CLI_USER_AGENT = "pifai-cli"
 
 
 async def _bootstrap(settings: Settings, email: str, password: str, full_name: str) -> str:
+    from app.core.database import Database
+    from app.core.unit_of_work import unit_of_work
+    from app.services.audit import ClientInfo
+    from app.services.identity import admin
+
     db = Database.connect(settings)
     try:
         async with unit_of_work(db.engine) as session:
@@ -28,7 +31,7 @@ async def _bootstrap(settings: Settings, email: str, password: str, full_name: s
                 email=email,
                 password=password,
                 full_name=full_name,
-                client=CLI_CLIENT,
+                client=ClientInfo(ip=None, user_agent=CLI_USER_AGENT),
             )
     finally:
         await db.dispose()
@@ -41,6 +44,11 @@ async def _bootstrap(settings: Settings, email: str, password: str, full_name: s
 
 
 async def _verify(settings: Settings) -> ChainReport:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from app.core.database import owner_engine
+    from app.services import audit
+
     # the owner login sees every row (the app role sees only its own org's)
     engine = owner_engine(settings)
     try:
@@ -62,6 +70,8 @@ def register(app: typer.Typer) -> None:
         data_dir: DataDirOption = None,
     ) -> None:
         """Create the first super admin (refused once one exists); prints the TOTP URI once."""
+        from app.core.errors import DomainError
+
         settings = load_settings(data_dir)
         try:
             typer.echo(run(_bootstrap(settings, email, password, full_name)))
@@ -69,7 +79,9 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"error: {exc.message}", err=True)
             raise typer.Exit(1) from exc
 
-    audit_app = typer.Typer(help="Audit log operations.", no_args_is_help=True)
+    audit_app = typer.Typer(
+        rich_markup_mode=None, help="Audit log operations.", no_args_is_help=True
+    )
 
     @audit_app.command("verify")
     def verify(data_dir: DataDirOption = None) -> None:

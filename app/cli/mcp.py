@@ -1,5 +1,7 @@
 """`pifai mcp tfda|echa`: the MCP servers over stdio, for agents outside the web process."""
 
+from __future__ import annotations
+
 import contextlib
 import io
 import os
@@ -11,17 +13,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from app.cli.common import DataDirOption, load_settings, run
-from app.core.config import Settings
 
 if TYPE_CHECKING:  # the SDK is imported only by these commands, not by every `pifai` call
     from mcp.server.mcpserver import MCPServer
 
+    from app.core.config import Settings
     from app.mcp_servers.runtime import RemoteOptions
     from app.services.reference.deps import ToolDeps
 
 ServerFactory = Callable[["ToolDeps"], "MCPServer[Any]"]
 
 mcp_app = typer.Typer(
+    rich_markup_mode=None,
     help="Run an MCP server over stdio (stdout carries only the protocol; logs go to stderr). "
     "The servers read only shared reference data.",
     no_args_is_help=True,
@@ -86,14 +89,15 @@ def _stdout_to_stderr() -> Iterator[None]:
             os.close(saved)
 
 
-def serve_stdio(build: ServerFactory, data_dir: Path | None, remote: "RemoteOptions") -> None:
-    """Resolve settings (DATABASE_URL or the embedded servers), then serve until stdin closes."""
+def serve_stdio(build: ServerFactory, data_dir: Path | None, remote: RemoteOptions) -> None:
+    """Resolve settings (DATABASE_URL or the embedded servers; a fresh embedded database is
+    migrated first), then serve until stdin closes."""
     with _stdout_to_stderr():
         settings = load_settings(data_dir)
     run(_serve(build, settings, remote))
 
 
-async def _serve(build: ServerFactory, settings: Settings, remote: "RemoteOptions") -> None:
+async def _serve(build: ServerFactory, settings: Settings, remote: RemoteOptions) -> None:
     from app.mcp_servers.runtime import production_deps
 
     async with production_deps(settings, remote) as deps:

@@ -1,13 +1,10 @@
 """`pifai rag backfill`: create the knowledge bases that product creation could not (fail-soft)."""
 
 import typer
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.cli.common import DataDirOption, load_settings, run
-from app.core.database import owner_engine
-from app.services.knowledge import backfill_knowledge_bases, rag_client
 
-rag_app = typer.Typer(help="Central RAG service maintenance.")
+rag_app = typer.Typer(rich_markup_mode=None, help="Central RAG service maintenance.")
 
 
 @rag_app.command("backfill")
@@ -16,6 +13,11 @@ def backfill(
     limit: int = typer.Option(500, help="Products to try in this run."),
 ) -> None:
     """Create missing knowledge bases (products whose rag_kb_id is still NULL)."""
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from app.core.database import owner_engine
+    from app.services.knowledge import backfill_knowledge_bases, rag_client
+
     settings = load_settings(data_dir)
     rag = rag_client(settings)
     if not rag.configured:

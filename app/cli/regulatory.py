@@ -1,16 +1,18 @@
 """`pifai regulatory …`: read-only reports over the regulatory lists."""
 
+from __future__ import annotations
+
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from app.cli.common import DataDirOption, load_settings, run
-from app.engines.regulatory import RegulatedEntry, parse_annex_file, parse_tw_file
-from app.engines.regulatory.compare import compare as compare_lists
-from app.engines.regulatory.compare import render_table
 
-regulatory_app = typer.Typer(help="Reports over the loaded TW and EU lists.")
+if TYPE_CHECKING:
+    from app.engines.regulatory import RegulatedEntry
+
+regulatory_app = typer.Typer(rich_markup_mode=None, help="Reports over the loaded TW and EU lists.")
 TW_FILES = ("prohibited", "restricted", "preservative", "colorant", "uv_filter")
 DirOption = Annotated[
     Path | None, typer.Option(exists=True, file_okay=False, readable=True, show_default=False)
@@ -18,6 +20,8 @@ DirOption = Annotated[
 
 
 def _from_files(tw_dir: Path, cosing_dir: Path) -> list[RegulatedEntry]:
+    from app.engines.regulatory import parse_annex_file, parse_tw_file
+
     entries = [e for name in TW_FILES for e in parse_tw_file(tw_dir / f"{name}.csv")]
     annexes = sorted(p for p in cosing_dir.iterdir() if p.name.upper().startswith("COSING_ANNEX_"))
     return entries + [e for path in annexes for e in parse_annex_file(path)]
@@ -51,6 +55,9 @@ def compare(
     """List substances where the TW TFDA lists and the EU annexes disagree (prohibited in one
     only; different limits for a leave-on face product). Reads the loaded lists, or the files
     given with --tw-dir (the five TFDA CSVs) and --cosing-dir (the CosIng annex exports)."""
+    from app.engines.regulatory.compare import compare as compare_lists
+    from app.engines.regulatory.compare import render_table
+
     if (tw_dir is None) != (cosing_dir is None):
         raise typer.BadParameter("give both --tw-dir and --cosing-dir, or neither")
     if tw_dir is not None and cosing_dir is not None:

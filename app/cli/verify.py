@@ -1,13 +1,16 @@
 """`pifai verify FILE`: check a signed PIF PDF or a dossier ZIP offline (no database or network)."""
 
+from __future__ import annotations
+
 import json
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from app.services.documents import VerifyReport, load_trust_roots, verify_file
+if TYPE_CHECKING:  # imported by the command itself: `pifai --help` loads no app code
+    from app.services.documents import VerifyReport
 
 
 def render(report: VerifyReport) -> str:
@@ -43,6 +46,8 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     ) -> None:
         """Verify a signed PDF or dossier ZIP; exit 1 naming each file or byte range that fails."""
+        from app.services.documents import load_trust_roots, verify_file
+
         logging.getLogger("pyhanko").setLevel(logging.CRITICAL)  # failures are in the report
         logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
         roots = None

@@ -26,14 +26,16 @@ class Database:
     _superadmin: AsyncEngine | None = field(default=None, repr=False)
 
     @classmethod
-    def connect(cls, settings: Settings, *, pre_ping: bool = True) -> "Database":
-        """`pre_ping=False` (the worker): no BEGIN/;/ROLLBACK per checkout; a connection that
-        died with a restarted server fails its statement, the pool drops it, the caller retries."""
+    def connect(cls, settings: Settings, *, pre_ping: bool = False) -> "Database":
+        """No ping per checkout by default (three round trips on every request and task): a
+        connection that died is invalidated on its error (a request answers 503, a task retries),
+        and recycling replaces connections before servers or proxies drop idle ones."""
         engine = create_async_engine(
             settings.app_url,
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_pool_size,
             pool_pre_ping=pre_ping,
+            pool_recycle=1800,
             # a database that does not answer fails the request (503) instead of hanging it
             pool_timeout=10,
             connect_args={"timeout": 5, "command_timeout": 60},

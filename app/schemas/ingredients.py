@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from app.engines.regulatory import Finding, Summary
 from app.engines.regulatory.findings import LineResult
+from app.schemas.numbers import NotBool
 from app.schemas.product_description import Market, Markets, ProductDescription
 
 
@@ -63,7 +64,7 @@ class IngredientDetail(IngredientRead):
     regulatory: list[RegulatoryStatus] = []
 
 
-Concentration = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+Concentration = Annotated[float, NotBool, Field(ge=0, le=100, allow_inf_nan=False)]
 
 
 class CheckLine(BaseModel):

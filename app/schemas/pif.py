@@ -10,6 +10,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from app.models.enums import DocumentStatus, FileType, PifStatus
+from app.schemas.pif_items import ItemData
 from app.schemas.tasks import TaskRead
 
 
@@ -79,7 +80,7 @@ class PifItemUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    data: dict[str, object]
+    data: ItemData
     confirm: bool = False
 
 

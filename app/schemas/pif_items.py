@@ -2,12 +2,16 @@
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, TypeAdapter, model_validator
+
+from app.engines.formula.models import ExtractedIngredient, FormulaExtractionResult
+from app.schemas.numbers import NotBool
 
 Text = Annotated[str, Field(max_length=20_000)]
 Short = Annotated[str, Field(max_length=500)]
+Number = Annotated[float, NotBool, Field(allow_inf_nan=False)]
 
 
 class _Strict(BaseModel):
@@ -32,17 +36,52 @@ class Item2(_Strict):
 
 
 class FormulaLine(_Strict):
-    raw_name: Short
+    # as long as a formula table's cell may be (the upload caps), so any draft is confirmable
+    raw_name: Annotated[str, Field(max_length=5_000)]
     inci_name: Short | None = None
     cas: Annotated[str, Field(max_length=64)] | None = None
-    concentration_pct: Annotated[Decimal, Field(ge=0, le=100)] | None = None
-    function: Annotated[str, Field(max_length=100)] | None = None
+    concentration_pct: Annotated[Decimal, NotBool, Field(ge=0, le=100)] | None = None
+    function: Short | None = None  # CosIng lists several functions per substance
     zh_name: Short | None = None
     is_nano: bool = False
+    notes: Text | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_draft_annotations(cls, value: Any) -> Any:
+        return _without(value, DRAFT_LINE_ANNOTATIONS)
 
 
 class Item3(_Strict):
+    """Item 3's data. The AI draft (`ai_draft`) is accepted exactly as returned: its annotations
+    (confidences and bands, flags, candidates, phases, warnings, totals, the label, the source
+    table and file) are dropped, never stored; any other unknown key is still refused."""
+
     ingredients: Annotated[list[FormulaLine], Field(max_length=1000)] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_draft_annotations(cls, value: Any) -> Any:
+        return _without(value, DRAFT_ANNOTATIONS)
+
+
+def _without(value: Any, keys: frozenset[str]) -> Any:
+    if isinstance(value, dict):
+        return {k: v for k, v in value.items() if k not in keys}
+    return value
+
+
+# What the extraction engine's draft carries beyond the item's data (derived from its models,
+# so a field the engine adds stays confirmable), plus what the draft builder adds.
+DRAFT_LINE_ANNOTATIONS = frozenset(
+    (set(ExtractedIngredient.model_fields) - set(FormulaLine.model_fields)) | {"confidence_band"}
+)
+DRAFT_ANNOTATIONS = frozenset(
+    (set(FormulaExtractionResult.model_fields) - set(Item3.model_fields))
+    # the keys `formulation.jobs.draft_of` adds (tests/api/v1/test_item_data_contract.py confirms
+    # a real draft, so a key added there without being listed here fails the suite)
+    | {"confidence_band", "label", "source_file_id", "review_order"}
+)
 
 
 class Item4(_Strict):
@@ -65,8 +104,8 @@ class Item5(_Strict):
 class ProcessStep(_Strict):
     stage: Short
     step: Text
-    temperature_c: float | None = None
-    duration_min: float | None = None
+    temperature_c: Number | None = None
+    duration_min: Number | None = None
     equipment: Short | None = None
     qc_point: Short | None = None
 
@@ -99,7 +138,7 @@ class Item8(_Strict):
 
 
 class Item9(_Strict):
-    product_ph: Annotated[float, Field(ge=0, le=14)] | None = None
+    product_ph: Annotated[Number, Field(ge=0, le=14)] | None = None
 
 
 class Item10(_Strict):
@@ -112,7 +151,7 @@ class StabilityReport(_Strict):
     parameters_tested: list[Short] = []
     container_materials_tested: list[Short] = []
     conclusion: Text | None = None
-    shelf_life_months: Annotated[int, Field(ge=0, le=240)] | None = None
+    shelf_life_months: Annotated[int, NotBool, Field(ge=0, le=240)] | None = None
 
 
 class Item11(_Strict):
@@ -121,9 +160,9 @@ class Item11(_Strict):
 
 class MicroResult(_Strict):
     organism: Short
-    value: float | None = None
+    value: Number | None = None
     unit: Short | None = None
-    limit: float | None = None
+    limit: Number | None = None
     passed: bool | None = Field(default=None, alias="pass")
 
 
@@ -136,7 +175,7 @@ class Item12(_Strict):
 class Item13(_Strict):
     test_date: date | None = None
     strains: list[Short] = []
-    log_reductions: dict[Short, float] = {}
+    log_reductions: dict[Short, Number] = {}
     criteria: Literal["A", "B"] | None = None
     result: Literal["pass", "fail"] | None = None
 
@@ -158,10 +197,10 @@ class PackagingComponent(_Strict):
 
 
 class Migration(_Strict):
-    Pb: float | None = None
-    Hg: float | None = None
-    As: float | None = None
-    Cd: float | None = None
+    Pb: Number | None = None
+    Hg: Number | None = None
+    As: Number | None = None
+    Cd: Number | None = None
 
 
 class Item15(_Strict):
@@ -186,3 +225,40 @@ def validate_item_data(item_number: int, data: object) -> dict[str, object]:
     model = TypeAdapter(ITEM_SCHEMAS[item_number]).validate_python(data)
     dumped: dict[str, object] = model.model_dump(mode="json", by_alias=True, exclude_none=True)
     return dumped
+
+
+def _any_object(value: object) -> dict[str, object]:
+    """The item's own schema validates `data` once the item number (from the path) is known."""
+    if not isinstance(value, dict):
+        raise ValueError("data must be an object")  # pydantic turns ValueError into a 422
+    return value
+
+
+# `data` of PUT …/pif/{item_number}: documented as one of the 16 item schemas (each a named
+# component, `Item1` … `Item16`, chosen by the path's item number); validated by that one only
+ItemData = Annotated[
+    dict[str, object],
+    PlainValidator(
+        _any_object,
+        json_schema_input_type=Item1
+        | Item2
+        | Item3
+        | Item4
+        | Item5
+        | Item6
+        | Item7
+        | Item8
+        | Item9
+        | Item10
+        | Item11
+        | Item12
+        | Item13
+        | Item14
+        | Item15
+        | Item16,
+    ),
+    Field(
+        description="The item's structured content: the schema `Item<N>` for item N of the path "
+        "(an Item 3 AI draft is accepted exactly as returned; its annotations are not stored)."
+    ),
+]

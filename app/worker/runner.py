@@ -73,7 +73,7 @@ class Runner:
         self._own_redis = redis is None
         # no pre-ping: a connection that died with a restarted server fails one statement, the
         # pool drops it and the interrupted delivery is retried here (see _guarded)
-        self.db = db or Database.connect(settings, pre_ping=False)
+        self.db = db or Database.connect(settings)
         self.redis = redis or redis_asyncio.from_url(str(settings.redis_url))
         self.queues = queues or ALL_QUEUES
         self.consumer = consumer_name()

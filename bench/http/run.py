@@ -58,6 +58,13 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime + stime
 
 
+def _rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def _wait_ready(url: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -83,7 +90,11 @@ async def _drive_async(
             nonlocal errors
             while time.monotonic() < stop:
                 started = time.perf_counter()
-                response = await client.request(method, url, headers=headers, content=body)
+                try:
+                    response = await client.request(method, url, headers=headers, content=body)
+                except httpx.HTTPError:  # a timeout counts as an error, not the end of the run
+                    errors += 1
+                    continue
                 latencies.append(time.perf_counter() - started)
                 if response.status_code >= 400:
                     errors += 1
@@ -216,6 +227,7 @@ def main() -> None:
         app_base, bare_base = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{bare_port}"
         _wait_ready(f"{app_base}/healthz")
         _wait_ready(f"{bare_base}/docs")
+        idle_rss = {"app": _rss_mib(procs[0].pid), "bare": _rss_mib(procs[1].pid)}
         headers, product_id = _seed(app_base, settings)
         create_body = json.dumps({"name": "基準 產品", "name_en": "Bench", "category": "general"})
         scenarios = [
@@ -242,6 +254,9 @@ def main() -> None:
                                       args.seconds)  # fmt: skip
                         results.setdefault((name, conc, label), []).append(fig)
         _print(results, scenarios, levels)
+        for label, proc in (("app", procs[0]), ("bare", procs[1])):
+            print(f"RSS {label}: idle after start {idle_rss[label]:.1f} MiB, after the runs "
+                  f"{_rss_mib(proc.pid):.1f} MiB")  # fmt: skip
     finally:
         for proc in procs:
             proc.terminate()

@@ -69,7 +69,7 @@ def test_undeclared_method_is_405_with_every_allowed_method(
 @pytest.mark.parametrize(
     ("host", "ip"), [("testclient", None), ("::1", "::1"), ("10.0.0.1", "10.0.0.1")]
 )
-def test_client_ip_is_an_address_or_unknown(host: str, ip: str | None) -> None:
+async def test_client_ip_is_an_address_or_unknown(host: str, ip: str | None) -> None:
     # the audit column is inet: a non-IP peer name used to fail the insert with a 500
     request = Request({"type": "http", "client": (host, 1), "headers": []})
-    assert client_info(request).ip == ip
+    assert (await client_info(request)).ip == ip

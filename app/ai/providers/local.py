@@ -37,11 +37,14 @@ class LocalProvider:
 
         Raises ExtractionError.
         """
-        # Parsing and OCR are CPU-bound (openpyxl, pdfplumber, ONNX): keep the event loop free.
-        result = await asyncio.to_thread(
-            extract_formula, file_bytes, filename, self.dictionary, content_type, self.ocr
-        )
-        return ProviderResult(finalize_extraction(result, self.dictionary), [], self.name)
+
+        # Parsing, OCR and resolving every line are CPU-bound (openpyxl, pdfplumber, ONNX, the
+        # dictionary match): all off the event loop (in `pifai serve` the API shares it).
+        def parse() -> FormulaExtractionResult:
+            result = extract_formula(file_bytes, filename, self.dictionary, content_type, self.ocr)
+            return finalize_extraction(result, self.dictionary)
+
+        return ProviderResult(await asyncio.to_thread(parse), [], self.name)
 
     async def normalize_inci(self, raw: str) -> ProviderResult[NormalizedName]:
         """Dictionary match (synonym, exact, fuzzy) with the formula engine's confidence."""

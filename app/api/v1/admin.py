@@ -4,9 +4,16 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, status
+from fastapi import APIRouter, Header, Query, Request, status
 
-from app.api.deps import Client, DatabaseDep, RequestSession, SettingsDep
+from app.api.deps import (
+    Client,
+    DatabaseDep,
+    RedisDep,
+    RequestSession,
+    SettingsDep,
+    principal_cache,
+)
 from app.api.identity_deps import SuperAdminPrincipal
 from app.api.pagination import MAX_OFFSET
 from app.schemas.admin import (
@@ -94,11 +101,19 @@ async def change_plan(
     body: PlanChangeIn,
     principal: SuperAdminPrincipal,
     db: DatabaseDep,
+    redis: RedisDep,
     client: Client,
+    request: Request,
 ) -> OrgSettingsRead:
     """Change an organization's plan; audited `org.plan_changed`."""
     org = await admin.change_plan(
-        db, actor_id=principal.user_id, org_id=org_id, plan=body.plan, client=client
+        db,
+        actor_id=principal.user_id,
+        org_id=org_id,
+        plan=body.plan,
+        client=client,
+        redis=redis,
+        cache=principal_cache(request),
     )
     return OrgSettingsRead.model_validate(org)
 
@@ -109,11 +124,19 @@ async def exempt_organization(
     body: ExemptIn,
     principal: SuperAdminPrincipal,
     db: DatabaseDep,
+    redis: RedisDep,
     client: Client,
+    request: Request,
 ) -> OrgSettingsRead:
     """Grant a beta exemption (pro-level access) until the given time; audited."""
     org = await admin.exempt(
-        db, actor_id=principal.user_id, org_id=org_id, until=body.until, client=client
+        db,
+        actor_id=principal.user_id,
+        org_id=org_id,
+        until=body.until,
+        client=client,
+        redis=redis,
+        cache=principal_cache(request),
     )
     return OrgSettingsRead.model_validate(org)
 

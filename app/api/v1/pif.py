@@ -1,5 +1,6 @@
 """The PIF workspace: 16-item overview, item content, transitions, uploads, downloads."""
 
+import asyncio
 import uuid
 from datetime import date
 from typing import Annotated, Literal
@@ -19,7 +20,7 @@ from app.api.deps import (
 from app.api.identity_deps import TotpHeader, require_plan_access, require_sa_step_up
 from app.core.errors import PayloadTooLarge
 from app.core.http_headers import content_disposition
-from app.engines.pif import BY_NUMBER, ITEMS
+from app.engines.pif import BY_NUMBER, FORMULA_ITEM, ITEMS
 from app.models import PifDocument, UploadedFile
 from app.models.enums import DocumentStatus, FileType, PifStatus
 from app.schemas.errors import ERROR_RESPONSES
@@ -33,6 +34,7 @@ from app.schemas.pif import (
     TransitionRequest,
 )
 from app.schemas.tasks import TaskAccepted, TaskRead
+from app.services import formulation
 from app.services import tasks as tasks_service
 from app.services.pif import analyzer_for, repository, service
 from app.services.pif import files as pif_files
@@ -111,7 +113,7 @@ async def pif_overview(
     """The 16 items with status, confidence and files, plus the derived product status."""
     org = principal.tenant_org
     product = await service.require_product(session, product_id, org)
-    docs = await repository.list_documents_for_org(session, product_id, org)
+    docs = await repository.list_documents_for_org(session, product_id, org, summary=True)
     files = await repository.list_files_for_org(session, product_id, org)
     stages: dict[str, list[int]] | None = None
     if group == "stage":
@@ -236,6 +238,9 @@ async def upload(
         raise PayloadTooLarge(f"The file exceeds the {limit // (1024 * 1024)} MB limit")
     data = await file.read(limit + 1)
     inspected = inspect_upload(file.filename, data, limit)
+    if item_number == FORMULA_ITEM:
+        # row/column/cell caps before it is stored: a refusal now, not a stalled extraction later
+        await asyncio.to_thread(formulation.check_formula_table, data, inspected.extension)
     meta = pif_files.UploadMeta(item_number, document_type, issue_date, expiry_date, test_date)
     record = await pif_files.upload_file(
         session,

@@ -82,7 +82,9 @@ async def get_product(
     product = await products.get_product_for_org(session, product_id, principal.tenant_org)
     if product is None:
         raise NotFound("Product not found")
-    documents = await list_documents_for_org(session, product.id, principal.tenant_org)
+    documents = await list_documents_for_org(
+        session, product.id, principal.tenant_org, summary=True
+    )
     counts: dict[str, int] = {}
     for doc in documents:
         counts[doc.status] = counts.get(doc.status, 0) + 1

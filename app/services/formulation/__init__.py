@@ -9,12 +9,15 @@ from app.services.formulation.importer import (
     records_from_inventory,
     records_from_starter,
 )
+from app.services.formulation.limits import TableTooLarge, check_formula_table
 from app.services.formulation.lines import replace_formula_lines
 from app.services.formulation.repository import confirmed_lines, get_ingredient, search_ingredients
 
 __all__ = [
     "ImportReport",
     "IngredientRecord",
+    "TableTooLarge",
+    "check_formula_table",
     "confirmed_lines",
     "dictionary_cache",
     "get_ingredient",

@@ -1,5 +1,8 @@
 """The INCI dictionary the extractor matches against: the ingredient master, cached per process."""
 
+import asyncio
+from typing import Any
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -7,6 +10,8 @@ from app.core.versioned_cache import VersionedCache
 from app.engines.formula import IngredientDictionary, IngredientEntry, starter_dictionary
 from app.engines.formula.starter import load_synonyms
 from app.models import Ingredient
+
+FETCH_SLICE = 2000
 
 
 class DictionaryCache(VersionedCache[IngredientDictionary]):
@@ -17,7 +22,9 @@ class DictionaryCache(VersionedCache[IngredientDictionary]):
 
 
 async def _build(session: AsyncSession) -> IngredientDictionary:
-    rows = await session.execute(
+    # ~29k rows: fetched in slices (the event loop, which `pifai serve` shares with the API, gets
+    # control back between them), then the indexes are built in a thread
+    result = await session.stream(
         select(
             Ingredient.inci_name,
             Ingredient.cas_numbers,
@@ -26,8 +33,15 @@ async def _build(session: AsyncSession) -> IngredientDictionary:
             Ingredient.functions,
             Ingredient.source,
             Ingredient.source_ref,
-        )
+        ).execution_options(yield_per=FETCH_SLICE)
     )
+    rows: list[Any] = []
+    async for partition in result.partitions():
+        rows.extend(partition)
+    return await asyncio.to_thread(_dictionary, rows)
+
+
+def _dictionary(rows: list[Any]) -> IngredientDictionary:
     entries = [
         IngredientEntry(
             inci_name=name,

@@ -1,5 +1,6 @@
 """Worker handler: formulation extraction for Item 3 (an AI draft; rows only after confirmation)."""
 
+import asyncio
 from typing import Any
 
 from app.ai.providers import total_cost
@@ -15,6 +16,7 @@ from app.engines.formula import (
 from app.engines.pif import FORMULA_ITEM
 from app.services import pif
 from app.services.formulation.dictionary import dictionary_cache
+from app.services.formulation.limits import ITEM3_MAX_LINES, TableTooLarge, check_formula_table
 from app.services.tasks import JobContext, PermanentError, Queue, register_handler
 
 SUM_TOLERANCE = 2.0
@@ -61,6 +63,11 @@ async def extract_item3(ctx: JobContext) -> dict[str, Any]:
     blob = await storage_for(ctx.settings).get(record.storage_key)
     kek = kek_for(ctx.settings)
     data = decrypt_file(blob, record.enc_wrapped_key, kek) if record.enc_wrapped_key else blob
+    try:
+        # files stored before the caps existed: refuse them as clearly as a new upload
+        await asyncio.to_thread(check_formula_table, data, record.content_type)
+    except TableTooLarge as exc:
+        raise PermanentError(exc.message) from exc
     await ctx.progress(20)
     dictionary = await dictionary_cache.get(ctx.session)
     provider = provider_for(ctx.settings, dictionary, tools=ctx.tools)
@@ -71,8 +78,15 @@ async def extract_item3(ctx: JobContext) -> dict[str, Any]:
     except ExtractionError as exc:
         raise PermanentError(str(exc)) from exc
     result = answer.value
+    if len(result.ingredients) > ITEM3_MAX_LINES:
+        # the stored draft stays bounded and confirmable (Item 3's own limit)
+        raise PermanentError(
+            f"The file yields {len(result.ingredients):,} ingredient lines; Item 3 accepts at "
+            f"most {ITEM3_MAX_LINES:,}"
+        )
     await ctx.progress(80)
-    draft = draft_of(result)
+    # building the draft of a large table is CPU work too: off the event loop
+    draft = await asyncio.to_thread(draft_of, result)
     draft["source_file_id"] = str(record.id)
     await pif.finish_analysis(ctx.session, task, draft, result.confidence)
     total = result.total_pct

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pyotp
+from redis.asyncio import Redis
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +15,7 @@ from app.core.crypto import encrypt_str
 from app.core.database import Database
 from app.core.errors import Conflict, Forbidden, NotFound
 from app.core.security import hash_password
+from app.core.tenancy import OrgId
 from app.models.enums import Plan, Role
 from app.models.identity import Organization, User
 from app.models.platform import AuditLog
@@ -21,6 +23,7 @@ from app.services import audit
 from app.services.audit import AuditFilter, ClientInfo
 from app.services.identity import repository, totp
 from app.services.identity.passwords import validate_password
+from app.services.identity.principals import PrincipalCache, users_changed
 
 
 @dataclass(frozen=True)
@@ -115,8 +118,17 @@ async def list_organizations(
 
 
 async def change_plan(
-    db: Database, *, actor_id: uuid.UUID, org_id: uuid.UUID, plan: Plan, client: ClientInfo
+    db: Database,
+    *,
+    actor_id: uuid.UUID,
+    org_id: uuid.UUID,
+    plan: Plan,
+    client: ClientInfo,
+    redis: Redis | None = None,
+    cache: PrincipalCache | None = None,
 ) -> Organization:
+    """Audited `org.plan_changed`; with `redis`, every member's cached plan is dropped after the
+    commit (in every process), so the next request is judged by the new plan."""
     async with audit.superadmin_session(
         db, actor_id=actor_id, reason="change_plan", client=client
     ) as s:
@@ -138,6 +150,9 @@ async def change_plan(
             details={"from": previous, "to": plan.value},
             client=client,
         )
+        members = await repository.user_ids_of_org(s, OrgId(org_id))
+    if redis is not None:
+        await users_changed(cache, redis, members)
     return org
 
 
@@ -148,8 +163,11 @@ async def exempt(
     org_id: uuid.UUID,
     until: datetime | None,
     client: ClientInfo,
+    redis: Redis | None = None,
+    cache: PrincipalCache | None = None,
 ) -> Organization:
-    """Grant (or with None, end) a beta exemption: pro-level access until `until`."""
+    """Grant (or with None, end) a beta exemption: pro-level access until `until` (members'
+    cached plans dropped as in `change_plan`)."""
     async with audit.superadmin_session(
         db, actor_id=actor_id, reason="exempt_organization", client=client
     ) as s:
@@ -170,6 +188,9 @@ async def exempt(
             details={"until": until.isoformat() if until else None},
             client=client,
         )
+        members = await repository.user_ids_of_org(s, OrgId(org_id))
+    if redis is not None:
+        await users_changed(cache, redis, members)
     return org
 
 

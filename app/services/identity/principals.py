@@ -10,7 +10,9 @@ directly (an outage neither opens access nor fails the request).
 import asyncio
 import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import structlog
 from redis.asyncio import Redis
@@ -19,6 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.security import ACCESS_TOKEN_TTL
+from app.services.identity.plans import PlanAccess
 
 log = structlog.get_logger(__name__)
 
@@ -58,6 +61,9 @@ class _Entry:
     state: CallerState
     version: bytes | str | None
     expires_at: float
+    # the org's plan access, read once and kept with the caller (no plan query per request);
+    # a plan change bumps every member's user version, which drops the entry with it
+    plan: PlanAccess | None = None
 
 
 class PrincipalCache:
@@ -84,7 +90,9 @@ class PrincipalCache:
                 revoked, version = await redis.mget(session_key(session_id), user_key(user_id))
         except (RedisError, OSError, TimeoutError) as exc:
             log.warning("principal_redis_unavailable", error=type(exc).__name__)
-            return await load_state(session, user_id, session_id)  # uncached: the database decides
+            # uncached: the database decides (and no cached plan outlives an unseen change)
+            self._entries.pop((user_id, session_id), None)
+            return await load_state(session, user_id, session_id)
         if revoked is not None:
             return CallerState(None, "", is_active=False, session_revoked=True)
         key, now = (user_id, session_id), time.monotonic()
@@ -97,6 +105,24 @@ class PrincipalCache:
                 self._entries.clear()  # bounded memory; entries are cheap to rebuild
             self._entries[key] = _Entry(state, version, now + self.ttl)
         return state
+
+    def cached_plan(self, user_id: uuid.UUID, session_id: uuid.UUID) -> PlanAccess | None:
+        """The plan kept with the caller's entry (valid for this request once `resolve` ran)."""
+        entry = self._entries.get((user_id, session_id))
+        if entry is None or entry.expires_at <= time.monotonic():
+            return None
+        return entry.plan
+
+    def remember_plan(self, user_id: uuid.UUID, session_id: uuid.UUID, access: PlanAccess) -> None:
+        entry = self._entries.get((user_id, session_id))
+        if entry is None:
+            return  # not cached (Redis down, or the cache is off): nothing to keep it with
+        entry.plan = access
+        if access.beta_exempt_until is not None:
+            # a running exemption ends on time, not up to a TTL late
+            left = (access.beta_exempt_until - datetime.now(UTC)).total_seconds()
+            if left > 0:
+                entry.expires_at = min(entry.expires_at, time.monotonic() + left)
 
 
 async def load_state(
@@ -137,7 +163,18 @@ async def sessions_revoked(
 
 async def user_changed(cache: PrincipalCache | None, redis: Redis, user_id: uuid.UUID) -> None:
     """Role, organization or active state changed (or the user was deleted): re-read everywhere."""
-    if cache is not None:
-        cache.forget_user(user_id)
-    key = user_key(user_id)
-    await _quietly(redis, ("INCR", key), ("EXPIRE", key, str(USER_VERSION_SECONDS)))
+    await users_changed(cache, redis, [user_id])
+
+
+async def users_changed(
+    cache: PrincipalCache | None, redis: Redis, user_ids: Iterable[uuid.UUID]
+) -> None:
+    """`user_changed` for several users, e.g. every member of an org whose plan changed."""
+    commands: list[tuple[str, ...]] = []
+    for user_id in user_ids:
+        if cache is not None:
+            cache.forget_user(user_id)
+        key = user_key(user_id)
+        commands += [("INCR", key), ("EXPIRE", key, str(USER_VERSION_SECONDS))]
+    if commands:
+        await _quietly(redis, *commands)

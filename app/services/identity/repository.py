@@ -238,3 +238,8 @@ async def organizations_with_user_counts(
         .offset(offset)
     )
     return [(org, int(n)) for org, n in rows.all()], int(total or 0)
+
+
+async def user_ids_of_org(session: AsyncSession, org_id: OrgId) -> list[uuid.UUID]:
+    """Every user of the org (e.g. to drop their cached plan after a plan change)."""
+    return list(await session.scalars(select(User.id).where(User.org_id == org_id)))

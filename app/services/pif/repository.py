@@ -4,19 +4,33 @@ import uuid
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import load_only
 
 from app.core.tenancy import OrgId
 from app.models import PifDocument, UploadedFile
 
 
 async def list_documents_for_org(
-    session: AsyncSession, product_id: uuid.UUID, org_id: OrgId
+    session: AsyncSession, product_id: uuid.UUID, org_id: OrgId, *, summary: bool = False
 ) -> list[PifDocument]:
-    rows = await session.execute(
+    """With `summary`, only the columns an item summary shows (not `data`/`ai_draft`, which can
+    be large): reading any other attribute of the result then raises."""
+    stmt = (
         select(PifDocument)
         .where(PifDocument.product_id == product_id, PifDocument.org_id == org_id)
         .order_by(PifDocument.item_number)
     )
+    if summary:
+        stmt = stmt.options(
+            load_only(
+                PifDocument.item_number,
+                PifDocument.status,
+                PifDocument.ai_confidence,
+                PifDocument.updated_at,
+                raiseload=True,
+            )
+        )
+    rows = await session.execute(stmt)
     return list(rows.scalars())
 
 

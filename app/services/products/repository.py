@@ -1,6 +1,7 @@
 """Org-scoped queries for products. Every read filters on org_id (RLS is the second gate)."""
 
 import uuid
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -8,6 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.tenancy import OrgId
 from app.models import PifVersion, Product, UploadedFile
 from app.models.enums import PifStatus
+from app.schemas.products import ProductRead
+
+# the columns the list renders (ProductRead's fields), not whole ORM rows (issue 18)
+LIST_COLUMNS = tuple(c for c in Product.__table__.c if c.name in ProductRead.model_fields)
 
 
 async def get_product_for_org(
@@ -29,22 +34,29 @@ async def list_products_for_org(
     offset: int,
     status: PifStatus | None = None,
     search: str | None = None,
-) -> tuple[list[Product], int]:
+) -> tuple[list[Any], int]:
+    """One page as plain rows of LIST_COLUMNS and the total, in one query (`count(*) OVER ()`;
+    a second count only for a page past the end)."""
     conditions = [Product.org_id == org_id, Product.deleted_at.is_(None)]
     if status is not None:
         conditions.append(Product.pif_status == status.value)
     if search:
         pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         conditions.append(Product.name.ilike(pattern) | Product.name_en.ilike(pattern))
-    total = (await session.execute(select(func.count()).where(*conditions))).scalar_one()
-    rows = await session.execute(
-        select(Product)
+    result = await session.execute(
+        select(*LIST_COLUMNS, func.count().over().label("_total"))
         .where(*conditions)
         .order_by(Product.created_at.desc(), Product.id)
         .limit(limit)
         .offset(offset)
     )
-    return list(rows.scalars()), total
+    rows: list[Any] = list(result.all())  # Rows: attribute access by column name
+    if rows:
+        return rows, int(rows[0]._total)
+    if offset == 0:
+        return rows, 0
+    total = (await session.execute(select(func.count()).where(*conditions))).scalar_one()
+    return rows, total
 
 
 async def count_active_products(session: AsyncSession, org_id: OrgId) -> int:

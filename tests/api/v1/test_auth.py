@@ -22,6 +22,7 @@ from app.models.enums import Plan, Role
 from app.models.platform import AuditLog
 from app.services.identity.antibot import AntibotVerifier
 from app.services.identity.google import GoogleVerifier
+from app.services.identity.principals import users_changed
 from tests.factories import (
     TEST_PASSWORD,
     Override,
@@ -353,6 +354,7 @@ async def test_sa_actions_need_totp(
 
 
 async def test_plan_access_and_beta_exemption(
+    app: FastAPI,
     saas_plans: Settings,
     client: AsyncClient,
     owner_session: AsyncSession,
@@ -369,6 +371,8 @@ async def test_plan_access_and_beta_exemption(
     assert await _actions(owner_session, "plan.denied") == 1  # refusals are audited
     org.beta_exempt_until = datetime.now(UTC) + timedelta(days=30)
     await owner_session.commit()
+    # what admin.exempt does after its commit: the members' cached plans are dropped
+    await users_changed(app.state.principal_cache, app.state.redis, [user.id])
     allowed = await client.get(f"{probe_routes}/compliance", headers=headers)
     assert allowed.status_code == 200 and allowed.json() == {"plan": "pro"}
 

@@ -1,0 +1,155 @@
+"""`/healthz` latency while `pifai serve` (API + in-process worker) extracts a large formula file.
+
+    uv run python -m bench.formula.healthz_under_extraction [--rows 2000] [--interval 0.01]
+
+Starts embedded PostgreSQL + Redis in a temporary data dir, migrates it (loads the shipped
+CosIng inventory, so the dictionary is the real 28,698 names), runs `pifai serve` in a
+subprocess, uploads a ROWS-row CSV for Item 3, asks for its analysis, and polls `/healthz` one
+request at a time (every INTERVAL s) from before the upload until the extraction task ends,
+REPEAT times (the first builds the dictionary). Prints p50/p99/max of `/healthz` idle and
+during each extraction, and how long each took.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+from app.cli.common import migrate_database
+from app.core.config import AppEnv, Settings
+from app.core.runtime import resolve_servers
+from bench.http.run import SECRET, _free_port, _seed, _wait_ready
+
+NAMES = ["GLYCERIN", "BUTYLENE GLYCOL", "PHENOXYETHANOL", "TOCOPHEROL", "NIACINAMIDE", "PANTHENOL"]
+
+
+def formula_csv(rows: int) -> bytes:
+    """A wide formula: `rows` ingredient lines that add up to 100 %, real names and CAS."""
+    cas = {"GLYCERIN": "56-81-5", "BUTYLENE GLYCOL": "107-88-0", "PHENOXYETHANOL": "122-99-6",
+           "TOCOPHEROL": "59-02-8", "NIACINAMIDE": "98-92-0", "PANTHENOL": "81-13-0"}  # fmt: skip
+    share = 100.0 / rows
+    lines = ["INCI Name,CAS No.,% w/w,Function"]
+    for i in range(rows):
+        name = NAMES[i % len(NAMES)]
+        lines.append(f"{name} {i // len(NAMES)},{cas[name]},{share:.6f},humectant")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _percentiles(samples: list[float]) -> str:
+    if not samples:
+        return "no samples"
+    ordered = sorted(samples)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return (
+        f"n={len(ordered)} p50 {statistics.median(ordered) * 1000:.1f} ms, "
+        f"p99 {p99 * 1000:.1f} ms, max {ordered[-1] * 1000:.1f} ms"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=2000)
+    parser.add_argument("--interval", type=float, default=0.01)
+    parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument("--repeat", type=int, default=2, help="extractions (1st: cold cache)")
+    args = parser.parse_args()
+
+    data_dir = Path(tempfile.mkdtemp(prefix="pifai-bench-healthz-"))
+    env = {**os.environ, "SECRET_KEY": SECRET, "APP_ENV": "development", "LOG_LEVEL": "WARNING",
+           "DATA_DIR": str(data_dir), "PLAN_ENFORCEMENT": "off"}  # fmt: skip
+    os.environ.update(env)
+    settings = resolve_servers(Settings(app_env=AppEnv.DEVELOPMENT, data_dir=data_dir))
+    migrate_database(settings)
+    port = _free_port()
+    serve = subprocess.Popen(
+        [str(Path(sys.executable).with_name("pifai")), "serve", "--port", str(port)],
+        env={**env, "DATABASE_URL": str(settings.database_url or ""),
+             "REDIS_URL": str(settings.redis_url or "")},
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_ready(f"{base}/healthz", timeout=120)
+        headers, product_id = _seed(base, settings)
+        samples: dict[str, list[float]] = {"idle": []}
+        phase = ["idle"]
+        stop = threading.Event()
+
+        def poll() -> None:
+            with httpx.Client(base_url=base, timeout=30) as client:
+                while not stop.is_set():
+                    started = time.perf_counter()
+                    client.get("/healthz").raise_for_status()
+                    samples.setdefault(phase[0], []).append(time.perf_counter() - started)
+                    time.sleep(args.interval)
+
+        poller = threading.Thread(target=poll, daemon=True)
+        poller.start()
+        time.sleep(3)
+        data = formula_csv(args.rows)
+        outcomes: list[str] = []
+        for run in range(args.repeat):
+            if run:  # a fresh product: the failed item 3 of the last run keeps its file
+                body = {"name": f"Bench {run}", "category": "general"}
+                created = httpx.post(
+                    f"{base}/api/v1/products", headers=headers, timeout=30, json=body
+                )
+                created.raise_for_status()
+                product_id = created.json()["id"]
+            upload = httpx.post(
+                f"{base}/api/v1/products/{product_id}/pif/upload",
+                data={"item_number": "3"},
+                files={"file": (f"formula-{run}.csv", data, "text/csv")},
+                headers=headers,
+                timeout=60,
+            )
+            upload.raise_for_status()
+            phase[0] = f"extracting (run {run + 1})"
+            samples[phase[0]] = []
+            started = time.perf_counter()
+            accepted = httpx.post(
+                f"{base}/api/v1/products/{product_id}/pif/analyze",
+                json={"item_number": 3},
+                headers=headers,
+                timeout=60,
+            )
+            accepted.raise_for_status()
+            location = accepted.headers["Location"]
+            task: dict[str, object] = {}
+            while time.perf_counter() - started < args.timeout:
+                task = httpx.get(f"{base}{location}", headers=headers, timeout=30).json()
+                if task.get("status") in ("done", "failed"):
+                    break
+                time.sleep(0.2)
+            elapsed = time.perf_counter() - started
+            phase[0] = "between"
+            samples["between"] = []
+            outcomes.append(
+                f"run {run + 1}: task {task.get('status')} in {elapsed:.1f} s"
+                + (f" ({task.get('error')})" if task.get("error") else "")
+            )
+            time.sleep(1)
+        stop.set()
+        poller.join(5)
+        print(f"file: {args.rows} rows, {len(data) / 1024:.0f} KiB CSV; load average "
+              f"{os.getloadavg()[0]:.2f}")  # fmt: skip
+        for line in outcomes:
+            print(line)
+        for name, values in samples.items():
+            if name.startswith("extracting"):
+                print(f"/healthz {name}: {_percentiles(values)}")
+        print(f"/healthz idle: {_percentiles(samples['idle'])}")
+    finally:
+        serve.terminate()
+        serve.wait(30)
+
+
+if __name__ == "__main__":
+    main()
