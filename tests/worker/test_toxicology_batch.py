@@ -212,18 +212,25 @@ async def test_every_source_down_retries_show_as_pending_retry_on_task_and_item(
 
 
 async def test_item10_needs_a_confirmed_formula(
-    client: AsyncClient, owner_session: AsyncSession, settings: Settings, fast_settings: Settings
+    client: AsyncClient, owner_session: AsyncSession, settings: Settings
 ) -> None:
+    """Issue 17 item 10: analyze checks "Item 3 confirmed" before answering 202."""
     actor = await make_actor(owner_session, settings)
     product = await make_product(owner_session, actor)
     response = await client.post(
         f"/api/v1/products/{product.id}/pif/analyze",
-        json={"item_number": 10},
+        json={"item_numbers": [9, 10]},
         headers=actor.headers,
     )
-    async with running_worker(fast_settings):
-        task, _ = await poll_task(client, actor, response.headers["Location"])
-    assert task["status"] == "failed" and "Confirm the Item 3 formula" in task["error"]
+    assert response.status_code == 409, response.text
+    error = response.json()["error"]
+    assert (
+        error["code"] == "analysis_precondition"
+        and "Confirm the Item 3 formula" in error["message"]
+    )
+    assert set(error["details"]["items"]) == {"9", "10"}
     item = (await client.get(f"/api/v1/products/{product.id}/pif/10", headers=actor.headers)).json()
-    assert item["status"] == "uploaded" and "Item 3" in item["status_reason"]
+    assert item["status"] == "missing"  # nothing moved, nothing enqueued
+    listed = (await client.get("/api/v1/tasks", headers=actor.headers)).json()
+    assert not [t for t in listed.get("items", listed) if t.get("product_id") == str(product.id)]
     assert await owner_session.scalar(select(func.count()).select_from(ToxicologyCache)) == 0

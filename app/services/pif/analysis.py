@@ -4,6 +4,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.errors import Conflict
 from app.core.jobs import JobBuffer
 from app.core.tenancy import OrgId, org_of
 from app.engines.pif import BY_NUMBER, Source
@@ -33,9 +34,26 @@ async def start_analysis(
     item_numbers: list[int],
     client: ClientInfo | None = None,
 ) -> list[Task]:
-    """Move each item to ai_processing and enqueue its task (published after commit)."""
+    """Move each item to ai_processing and enqueue its task (published after commit); 409,
+    with nothing moved or enqueued, when an item's analyzer cannot start yet."""
+    wanted = list(dict.fromkeys(item_numbers))
+    refusals = {
+        n: reason
+        for n in wanted
+        if (
+            reason := await registry.refusal_for(
+                session, org_id=org_id, product_id=product_id, item_number=n
+            )
+        )
+    }
+    if refusals:
+        raise Conflict(
+            " ".join(dict.fromkeys(refusals.values())),
+            code="analysis_precondition",
+            details={"items": {str(n): r for n, r in refusals.items()}},
+        )
     started = []
-    for item_number in dict.fromkeys(item_numbers):
+    for item_number in wanted:
         document = await require_document(session, product_id, item_number, org_id)
         actor = actor_for(role)
         if BY_NUMBER[item_number].source is Source.QUERY and document.status == "missing":

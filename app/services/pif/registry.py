@@ -28,7 +28,16 @@ class ConfirmHook(Protocol):
     ) -> Awaitable[None]: ...
 
 
+class Precondition(Protocol):
+    """Why the analysis cannot start yet (a sentence for the user), or None when it can."""
+
+    def __call__(
+        self, session: AsyncSession, *, org_id: OrgId, product_id: uuid.UUID
+    ) -> Awaitable[str | None]: ...
+
+
 _analyzers: dict[int, str] = {}
+_preconditions: dict[int, Precondition] = {}
 _confirm_hooks: dict[int, list[ConfirmHook]] = {}
 
 
@@ -37,13 +46,27 @@ def _check_item(item_number: int) -> None:
         raise ValueError(f"PIF items are numbered 1 to 16, not {item_number}")
 
 
-def register_analyzer(item_numbers: Iterable[int], task_type: str) -> None:
-    """Analysis of these items runs as the task `task_type` (one analyzer per item)."""
+def register_analyzer(
+    item_numbers: Iterable[int], task_type: str, *, precondition: Precondition | None = None
+) -> None:
+    """Analysis of these items runs as the task `task_type` (one analyzer per item); a
+    `precondition` is checked before anything is enqueued (the request answers 409 instead)."""
     for number in item_numbers:
         _check_item(number)
         existing = _analyzers.setdefault(number, task_type)
         if existing != task_type:
             raise ValueError(f"item {number} already analysed by {existing!r}")
+        if precondition is not None:
+            _preconditions[number] = precondition
+
+
+async def refusal_for(
+    session: AsyncSession, *, org_id: OrgId, product_id: uuid.UUID, item_number: int
+) -> str | None:
+    """The registered precondition's refusal for analysing this item now, if any."""
+    tasks.load_handlers()
+    check = _preconditions.get(item_number)
+    return await check(session, org_id=org_id, product_id=product_id) if check else None
 
 
 def analyzer_for(item_number: int) -> str:

@@ -6,11 +6,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.ai.providers import Usage, total_cost
 from app.ai.providers.from_settings import drafting_for, provider_for
 from app.core.jobs import JobBuffer
-from app.core.tenancy import org_of
+from app.core.tenancy import OrgId, org_of
 from app.engines.safety import ProposalLine, validate_proposals
 from app.engines.toxicology import ToxicologySummary
 from app.integrations.toxicology import SourceStatus, SubstanceRef
@@ -135,7 +136,7 @@ async def toxicology_batch(ctx: JobContext) -> dict[str, Any]:
     assert task.org_id is not None and task.product_id is not None
     lines = await formulation.confirmed_lines(ctx.session, task.product_id, org_of(task))
     if not lines:
-        raise PermanentError("Confirm the Item 3 formula first: toxicology starts from it")
+        raise PermanentError(ITEM3_FIRST)  # confirmed lines removed after the 202
     lookups = [
         Lookup(
             SubstanceRef(inci_name=line.inci_name or line.raw_name, cas=line.cas_number),
@@ -231,7 +232,16 @@ async def _with_safety(
     }, usage
 
 
-pif.register_analyzer(TOXICOLOGY_ITEMS, BATCH_TASK)
+ITEM3_FIRST = "Confirm the Item 3 formula first: toxicology starts from it"
+
+
+async def _formula_confirmed(
+    session: AsyncSession, *, org_id: OrgId, product_id: uuid.UUID
+) -> str | None:
+    return None if await formulation.confirmed_lines(session, product_id, org_id) else ITEM3_FIRST
+
+
+pif.register_analyzer(TOXICOLOGY_ITEMS, BATCH_TASK, precondition=_formula_confirmed)
 
 
 @register_handler("toxicology.refresh", queue=Queue.TOXICOLOGY)
