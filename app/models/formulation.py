@@ -86,3 +86,6 @@ class ProductIngredient(UUIDPrimaryKey, ProductScoped, Timestamps, Base):
     sort_order: Mapped[int] = mapped_column(Integer)
     confidence: Mapped[float | None] = mapped_column(REAL)
     is_nano: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    # the trade-name raw material(s) a blend part came from (parent % x share), for the SA
+    from_blend: Mapped[str | None] = mapped_column(Text)
+    phase: Mapped[str | None] = mapped_column(Text)  # as the formula sheet names it ("A", "油相")

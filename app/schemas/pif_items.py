@@ -45,6 +45,11 @@ class FormulaLine(_Strict):
     zh_name: Short | None = None
     is_nano: bool = False
     notes: Text | None = None
+    # Kept and stored (not draft annotations): a blend part's origin, the trade-name raw
+    # material(s) it was computed from (parent % x share; several joined with "; "), and the
+    # phase the sheet gives the line. The SA reads both.
+    from_blend: Text | None = None
+    phase: Annotated[str, Field(max_length=5_000)] | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -54,8 +59,9 @@ class FormulaLine(_Strict):
 
 class Item3(_Strict):
     """Item 3's data. The AI draft (`ai_draft`) is accepted exactly as returned: its annotations
-    (confidences and bands, flags, candidates, phases, warnings, totals, the label, the source
-    table and file) are dropped, never stored; any other unknown key is still refused."""
+    (confidences and bands, flags, candidates, warnings, totals, the label, the source table
+    and file) are dropped, never stored; a line's `from_blend` and `phase` are kept; any other
+    unknown key is still refused."""
 
     ingredients: Annotated[list[FormulaLine], Field(max_length=1000)] = []
 

@@ -65,6 +65,8 @@ async def replace_formula_lines(
             sort_order=position + 1,
             confidence=1.0,  # confirmed by a person
             is_nano=line.is_nano,
+            from_blend=line.from_blend,
+            phase=line.phase,
         )
         for position, line in enumerate(ordered)
     ]

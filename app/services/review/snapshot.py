@@ -70,6 +70,8 @@ async def _formula_lines(
                 "concentration_pct": canonical_decimal(line.concentration_pct),
                 "function": line.function,
                 "is_nano": line.is_nano,
+                "from_blend": line.from_blend,
+                "phase": line.phase,
                 "sort_order": line.sort_order,
             }
             for line in confirmed
@@ -84,6 +86,8 @@ async def _formula_lines(
             "concentration_pct": canonical_decimal(line.concentration_pct),
             "function": line.function,
             "is_nano": line.is_nano,
+            "from_blend": line.from_blend,
+            "phase": line.phase,
             "sort_order": position + 1,
         }
         for position, line in enumerate(rows)
