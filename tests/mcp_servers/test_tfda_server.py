@@ -103,6 +103,24 @@ async def test_check_formula_rejects_an_out_of_range_concentration(deps: ToolDep
     assert "concentration" in message
 
 
+@pytest.mark.parametrize(
+    ("tool", "about"), [("check_formula", "product"), ("safety_assess", "description")]
+)
+@pytest.mark.parametrize("value", [True, False, "1.5"])
+async def test_a_concentration_must_be_a_number_not_a_boolean(
+    deps: ToolDeps, tool: str, about: str, value: object
+) -> None:
+    def args(concentration: object) -> dict[str, Any]:
+        line = {"inci": "Phenoxyethanol", "cas": "122-99-6", "concentration": concentration}
+        return {about: {"form": "leave_on", "areas": ["face"]}, "ingredients": [line]}
+
+    async with Client(build_server(deps), mode="legacy") as client:
+        message = error_text(await client.call_tool(tool, args(value)))
+        assert "ingredients.0.concentration" in message
+        for number in (1, 0.5):  # integers stay numbers
+            data(await client.call_tool(tool, args(number)))
+
+
 async def test_check_restricted_returns_the_preservative_entry(deps: ToolDeps) -> None:
     async with Client(build_server(deps), mode="legacy") as client:
         by_cas = data(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
 
 from app.engines.regulatory.models import RegulatedEntry
 from app.integrations.toxicology import Endpoint
@@ -31,10 +31,13 @@ class FormulaIngredient(BaseModel):
         Field(description="CAS number if known, e.g. '122-99-6'. Matching uses CAS first."),
     ] = None
     concentration: Annotated[
-        Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] | None,
+        # strict: a JSON number (integers included), never a boolean (lax mode reads true as 1)
+        # nor a numeric string
+        Annotated[float, Strict(), Field(ge=0, le=100, allow_inf_nan=False)] | None,
         Field(
-            description="Concentration in the finished product, % w/w. null = unknown; an "
-            "unknown concentration of a listed substance is reported for review, never passed."
+            description="Concentration in the finished product, % w/w (a number; a boolean is "
+            "refused). null = unknown; an unknown concentration of a listed substance is "
+            "reported for review, never passed."
         ),
     ] = None
     function: Annotated[
