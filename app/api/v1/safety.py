@@ -24,11 +24,19 @@ async def get_safety(
     product_id: uuid.UUID, principal: CurrentPrincipal, session: TenantSession, request: Request
 ) -> SafetyRead:
     """Recomputed from the current Item 3 and product description on every call (cached
-    source answers only, no outbound call); another organisation's product is a 404."""
+    source answers only, no outbound call); another organisation's product is a 404. The
+    analogue proposals of the latest Item 10 analysis come along, labelled as proposals the
+    SA confirms or rejects: never a verdict, never a basis."""
     rule_cache: CheckerCache | None = getattr(request.app.state, "regulatory_checker", None)
     if rule_cache is None:  # the same per-app checker as the compliance check
         rule_cache = request.app.state.regulatory_checker = CheckerCache()
+    org_id = principal.tenant_org
     result, _ = await safety.assess_product(
-        session, rule_cache, org_id=principal.tenant_org, product_id=product_id
+        session, rule_cache, org_id=org_id, product_id=product_id
     )
-    return SafetyRead.model_validate(safety.serialize(result, product_id))
+    proposals = await safety.stored_proposals(
+        session, org_id=org_id, product_id=product_id, result=result
+    )
+    return SafetyRead.model_validate(
+        safety.serialize(result, product_id) | {"proposals": proposals}
+    )

@@ -29,11 +29,12 @@ from app.engines.safety import (
     render_basis_appendix,
 )
 from app.engines.safety.confirm import open_points
+from app.engines.safety.proposals import DRAFT_STATUS
 from app.integrations.toxicology import SourceResult, SourceStatus
 from app.models import Ingredient, IngredientVerdict, Product, ProductIngredient
 from app.models.enums import Role, Verdict
 from app.schemas.product_description import ProductDescription, known_description
-from app.services import formulation
+from app.services import formulation, pif
 from app.services.regulatory import CheckerCache
 from app.services.toxicology import anchors as tox_anchors
 from app.services.toxicology import cache as tox_cache
@@ -301,6 +302,58 @@ def serialize(result: SafetyResult, product_id: uuid.UUID | None) -> dict[str, A
     }
 
 
+SAFETY_ITEM = 10
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+async def stored_proposals(
+    session: AsyncSession, *, org_id: OrgId, product_id: uuid.UUID, result: SafetyResult
+) -> list[dict[str, Any]]:
+    """The analogue proposals of the latest Item 10 analysis (its draft's `safety.proposals`)
+    for the lines of the current formula, labelled as drafts the SA confirms; a proposal for a
+    line of an earlier formula (Item 3 confirmed again since) is not shown."""
+    document = await pif.get_document_for_org(session, product_id, SAFETY_ITEM, org_id)
+    safety = (document.ai_draft or {}).get("safety") if document is not None else None
+    stored = safety.get("proposals") if isinstance(safety, dict) else None
+    if not isinstance(stored, list):
+        return []
+    names = {v.line_id: v.inci for v in result.lines}
+    out: list[dict[str, Any]] = []
+    for p in stored:
+        if not isinstance(p, dict) or _text(p.get("line_id")) not in names:
+            continue
+        accepted = p.get("accepted") is True
+        out.append(
+            {
+                "status": DRAFT_STATUS,
+                "line_id": p["line_id"],
+                "inci": names[p["line_id"]],
+                "analogue_cas": _text(p.get("analogue_cas")) or "",
+                "analogue": _text(p.get("analogue")),
+                "proposer": _text(p.get("proposer")) or "unknown",
+                "rationale": _text(p.get("rationale")) or "",
+                "passed_engine_checks": accepted,
+                "engine_reason": _text(p.get("reason")) or "",
+                "tanimoto": _number(p.get("tanimoto")),
+                # a value and its citation only with the checks passed (the engine's own rule)
+                "candidate_value_mg_kg_bw_day": (
+                    _number(p.get("candidate_value")) if accepted else None
+                ),
+                "citation": _text(p.get("citation")) if accepted else None,
+            }
+        )
+    return out
+
+
 def require_sa_for_open_draft(role: Role, draft: dict[str, Any] | None) -> None:
     """A non-SA cannot confirm an Item 10 draft with data_gap/review lines as if it were done."""
     reasons = open_points(draft)
@@ -322,4 +375,5 @@ __all__ = [
     "require_sa_for_open_draft",
     "serialize",
     "store_verdicts",
+    "stored_proposals",
 ]

@@ -1,15 +1,19 @@
 """GET /products/{id}/safety at the route boundary (spec 06 §9 acceptance cases)."""
 
+import json
 import uuid
 from collections.abc import Iterator
+from dataclasses import asdict
 from decimal import Decimal
 
 import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
+from app.engines.safety import ValidatedProposal
 from app.models import ProductIngredient
 from tests.factories import make_actor, make_product
 from tests.safety_support import FIXTURE_ENTRIES, FixedRules
@@ -165,3 +169,55 @@ async def _curated_case(
     assert line["noael"]["value_mg_kg_bw_day"] == 75.0
     assert "SCCS/1601/18" in line["basis_label"] and "3.3.6" in line["noael"]["source"]
     assert line["noael"]["identifiers"]["opinion"] == "SCCS/1601/18"
+
+
+async def test_analogue_proposals_are_shown_as_proposals_never_verdicts(
+    client: AsyncClient, owner_session: AsyncSession, settings: Settings, fixture_rules: None
+) -> None:
+    """Issue 13: the Item 10 analysis's analogue proposals (its draft's `safety.proposals`)
+    appear in GET …/safety with their citation, labelled as drafts for the SA."""
+    product_id, headers = await _product_with_lines(
+        owner_session, settings, [("Novel ester", "1000-00-1", 2.0), ("Aqua", None, None)]
+    )
+    url = f"/api/v1/products/{product_id}/safety"
+    before = (await client.get(url, headers=headers)).json()
+    assert before["proposals"] == []
+    line = before["lines"][0]
+    assert line["verdict"] == "data_gap"
+    passed = ValidatedProposal(
+        line["line_id"], "112-80-1", "Oleic acid", "anthropic", "same chain length", True,
+        "cited anchor, Tanimoto 0.62 ≥ 0.50", 0.62, 25.0, "fixture: SCCS opinion, oral 90-day",
+    )  # fmt: skip
+    refused = ValidatedProposal(
+        line["line_id"], "50-00-0", None, "anthropic", "looks similar", False,
+        "not a cited anchor: no NOAEL with a source to read across",
+    )  # fmt: skip
+    earlier_formula = ValidatedProposal(
+        str(uuid.uuid4()), "112-80-1", "Oleic acid", "local", "x", True, "ok", 0.9, 1.0, "c"
+    )
+    draft = {"safety": {"proposals": [asdict(p) for p in (passed, refused, earlier_formula)]}}
+    await owner_session.execute(
+        text(
+            "UPDATE pif_documents SET status = 'ai_draft_ready', ai_draft = CAST(:d AS jsonb) "
+            "WHERE product_id = :p AND item_number = 10"
+        ),
+        {"d": json.dumps(draft), "p": product_id},
+    )
+    await owner_session.commit()
+
+    body = (await client.get(url, headers=headers)).json()
+    assert "never a verdict" in body["proposals_label"]
+    first, second = body["proposals"]  # the earlier formula's line is not shown
+    assert first["kind"] == "analogue_proposal"
+    assert first["status"] == "proposed — the SA confirms or rejects"
+    assert first["inci"] == "Novel ester" and first["analogue"] == "Oleic acid"
+    assert first["passed_engine_checks"] is True
+    assert first["candidate_value_mg_kg_bw_day"] == 25.0
+    assert first["citation"] == "fixture: SCCS opinion, oral 90-day"
+    assert second["passed_engine_checks"] is False
+    assert second["candidate_value_mg_kg_bw_day"] is None and second["citation"] is None
+    assert second["engine_reason"].startswith("not a cited anchor")
+    # a proposal decides nothing: the line keeps its verdict and has no number
+    [after] = [ln for ln in body["lines"] if ln["line_id"] == line["line_id"]]
+    assert after["verdict"] == "data_gap" and after["noael"] is None and after["mos"] is None
+    assert body["decision"] == before["decision"]
