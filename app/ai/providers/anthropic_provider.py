@@ -13,9 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-import anthropic
 import structlog
-from anthropic.types import Message, MessageParam, TextBlockParam, ToolParam, ToolUseBlock
 from pydantic import BaseModel
 
 from app.ai.providers.base import (
@@ -45,6 +43,7 @@ from app.integrations.toxicology import SourceResult
 if TYPE_CHECKING:
     # The anthropic SDK (>= 2.x) runs on httpx2, not httpx; plain httpx clients are rejected.
     import httpx2
+    from anthropic.types import Message, MessageParam, TextBlockParam, ToolParam, ToolUseBlock
 
 log = structlog.get_logger(__name__)
 M = TypeVar("M", bound=BaseModel)
@@ -77,6 +76,8 @@ class AnthropicProvider:
         self.router = router or ModelRouter()
         self.max_iterations = max_iterations
         self.prices = prices
+        import anthropic  # ~37 MiB resident: loaded only when a key is configured (issue 18)
+
         self.client = anthropic.AsyncAnthropic(
             api_key=api_key,
             base_url=base_url,
@@ -160,6 +161,9 @@ class AnthropicProvider:
         self, task: Task, content: list[dict[str, Any]]
     ) -> tuple[str, list[Usage], list[Any]]:
         """The bounded tool loop; returns the final text, usage per call and tool outputs."""
+        import anthropic
+        from anthropic.types import ToolUseBlock
+
         model = self.router.model_for(task)
         system = [{"type": "text", "text": system_prompt(task), "cache_control": CACHE}]
         messages: list[dict[str, Any]] = [{"role": "user", "content": content}]

@@ -14,9 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-import anthropic
 import structlog
-from anthropic.types import MessageParam, TextBlockParam
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from app.ai.providers.base import (
@@ -31,6 +29,7 @@ from app.engines.safety import AnalogueProposal, ProposalLine, rank_analogues
 
 if TYPE_CHECKING:
     import httpx2
+    from anthropic.types import MessageParam, TextBlockParam
 
     from app.engines.safety import Anchor
 
@@ -105,6 +104,8 @@ class _Claude:
         self.model = model
         self.prices = prices
         self.max_tokens = max_tokens
+        import anthropic  # ~37 MiB resident: loaded only when a key is configured (issue 18)
+
         self.client = anthropic.AsyncAnthropic(
             api_key=api_key,
             base_url=base_url,
@@ -114,6 +115,8 @@ class _Claude:
         )
 
     async def _ask(self, operation: str, system: str, text: str) -> tuple[str, list[Usage]]:
+        import anthropic
+
         system_blocks = [{"type": "text", "text": system, "cache_control": {"type": "ephemeral"}}]
         try:
             response = await self.client.messages.create(

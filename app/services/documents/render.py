@@ -9,10 +9,12 @@ from dataclasses import asdict
 from functools import cache
 from importlib import resources
 from pathlib import Path
-
-import typst
+from typing import TYPE_CHECKING
 
 from app.engines.documents import RegulatoryDocument
+
+if TYPE_CHECKING:
+    import typst
 
 # Bump when the template or the font changes: part of "same snapshot + renderer version".
 RENDERER_VERSION = "1"
@@ -28,8 +30,10 @@ def _font_dir() -> Path:
 
 
 @cache
-def _fonts() -> typst.Fonts:
+def _fonts() -> "typst.Fonts":
     """The shipped CJK font only (plus typst's embedded Latin fallbacks); loaded once."""
+    import typst  # the renderer loads with the first PDF, not with the app (issue 18)
+
     return typst.Fonts(
         include_system_fonts=False, include_embedded_fonts=True, font_paths=[str(_font_dir())]
     )
@@ -41,6 +45,8 @@ def document_json(document: RegulatoryDocument) -> str:
 
 def render_pdf(document: RegulatoryDocument) -> bytes:
     """PDF bytes of the document (CPU-bound: call it off the event loop)."""
+    import typst
+
     root = _template_dir()
     compiler = typst.Compiler(
         str(root / TEMPLATE),

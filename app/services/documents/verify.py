@@ -19,10 +19,6 @@ from asn1crypto import cms
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import async_validate_pdf_signature
-from pyhanko.sign.validation.status import SignatureCoverageLevel
-from pyhanko_certvalidator import ValidationContext
 
 from app.services.documents.dossier_format import (
     CERTIFICATE_NAME,
@@ -135,6 +131,12 @@ def verify_pdf(
     report: VerifyReport | None = None,
 ) -> VerifyReport:
     """Check every signature of the PDF; a PDF with none fails. CPU-bound: keep it off the loop."""
+    # pyHanko loads with the first verification, not with the app (issue 18)
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import async_validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
     report = report or VerifyReport(file=name, kind="pdf")
     if not data.startswith(b"%PDF"):
         report.problems.append(Problem(name, "not a PDF (no %PDF header)", [0, min(5, len(data))]))

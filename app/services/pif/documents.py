@@ -4,8 +4,6 @@ import io
 import re
 from typing import Any
 
-import docx
-import pdfplumber
 import structlog
 
 from app.core.file_crypto import KeyEncryptionKey, decrypt_file
@@ -18,10 +16,15 @@ _DATE = re.compile(r"\b(20\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})")
 
 
 def _text_of(content_type: str, data: bytes) -> tuple[str, int | None]:
+    # The parsers (~25 MiB resident) load on the first document read, not with the app (issue 18).
     if content_type == "application/pdf":
+        import pdfplumber
+
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             return "\n".join(page.extract_text() or "" for page in pdf.pages), len(pdf.pages)
     if content_type.endswith("wordprocessingml.document"):
+        import docx
+
         document = docx.Document(io.BytesIO(data))
         return "\n".join(p.text for p in document.paragraphs), None
     if content_type == "text/csv":

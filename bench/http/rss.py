@@ -1,0 +1,87 @@
+"""Resident memory of the API process (issue 18): idle, after warm-up, after a check-formula.
+
+    uv run python -m bench.http.rss [--warmup 20]
+
+Starts embedded PostgreSQL + Redis in a temporary data dir and `pifai api` as its own process
+(as bench/http/run.py does), seeds one org with 20 products, sends `--warmup` requests each to
+/healthz and GET /api/v1/products, and prints VmRSS of the API process at each step; then the
+first `check-formula` (40 lines: builds the checker cache) and how long /healthz took meanwhile.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+from app.cli.server import migrate_database
+from app.core.config import AppEnv, Settings
+from app.core.runtime import resolve_servers
+from bench.http.run import FORMULA_40, SECRET, _free_port, _rss_mib, _seed, _wait_ready
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--warmup", type=int, default=20)
+    args = parser.parse_args()
+    data_dir = Path(tempfile.mkdtemp(prefix="pifai-bench-rss-"))
+    env = {**os.environ, "SECRET_KEY": SECRET, "APP_ENV": "development", "LOG_LEVEL": "WARNING",
+           "DATA_DIR": str(data_dir), "PLAN_ENFORCEMENT": "off"}  # fmt: skip
+    os.environ.update(env)
+    settings = resolve_servers(Settings(app_env=AppEnv.DEVELOPMENT, data_dir=data_dir))
+    migrate_database(settings)
+    port = _free_port()
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).with_name("pifai")), "api", "--port", str(port)],
+        env={**env, "DATABASE_URL": str(settings.database_url or ""),
+             "REDIS_URL": str(settings.redis_url or "")},
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_ready(f"{base}/healthz")
+        time.sleep(1)
+        print(f"RSS idle after start-up: {_rss_mib(proc.pid):.1f} MiB")
+        headers, _ = _seed(base, settings)
+        with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
+            for _ in range(args.warmup):
+                client.get("/healthz").raise_for_status()
+                client.get("/api/v1/products").raise_for_status()
+            print(f"RSS after seeding + {args.warmup}x (/healthz, GET /products): "
+                  f"{_rss_mib(proc.pid):.1f} MiB")  # fmt: skip
+            stalls: list[float] = []
+            done = threading.Event()
+
+            def poll() -> None:
+                with httpx.Client(base_url=base, timeout=30) as probe:
+                    while not done.is_set():
+                        started = time.perf_counter()
+                        probe.get("/healthz")
+                        stalls.append((time.perf_counter() - started) * 1000)
+                        time.sleep(0.01)
+
+            poller = threading.Thread(target=poll)
+            poller.start()
+            started = time.perf_counter()
+            body = json.dumps(FORMULA_40).encode()
+            client.post("/api/v1/ingredients/check-formula", content=body,
+                        headers={"Content-Type": "application/json"}).raise_for_status()  # fmt: skip
+            first = (time.perf_counter() - started) * 1000
+            done.set()
+            poller.join()
+            print(f"first check-formula: {first:.0f} ms; /healthz meanwhile: n={len(stalls)}, "
+                  f"max {max(stalls, default=0):.0f} ms")  # fmt: skip
+            print(f"RSS after the first check-formula: {_rss_mib(proc.pid):.1f} MiB")
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+if __name__ == "__main__":
+    main()
