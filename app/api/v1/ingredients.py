@@ -28,7 +28,7 @@ from app.schemas.ingredients import (
 from app.schemas.product_description import Market
 from app.schemas.tasks import TaskAccepted
 from app.services import formulation, tasks
-from app.services.regulatory import CheckerCache
+from app.services.regulatory import CheckerCache, shared_checker
 from app.services.regulatory import service as regulatory
 
 router = APIRouter(prefix="/ingredients", tags=["ingredients"], responses=ERROR_RESPONSES)
@@ -36,8 +36,8 @@ router = APIRouter(prefix="/ingredients", tags=["ingredients"], responses=ERROR_
 
 def _checker_cache(request: Request) -> CheckerCache:
     cache: CheckerCache | None = getattr(request.app.state, "regulatory_checker", None)
-    if cache is None:  # one per app; built lazily so apps made without the lifespan work too
-        cache = request.app.state.regulatory_checker = CheckerCache()
+    if cache is None:  # the process's one checker (shared with the lint and the safety jobs)
+        cache = request.app.state.regulatory_checker = shared_checker()
     return cache
 
 

@@ -25,10 +25,9 @@ from app.schemas.product_description import known_description
 from app.services import pif
 from app.services.compliance import repository
 from app.services.products import get_product_for_org
-from app.services.regulatory import CheckerCache, RuleIndexCache, check_lines
+from app.services.regulatory import RuleIndexCache, check_lines, shared_checker
 
 TAIWAN = timezone(timedelta(hours=8))  # no DST; deadlines (GMP, §12) run on Taiwan dates
-_CHECKER = CheckerCache()  # one v2 checker per process, rebuilt when the lists or master change
 
 
 class TenantPrincipal(Protocol):
@@ -94,7 +93,11 @@ async def regulatory_findings(
     description = known_description(product.category, product.description) if product else None
     if description is not None and product is not None:
         report = await check_lines(
-            session, _CHECKER, lines, product=description, markets=tuple(product.markets or ("TW",))
+            session,
+            shared_checker(),
+            lines,
+            product=description,
+            markets=tuple(product.markets or ("TW",)),
         )
     else:  # form or areas unknown: the strictest category limits (06 §5.6)
         report = regulatory.check_formula(await rule_index.get(session), None, None, lines)

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.engines.formula import IngredientDictionary, starter_dictionary
 from app.integrations.toxicology import ToxSource
-from app.services.regulatory import CheckerCache, RuleIndexCache
+from app.services.regulatory import CheckerCache, RuleIndexCache, shared_checker
 
 # One call opens one transaction, e.g. `lambda: database.tenant(None)` (the app role, no org:
 # tenant rows stay invisible under RLS, the shared reference tables are readable).
@@ -22,7 +22,7 @@ class ToolDeps:
 
     sessions: SessionFactory
     rule_cache: RuleIndexCache = field(default_factory=RuleIndexCache)
-    checker_cache: CheckerCache = field(default_factory=CheckerCache)
+    checker_cache: CheckerCache = field(default_factory=shared_checker)
     dictionary: IngredientDictionary | None = None  # None: the shipped starter dictionary
     pubchem: ToxSource | None = None  # None: `pubchem_query` answers "unavailable"
     echa: ToxSource | None = None  # None: harmonised classification "not_configured"

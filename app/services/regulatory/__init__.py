@@ -6,7 +6,13 @@ label_warning / disclosure / compliant).
 """
 
 from app.services.regulatory.service import check_lines, line_results
-from app.services.regulatory.store import CheckerCache, RuleIndexCache, SyncResult, sync_entries
+from app.services.regulatory.store import (
+    CheckerCache,
+    RuleIndexCache,
+    SyncResult,
+    shared_checker,
+    sync_entries,
+)
 
 __all__ = [
     "CheckerCache",
@@ -14,5 +20,6 @@ __all__ = [
     "SyncResult",
     "check_lines",
     "line_results",
+    "shared_checker",
     "sync_entries",
 ]

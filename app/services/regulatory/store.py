@@ -231,6 +231,18 @@ def _master_of(master_rows: list[Any]) -> SubstanceMaster:
     return SubstanceMaster.build(records)
 
 
+_SHARED_CHECKER: CheckerCache | None = None
+
+
+def shared_checker() -> CheckerCache:
+    """The process's one v2 checker cache: the route, the lint, the safety jobs and the tools
+    share it (each used to build its own copy, tens of MiB each; issue 18)."""
+    global _SHARED_CHECKER
+    if _SHARED_CHECKER is None:
+        _SHARED_CHECKER = CheckerCache()
+    return _SHARED_CHECKER
+
+
 async def load_master(session: AsyncSession) -> SubstanceMaster:
     """Ingredient master from the shared `ingredients` table (INCI, CAS, synonyms, zh names)."""
     return _master_of(await _master_rows(session))

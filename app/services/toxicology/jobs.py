@@ -18,14 +18,12 @@ from app.integrations.toxicology import SourceStatus, SubstanceRef
 from app.models import Ingredient
 from app.services import formulation, pif, tasks
 from app.services.formulation import dictionary_cache
-from app.services.regulatory import CheckerCache
+from app.services.regulatory import shared_checker
 from app.services.tasks import JobContext, PermanentError, Queue, register_handler
 from app.services.toxicology import anchors as tox_anchors
 from app.services.toxicology import drafts, safety
 from app.services.toxicology.pipeline import IngredientToxicology, Lookup, lookup_many
 from app.services.toxicology.sources import build_sources
-
-_RULES = CheckerCache()  # one index per worker process, rebuilt when the lists change
 
 
 def _ttl(ctx: JobContext) -> timedelta:
@@ -206,7 +204,7 @@ async def _with_safety(
     assert task.org_id is not None and task.product_id is not None
     result, rows = await safety.assess_product(
         ctx.session,
-        _RULES,
+        shared_checker(),
         org_id=org_of(task),
         product_id=task.product_id,
         results=[item.results for item in found],
