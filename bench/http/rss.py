@@ -49,11 +49,12 @@ def main() -> None:
         time.sleep(1)
         print(f"RSS idle after start-up: {_rss_mib(proc.pid):.1f} MiB")
         headers, _ = _seed(base, settings)
+        print(f"RSS after seeding (register, login, 20 products): {_rss_mib(proc.pid):.1f} MiB")
         with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
             for _ in range(args.warmup):
                 client.get("/healthz").raise_for_status()
                 client.get("/api/v1/products").raise_for_status()
-            print(f"RSS after seeding + {args.warmup}x (/healthz, GET /products): "
+            print(f"RSS after {args.warmup}x (/healthz, GET /products): "
                   f"{_rss_mib(proc.pid):.1f} MiB")  # fmt: skip
             stalls: list[float] = []
             done = threading.Event()

@@ -15,8 +15,6 @@ from dataclasses import asdict, dataclass, field
 from functools import partial
 from typing import Any, Literal
 
-from asn1crypto import cms
-from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 
@@ -92,6 +90,8 @@ def _describe(pairs: list[int]) -> str:
 
 def _raw_digest_check(data: bytes, name: str) -> list[Problem]:
     """For a PDF the parser cannot read: compare the signed digest with the bytes, by hand."""
+    from asn1crypto import cms
+
     found = list(_BYTE_RANGE.finditer(data))
     if not found:
         return [Problem(name, "no signature byte range found")]
@@ -131,7 +131,8 @@ def verify_pdf(
     report: VerifyReport | None = None,
 ) -> VerifyReport:
     """Check every signature of the PDF; a PDF with none fails. CPU-bound: keep it off the loop."""
-    # pyHanko loads with the first verification, not with the app (issue 18)
+    # pyHanko and asn1crypto load with the first verification, not with the app (issue 18)
+    from asn1crypto import x509 as asn1_x509
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel

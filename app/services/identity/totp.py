@@ -8,7 +8,6 @@ import uuid
 from dataclasses import dataclass
 
 import pyotp
-import segno
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -53,6 +52,8 @@ def match_step(
 def provisioning(secret: str, email: str) -> tuple[str, str]:
     """otpauth:// URI and the same as an inline SVG QR code."""
     uri = pyotp.TOTP(secret, interval=STEP_SECONDS).provisioning_uri(name=email, issuer_name=ISSUER)
+    import segno  # the QR writer loads with the first enrolment, not with the app
+
     svg: str = segno.make(uri, error="m").svg_inline(scale=4)
     return uri, svg
 

@@ -1,5 +1,6 @@
 """Regulatory use cases over the stored lists: formula check and an ingredient's list status."""
 
+import asyncio
 import uuid
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -61,7 +62,9 @@ async def check_lines(
 ) -> CheckReport:
     """The formula check; `markets` are the target markets whose lists bind (default TW)."""
     checker = await cache.get(session)
-    return evaluate_formula(checker, product, lines, markets)
+    # CPU-bound: fuzzy candidates for each unidentified line scan the ~29k master names
+    # (~40 ms a line on the shared machine): off the loop, so other requests go on (issue 18).
+    return await asyncio.to_thread(evaluate_formula, checker, product, lines, markets)
 
 
 async def line_results(
