@@ -88,7 +88,7 @@ class AnthropicProvider:
         tool_params = [t.as_param() for t in self.tools.definitions]
         if tool_params:  # cache breakpoint on the last tool: tools + system form the cached prefix
             tool_params[-1]["cache_control"] = CACHE
-        self._tools = cast(list[ToolParam], tool_params)
+        self._tools = cast("list[ToolParam]", tool_params)
 
     async def extract_formulation(
         self, file_bytes: bytes, filename: str, content_type: str = ""
@@ -174,9 +174,9 @@ class AnthropicProvider:
                 response = await self.client.messages.create(
                     model=model,
                     max_tokens=self.router.max_tokens_for(task),
-                    system=cast(list[TextBlockParam], system),
+                    system=cast("list[TextBlockParam]", system),
                     tools=self._tools or anthropic.omit,
-                    messages=cast(list[MessageParam], messages),
+                    messages=cast("list[MessageParam]", messages),
                 )
             except anthropic.APIError as exc:
                 reason = f"Anthropic API error: {type(exc).__name__}"

@@ -122,8 +122,8 @@ class _Claude:
             response = await self.client.messages.create(
                 model=self.model,
                 max_tokens=self.max_tokens,
-                system=cast(list[TextBlockParam], system_blocks),
-                messages=cast(list[MessageParam], [{"role": "user", "content": text}]),
+                system=cast("list[TextBlockParam]", system_blocks),
+                messages=cast("list[MessageParam]", [{"role": "user", "content": text}]),
             )
         except anthropic.APIError as exc:
             raise ProviderUnavailableError(f"Anthropic API error: {type(exc).__name__}") from exc
