@@ -26,8 +26,6 @@ from app.services.documents.dossier import (
 from app.services.documents.render import RENDERER_VERSION, render_pdf
 from app.services.documents.service import RenderedPdf, regulatory_pdf, render_regulatory_pdf
 from app.services.documents.signing import (
-    SignatureFacts,
-    SigningMaterial,
     active_signing_key,
     generate_material,
     import_material,
@@ -39,6 +37,7 @@ from app.services.documents.signing import (
     signature_facts,
     signing_material,
 )
+from app.services.documents.signing_types import SignatureFacts, SigningMaterial
 from app.services.documents.stub_pdf import one_page_pdf
 from app.services.documents.verify import (
     Problem,

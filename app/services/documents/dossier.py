@@ -38,13 +38,13 @@ from app.services.documents.dossier_format import (
     manifest_bytes,
 )
 from app.services.documents.signing import (
-    SigningMaterial,
     fingerprint,
     sign_detached,
     sign_pdf,
     signature_facts,
     signing_material,
 )
+from app.services.documents.signing_types import SigningMaterial
 from app.services.products import get_product_for_org
 
 DOSSIER_TASK = "documents.dossier"

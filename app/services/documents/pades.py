@@ -18,7 +18,7 @@ from pyhanko.sign import signers
 from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from app.services.documents.signing import (
+from app.services.documents.signing_types import (
     SIGNATURE_FIELD,
     SignatureFacts,
     SigningMaterial,

@@ -12,11 +12,7 @@ import asyncio
 import hashlib
 import re
 import uuid
-from collections.abc import Callable, Coroutine
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
@@ -37,59 +33,19 @@ from app.models.enums import SigningKeySource
 from app.services import audit, review
 from app.services.audit import ClientInfo
 from app.services.documents import repository
+from app.services.documents.signing_types import (
+    SignatureFacts,
+    SignerKey,
+    SigningMaterial,
+)
 
-T = TypeVar("T")
-SIGNATURE_FIELD = "PIF-SA-Signature"
 CERT_VALIDITY = timedelta(days=3650)
 # generated certificates are valid from before any snapshot this system signed: a PDF states the
 # SA's signing time, which may predate the key (made on first use)
 VALID_FROM = datetime(2020, 1, 1, tzinfo=UTC)
-SignerKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 _PEM_KEY = re.compile(
     rb"-----BEGIN [A-Z ]*PRIVATE KEY-----.+?-----END [A-Z ]*PRIVATE KEY-----", re.S
 )
-
-
-@dataclass(frozen=True)
-class SigningMaterial:
-    certificate: x509.Certificate
-    private_key: SignerKey
-    chain: tuple[x509.Certificate, ...] = ()
-
-    @property
-    def certificate_pem(self) -> str:
-        return self.certificate.public_bytes(serialization.Encoding.PEM).decode()
-
-
-@dataclass(frozen=True)
-class SignatureFacts:
-    """What the signature states about the signed snapshot (all in the signed bytes)."""
-
-    sa_name: str
-    qualification_ref: str | None
-    signed_at: datetime
-    signature_hash: str
-    version_label: str
-    snapshot_id: uuid.UUID
-
-    @property
-    def reason(self) -> str:
-        return (
-            f"PIF {self.version_label} signed by safety assessor {self.sa_name}; "
-            f"qualification {self.qualification_ref or 'not on record'}; "
-            f"signed at {self.signed_at.astimezone(UTC).isoformat()}; "
-            f"snapshot {self.snapshot_id}; signature_hash={self.signature_hash}"
-        )
-
-
-def run_blocking(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
-    """Run pyHanko's async API from sync code, also when the caller is inside an event loop."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(factory())
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(lambda: asyncio.run(factory())).result()
 
 
 def fingerprint(certificate: x509.Certificate) -> str:

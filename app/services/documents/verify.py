@@ -24,7 +24,8 @@ from app.services.documents.dossier_format import (
     MANIFEST_SIGNATURE_NAME,
     REGULATORY_PDF_KIND,
 )
-from app.services.documents.signing import run_blocking, verify_detached
+from app.services.documents.signing import verify_detached
+from app.services.documents.signing_types import run_blocking
 
 Trust = Literal["supplied", "embedded"]
 _BYTE_RANGE = re.compile(rb"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]")

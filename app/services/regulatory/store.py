@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Executable, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.versioned_cache import VersionedCache
@@ -161,7 +161,7 @@ FETCH_SLICE = 1000  # rows per round trip when a cache reads a whole table (the 
 # back between slices; `pifai serve` shares it with the API)
 
 
-async def _sliced(session: AsyncSession, statement: Select[Any]) -> list[Any]:
+async def _sliced(session: AsyncSession, statement: Executable) -> list[Any]:
     rows: list[Any] = []
     with _no_cyclic_gc():
         result = await session.stream(statement.execution_options(yield_per=FETCH_SLICE))
