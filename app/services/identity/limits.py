@@ -36,6 +36,14 @@ def storage_uri(redis_url: str) -> str:
     return redis_url
 
 
+class _RedisPyStorage(RedisStorage):
+    """`limits`' Redis storage that resolves only redis-py: the stock one imports every client it
+    supports on first use (coredis pulls in numpy, beartype, pympler: ~17 MiB; issue 18)."""
+
+    STORAGE_SCHEME: list[str] = []  # noqa: RUF012 (not registered under a scheme: built here)
+    DEPENDENCIES = {"redis": RedisStorage.DEPENDENCIES["redis"]}  # noqa: RUF012
+
+
 def too_many(retry_after: int, *, code: str = "rate_limited") -> TooManyRequests:
     error = TooManyRequests(TOO_MANY_ATTEMPTS, code=code, details={"retry_after": retry_after})
     error.headers = {"Retry-After": str(retry_after)}
@@ -50,7 +58,9 @@ class RateLimiter:
     """Moving-window limits keyed by (scope, subject); subjects such as e-mails are hashed."""
 
     def __init__(self, redis_url: str) -> None:
-        storage = RedisStorage(storage_uri(redis_url), implementation="redispy", key_prefix="pifai")
+        storage = _RedisPyStorage(
+            storage_uri(redis_url), implementation="redispy", key_prefix="pifai"
+        )
         self._limiter = MovingWindowRateLimiter(storage)
         self._local = MovingWindowRateLimiter(MemoryStorage())
 
