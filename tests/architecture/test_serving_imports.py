@@ -27,6 +27,10 @@ LAZY = (
     "xlrd",
     "alembic",
     "boto3",
+    "coredis",
+    "numpy",
+    "segno",
+    "asn1crypto",
 )
 PROBE = (
     "import sys\n"
