@@ -14,7 +14,7 @@ from app.core.http_headers import content_disposition
 from app.engines.documents import Lang
 from app.schemas.errors import ERROR_RESPONSES
 from app.services import compliance, documents
-from app.services.regulatory import CheckerCache
+from app.services.regulatory import CheckerCache, shared_checker
 
 router = APIRouter(
     prefix="/products/{product_id}/pif-versions",
@@ -35,7 +35,7 @@ LangQuery = Annotated[Lang, Query(description="zh-TW (default) or en")]
 def _checker(request: Request) -> CheckerCache:
     cache: CheckerCache | None = getattr(request.app.state, "regulatory_checker", None)
     if cache is None:  # the same per-app checker as the compliance check
-        cache = request.app.state.regulatory_checker = CheckerCache()
+        cache = request.app.state.regulatory_checker = shared_checker()
     return cache
 
 

@@ -8,7 +8,7 @@ from app.api.deps import CurrentPrincipal, TenantSession
 from app.api.identity_deps import require_plan_access
 from app.schemas.errors import ERROR_RESPONSES
 from app.schemas.safety import SafetyRead
-from app.services.regulatory import CheckerCache
+from app.services.regulatory import CheckerCache, shared_checker
 from app.services.toxicology import safety
 
 router = APIRouter(
@@ -29,7 +29,7 @@ async def get_safety(
     SA confirms or rejects: never a verdict, never a basis."""
     rule_cache: CheckerCache | None = getattr(request.app.state, "regulatory_checker", None)
     if rule_cache is None:  # the same per-app checker as the compliance check
-        rule_cache = request.app.state.regulatory_checker = CheckerCache()
+        rule_cache = request.app.state.regulatory_checker = shared_checker()
     org_id = principal.tenant_org
     result, _ = await safety.assess_product(
         session, rule_cache, org_id=org_id, product_id=product_id

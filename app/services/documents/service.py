@@ -209,7 +209,7 @@ async def regulatory_pdf(
         product_id,
         version_id=version_id,
         rule_index=rule_index or regulatory_service.RuleIndexCache(),
-        checker=checker or regulatory_service.CheckerCache(),
+        checker=checker or regulatory_service.shared_checker(),
         lang=lang,
     )
     document = build_document(inp, lang)
