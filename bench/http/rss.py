@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 
 from app.cli.server import migrate_database
+from app.core import embedded
 from app.core.config import AppEnv, Settings
 from app.core.runtime import resolve_servers
 from bench.http.run import FORMULA_40, SECRET, _free_port, _rss_mib, _seed, _wait_ready
@@ -84,6 +85,7 @@ def main() -> None:
     finally:
         proc.terminate()
         proc.wait(10)
+        embedded.stop_redis(data_dir)  # the embedded PostgreSQL stops with this process
 
 
 if __name__ == "__main__":
