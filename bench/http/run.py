@@ -26,6 +26,7 @@ from pathlib import Path
 import httpx
 
 from app.cli.server import migrate_database
+from app.core import embedded
 from app.core.config import AppEnv, Settings
 from app.core.runtime import resolve_servers
 
@@ -261,6 +262,7 @@ def main() -> None:
         for proc in procs:
             proc.terminate()
             proc.wait(10)
+        embedded.stop_redis(data_dir)  # the embedded PostgreSQL stops with this process
 
 
 def _median(figs: list[Figures], attr: str) -> float:
