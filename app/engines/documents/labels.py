@@ -106,9 +106,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "total": ("合計", "Total"),
     "status_note": (
         "TFDA／EU 狀態為產生本文件時以已載入之清單（{lists}）檢核之結果；"
-        "TW 為約束市場，EU 為參考。",
+        "TW 規定具約束力；TW 清單未規定者，EU 規定仍具約束力（禁用、限量），"
+        "TW 已規定者 EU 為參考。",
         "TFDA / EU status: the check against the lists loaded when this document was generated "
-        "({lists}); TW binds, EU advises.",
+        "({lists}); TW binds; where the TW lists are silent the EU entry binds (bans, limits), "
+        "where TW decides the EU entry advises.",
     ),
     "strictest": (
         "產品類別未能描述劑型與使用部位，故以最嚴格之類別限量檢核（同跨項目檢核 R9）。",

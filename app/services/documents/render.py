@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     import typst
 
 # Bump when the template or the font changes: part of "same snapshot + renderer version".
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 TEMPLATE = "regulatory.typ"
 
 
