@@ -25,7 +25,7 @@ from app.schemas.product_description import known_description
 from app.services import pif
 from app.services.compliance import repository
 from app.services.products import get_product_for_org
-from app.services.regulatory import RuleIndexCache, check_lines, shared_checker
+from app.services.regulatory import check_lines, shared_checker, shared_rule_index
 
 TAIWAN = timezone(timedelta(hours=8))  # no DST; deadlines (GMP, §12) run on Taiwan dates
 
@@ -187,7 +187,7 @@ async def lint_for_signing(
 
     `sa_qualified_until=None` means no qualification on record, which blocks (R14)."""
     if rule_index is None:
-        rule_index = _fresh_rule_index()
+        rule_index = shared_rule_index()
     inp = await lint_input(
         session,
         principal.tenant_org,
@@ -198,8 +198,3 @@ async def lint_for_signing(
         signing=True,
     )
     return run_lint(inp, locale=locale)
-
-
-def _fresh_rule_index() -> RuleIndexSource:
-    # Callers without the app's cache (CLI, worker) build the index once for this call.
-    return RuleIndexCache()

@@ -208,7 +208,7 @@ async def regulatory_pdf(
         org_id,
         product_id,
         version_id=version_id,
-        rule_index=rule_index or regulatory_service.RuleIndexCache(),
+        rule_index=rule_index or regulatory_service.shared_rule_index(),
         checker=checker or regulatory_service.shared_checker(),
         lang=lang,
     )

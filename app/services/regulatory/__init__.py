@@ -11,6 +11,7 @@ from app.services.regulatory.store import (
     RuleIndexCache,
     SyncResult,
     shared_checker,
+    shared_rule_index,
     sync_entries,
 )
 
@@ -21,5 +22,6 @@ __all__ = [
     "check_lines",
     "line_results",
     "shared_checker",
+    "shared_rule_index",
     "sync_entries",
 ]

@@ -244,6 +244,15 @@ def _master_of(master_rows: list[Any]) -> SubstanceMaster:
 
 
 _SHARED_CHECKER: CheckerCache | None = None
+_SHARED_RULE_INDEX: RuleIndexCache | None = None
+
+
+def shared_rule_index() -> RuleIndexCache:
+    """The process's one rule-index cache (app state, lint, PDF and dossier renders share it)."""
+    global _SHARED_RULE_INDEX
+    if _SHARED_RULE_INDEX is None:
+        _SHARED_RULE_INDEX = RuleIndexCache()
+    return _SHARED_RULE_INDEX
 
 
 def shared_checker() -> CheckerCache:
