@@ -1,10 +1,14 @@
 """Fixture regulatory lists for the safety tests (the shipped lists are never modified)."""
 
+import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.config import Settings
 from app.engines.regulatory import RegulatedEntry, RuleIndex, ScopedLimit
 from app.engines.regulatory.engine import Checker
 from app.engines.regulatory.substances import SubstanceMaster
+from app.integrations.http import build_client
+from app.integrations.toxicology import EchaSource, PubChemSource, ToxSource
 from app.services.regulatory import CheckerCache
 
 FIXTURE_ENTRIES = [
@@ -42,3 +46,23 @@ class FixedRules(CheckerCache):
 
     async def get(self, session: AsyncSession) -> Checker:
         return self._checker
+
+
+def all_sources_down(
+    settings: Settings, redis: object, **_: object
+) -> tuple[list[ToxSource], list[httpx.AsyncClient]]:
+    """`build_sources` stand-in: PubChem and ECHA both answer 503 (through MockTransport)."""
+    clients = [
+        build_client(
+            allowed_hosts=[host],
+            timeout=5.0,
+            user_agent="pifai-test",
+            transport=httpx.MockTransport(lambda request: httpx.Response(503)),
+        )
+        for host in ("pubchem.ncbi.nlm.nih.gov", "chem.echa.europa.eu")
+    ]
+    sources: list[ToxSource] = [
+        PubChemSource(clients[0], include_safety=False, backoff=0.01),
+        EchaSource(clients[1], backoff=0.01),
+    ]
+    return sources, clients

@@ -1,41 +1,20 @@
 """Item 10 batch with every toxicology source down: it completes, each line says why it has no
 number, the verdict rows are stored, and only the SA may confirm the open draft."""
 
-import httpx
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
-from app.integrations.http import build_client
-from app.integrations.toxicology import EchaSource, PubChemSource, ToxSource
 from app.models import IngredientVerdict
 from app.models.enums import Role
 from app.services.toxicology import jobs as tox_jobs
 from tests.factories import auth_headers, make_actor, make_product, make_user, poll_task
+from tests.safety_support import all_sources_down
 from tests.worker.conftest import running_worker
 
 pytestmark = pytest.mark.infra
-
-
-def _all_down(
-    settings: Settings, redis: object, **_: object
-) -> tuple[list[ToxSource], list[httpx.AsyncClient]]:
-    clients = [
-        build_client(
-            allowed_hosts=[host],
-            timeout=5.0,
-            user_agent="pifai-test",
-            transport=httpx.MockTransport(lambda request: httpx.Response(503)),
-        )
-        for host in ("pubchem.ncbi.nlm.nih.gov", "chem.echa.europa.eu")
-    ]
-    sources: list[ToxSource] = [
-        PubChemSource(clients[0], include_safety=False, backoff=0.01),
-        EchaSource(clients[1], backoff=0.01),
-    ]
-    return sources, clients
 
 
 async def test_all_sources_down(
@@ -45,7 +24,7 @@ async def test_all_sources_down(
     fast_settings: Settings,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(tox_jobs, "build_sources", _all_down)
+    monkeypatch.setattr(tox_jobs, "build_sources", all_sources_down)
     actor = await make_actor(owner_session, settings)
     product = await make_product(owner_session, actor)
     lines = [

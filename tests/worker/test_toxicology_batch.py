@@ -19,6 +19,7 @@ from app.models import Task, ToxicologyCache
 from app.services.toxicology import jobs as tox_jobs
 from app.worker.sweeper import sweep
 from tests.factories import make_actor, make_product, poll_task
+from tests.safety_support import all_sources_down
 from tests.worker.conftest import running_worker
 
 pytestmark = pytest.mark.usefixtures("reference_data")
@@ -123,25 +124,6 @@ async def test_item10_draft_cites_every_value_and_marks_outages(
     assert shown["toxicology.refresh"]["next_attempt_at"] is not None
 
 
-def _all_down(
-    settings: Settings, redis: object, **_: object
-) -> tuple[list[ToxSource], list[httpx.AsyncClient]]:
-    clients = [
-        build_client(
-            allowed_hosts=[host],
-            timeout=5.0,
-            user_agent="pifai-test",
-            transport=httpx.MockTransport(lambda request: httpx.Response(503)),
-        )
-        for host in ("pubchem.ncbi.nlm.nih.gov", "chem.echa.europa.eu")
-    ]
-    sources: list[ToxSource] = [
-        PubChemSource(clients[0], include_safety=False, backoff=0.01),
-        EchaSource(clients[1], backoff=0.01),
-    ]
-    return sources, clients
-
-
 def _retried(task: dict[str, Any]) -> bool:
     return bool(task["status"] == "pending_retry" and task["attempts"] >= 1)
 
@@ -153,7 +135,7 @@ async def test_every_source_down_retries_show_as_pending_retry_on_task_and_item(
     fast_settings: Settings,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(tox_jobs, "build_sources", _all_down)
+    monkeypatch.setattr(tox_jobs, "build_sources", all_sources_down)
     actor = await make_actor(owner_session, settings)
     product = await make_product(owner_session, actor)
     line = {"raw_name": "Phenoxyethanol", "inci_name": "PHENOXYETHANOL", "cas": "122-99-6"}
