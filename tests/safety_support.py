@@ -1,4 +1,8 @@
-"""Fixture regulatory lists for the safety tests (the shipped lists are never modified)."""
+"""Fixture regulatory lists for the safety tests (the shipped lists are never modified), and
+`build_sources` stand-ins: every source down, or a switchable outage."""
+
+import asyncio
+from dataclasses import dataclass, field
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -66,3 +70,59 @@ def all_sources_down(
         EchaSource(clients[1], backoff=0.01),
     ]
     return sources, clients
+
+
+PUBCHEM_PROPERTIES = {
+    "CID": 31236,
+    "MolecularFormula": "C8H10O2",
+    "MolecularWeight": "138.16",
+    "XLogP": 1.2,
+}
+
+
+@dataclass
+class SwitchableSources:
+    """`build_sources` stand-in over MockTransport: while `down`, PubChem answers 503 and ECHA's
+    connection is refused; once back, PubChem answers its properties and ECHA "no entry".
+    `gates` (CAS -> event) hold an ingredient's PubChem answer until the test sets it."""
+
+    down: bool = True
+    gates: dict[str, asyncio.Event] = field(default_factory=dict)
+    requests: int = 0
+
+    async def _pubchem(self, request: httpx.Request) -> httpx.Response:
+        self.requests += 1
+        if self.down:
+            return httpx.Response(503)
+        asked = str(request.url) + request.content.decode(errors="ignore")  # the name is POSTed
+        gate = next((g for cas, g in self.gates.items() if cas in asked), None)
+        if gate is not None:
+            await gate.wait()
+        return httpx.Response(200, json={"PropertyTable": {"Properties": [PUBCHEM_PROPERTIES]}})
+
+    async def _echa(self, request: httpx.Request) -> httpx.Response:
+        self.requests += 1
+        if self.down:
+            raise httpx.ConnectError("connection refused", request=request)
+        return httpx.Response(200, json={"items": []})
+
+    def __call__(
+        self, settings: Settings, redis: object, **_: object
+    ) -> tuple[list[ToxSource], list[httpx.AsyncClient]]:
+        clients = [
+            build_client(
+                allowed_hosts=[host],
+                timeout=5.0,
+                user_agent="pifai-test",
+                transport=httpx.MockTransport(handler),
+            )
+            for host, handler in (
+                ("pubchem.ncbi.nlm.nih.gov", self._pubchem),
+                ("chem.echa.europa.eu", self._echa),
+            )
+        ]
+        sources: list[ToxSource] = [
+            PubChemSource(clients[0], include_safety=False, backoff=0.01),
+            EchaSource(clients[1], backoff=0.01),
+        ]
+        return sources, clients

@@ -41,7 +41,22 @@ class PifItemSummary(BaseModel):
     title_en: str
     stage: str
     status: DocumentStatus
-    ai_confidence: float | None
+    ai_confidence: float | None = Field(
+        description="Confidence of the AI draft; null while no draft is ready (e.g. the "
+        "analysis waits for a retry because its sources were unavailable)"
+    )
+    status_reason: str | None = Field(
+        default=None,
+        description='Why the item is in its status; while `pending_retry`, e.g. "Toxicology '
+        "sources unavailable (echa, pubchem) for 2 of 2 ingredients; retry at 2026-12-01 16:30 "
+        'UTC"',
+    )
+    pending_retry: bool = Field(
+        default=False,
+        description="The item's analysis waits for a scheduled retry (outside sources were "
+        "unavailable): not a finished draft; `next_attempt_at` says when",
+    )
+    next_attempt_at: datetime | None = None
     updated_at: datetime
     files: list[FileRead]
 
@@ -55,7 +70,6 @@ class PifOverview(BaseModel):
 
 
 class PifItemDetail(PifItemSummary):
-    status_reason: str | None
     data: dict[str, object]
     ai_draft: dict[str, object] | None
     reviewed_by: uuid.UUID | None

@@ -7,6 +7,48 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
+class TaskDetail(BaseModel):
+    """What a task found or is doing, beyond `status` (set by task types that report it, e.g.
+    the Items 9/10 toxicology batch)."""
+
+    outcome: str | None = Field(
+        default=None,
+        description="Toxicology batch: `complete` (every source answered) | `partial` (some "
+        "sources unavailable; the draft marks them, a background refresh is queued) | `on_hold` "
+        "(every source unavailable for some ingredients: the item waits, not a finished draft; "
+        "its analysis is retried at `retry_at`) | `gaps_after_retries` (still unavailable after "
+        "the retries: the draft marks those values as data gaps)",
+    )
+    sources_unavailable: bool = Field(
+        default=False, description="Some outside source did not answer (down, 5xx, timeout)"
+    )
+    sources: list[str] = Field(default_factory=list, description="The sources that did not answer")
+    ingredients_affected: list[str] = Field(
+        default_factory=list, description="Ingredients (INCI) with at least one source unavailable"
+    )
+    ingredients_without_data: list[str] = Field(
+        default_factory=list,
+        description="Ingredients for which every source was unavailable: all their values are "
+        "data gaps until the retry",
+    )
+    retry_at: datetime | None = Field(
+        default=None,
+        description="The earliest scheduled retry still waiting (read live: it moves when a "
+        "retry meets the sources still down; null once every retry has run)",
+    )
+    retry_task_ids: list[uuid.UUID] = Field(
+        default_factory=list,
+        description="The retries this task scheduled (each listed with the product's tasks)",
+    )
+    phase: str | None = Field(
+        default=None, description="While processing: `lookup` | `summary` (Item 10)"
+    )
+    ingredients_done: int | None = Field(
+        default=None, description="While processing: ingredients finished in `phase`"
+    )
+    ingredients_total: int | None = None
+
+
 class TaskRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -27,6 +69,16 @@ class TaskRead(BaseModel):
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+    message: str | None = Field(
+        default=None,
+        description='In words, when there is more to say than `status`: e.g. "Toxicology '
+        "sources unavailable (echa, pubchem) for 2 of 2 ingredients; retry at 2026-12-01 16:30 "
+        'UTC", or "3 of 17 ingredients looked up"',
+    )
+    detail: TaskDetail | None = Field(
+        default=None,
+        description="Structured outcome and per-ingredient progress (toxicology batch)",
+    )
 
     @model_validator(mode="after")
     def _retry_is_visible(self) -> "TaskRead":

@@ -1,15 +1,21 @@
-"""Item 10 batch with every toxicology source down: it completes, each line says why it has no
-number, the verdict rows are stored, and only the SA may confirm the open draft."""
+"""Item 10 batch with every toxicology source down: it completes, the item waits for its retry,
+and once the retries are spent each line says why it has no number, the verdict rows are stored,
+and only the SA may confirm the open draft."""
+
+from datetime import UTC, datetime
 
 import pytest
 from httpx import AsyncClient
-from sqlalchemy import select
+from redis.asyncio import Redis
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
-from app.models import IngredientVerdict
+from app.core.database import Database
+from app.models import IngredientVerdict, Task
 from app.models.enums import Role
 from app.services.toxicology import jobs as tox_jobs
+from app.worker.sweeper import sweep
 from tests.factories import auth_headers, make_actor, make_product, make_user, poll_task
 from tests.safety_support import all_sources_down
 from tests.worker.conftest import running_worker
@@ -53,10 +59,29 @@ async def test_all_sources_down(
         headers=actor.headers,
     )
     assert response.status_code == 202, response.text
+    url = f"/api/v1/products/{product.id}/pif/10"
     async with running_worker(fast_settings):
         task, _ = await poll_task(client, actor, response.headers["Location"])
-    assert task["status"] == "done", task
-    item = (await client.get(f"/api/v1/products/{product.id}/pif/10", headers=actor.headers)).json()
+        assert task["status"] == "done", task
+        waiting = (await client.get(url, headers=actor.headers)).json()
+        assert waiting["status"] == "ai_processing" and waiting["pending_retry"] is True
+        # still down on the retry's last attempt: the fail-soft draft, data gaps marked
+        retry_id = waiting["analysis_task"]["id"]
+        await owner_session.execute(
+            update(Task)
+            .where(Task.id == retry_id)
+            .values(attempts=Task.max_attempts - 1, next_attempt_at=datetime.now(UTC))
+        )
+        await owner_session.commit()
+        db, redis = Database.connect(fast_settings), Redis.from_url(str(settings.redis_url))
+        try:
+            assert await sweep(db, redis, grace_seconds=0) >= 1
+        finally:
+            await redis.aclose()
+            await db.dispose()
+        await poll_task(client, actor, f"/api/v1/tasks/{retry_id}")
+    item = (await client.get(url, headers=actor.headers)).json()
+    assert item["status"] == "ai_draft_ready" and "data gaps" in item["status_reason"]
     draft = item["ai_draft"]
     glycerin, mercury = draft["safety"]["lines"]
     assert glycerin["verdict"] == "data_gap" and glycerin["basis_label"]
@@ -72,7 +97,6 @@ async def test_all_sources_down(
     assert all(v.method_label for v in stored)
 
     confirm = {"data": {"notes": "looks fine"}, "confirm": True}
-    url = f"/api/v1/products/{product.id}/pif/10"
     refused = await client.put(url, json=confirm, headers=actor.headers)
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "sa_must_resolve"
     sa = await make_user(owner_session, actor.org, role=Role.SA)

@@ -169,8 +169,12 @@ async def test_every_source_down_retries_show_as_pending_retry_on_task_and_item(
         [retry] = (await listed())["toxicology.refresh"]
         assert retry["status"] == "pending_retry" and retry["next_attempt_at"]
         item = (await client.get(f"{base}/pif/10", headers=actor.headers)).json()
-        assert item["analysis_task"]["id"] in body["task_ids"]
-        assert [r["id"] for r in item["pending_retries"]] == [retry["id"]]
+        # the item's analysis itself waits too: a retry of the batch, just after the refresh
+        assert item["analysis_task"]["status"] == "pending_retry"
+        assert item["analysis_task"]["id"] not in body["task_ids"]
+        shown = [(r["type"], r["id"]) for r in item["pending_retries"]]
+        assert shown[0] == ("toxicology.refresh", retry["id"])
+        assert sorted(t for t, _ in shown[1:]) == ["toxicology.batch"] * 2
 
         # due now, it meets the sources still down: a failed attempt, the next one scheduled
         await owner_session.execute(

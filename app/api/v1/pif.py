@@ -6,6 +6,7 @@ from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+from redis.asyncio import Redis
 
 from app.api.accepted import ACCEPTED, accepted
 from app.api.deps import (
@@ -13,6 +14,7 @@ from app.api.deps import (
     CurrentPrincipal,
     Jobs,
     KekDep,
+    RedisDep,
     SettingsDep,
     StorageDep,
     TenantSession,
@@ -20,6 +22,7 @@ from app.api.deps import (
 from app.api.identity_deps import TotpHeader, require_plan_access, require_sa_step_up
 from app.core.errors import PayloadTooLarge
 from app.core.http_headers import content_disposition
+from app.core.tenancy import OrgId
 from app.engines.pif import BY_NUMBER, FORMULA_ITEM, ITEMS
 from app.models import PifDocument, UploadedFile
 from app.models.enums import DocumentStatus, FileType, PifStatus
@@ -33,7 +36,7 @@ from app.schemas.pif import (
     PifOverview,
     TransitionRequest,
 )
-from app.schemas.tasks import TaskAccepted, TaskRead
+from app.schemas.tasks import PENDING_RETRY, TaskAccepted, TaskRead
 from app.services import formulation
 from app.services import tasks as tasks_service
 from app.services.pif import analyzer_for, repository, service
@@ -58,8 +61,12 @@ def file_read(record: UploadedFile) -> FileRead:
     )
 
 
-def _summary(doc: PifDocument, files: list[UploadedFile]) -> PifItemSummary:
+def _summary(
+    doc: PifDocument, files: list[UploadedFile], analysis: TaskRead | None = None
+) -> PifItemSummary:
+    """`analysis`: the item's analysis task; when it waits for a retry, so does the item."""
     item = BY_NUMBER[doc.item_number]
+    retrying = analysis is not None and analysis.status == PENDING_RETRY
     return PifItemSummary(
         item_number=doc.item_number,
         title_zh=item.title_zh,
@@ -67,26 +74,33 @@ def _summary(doc: PifDocument, files: list[UploadedFile]) -> PifItemSummary:
         stage=item.stage.value,
         status=DocumentStatus(doc.status),
         ai_confidence=doc.ai_confidence,
+        status_reason=analysis.message if retrying and analysis else doc.status_reason,
+        pending_retry=retrying,
+        next_attempt_at=analysis.next_attempt_at if retrying and analysis else None,
         updated_at=doc.updated_at,
         files=[file_read(f) for f in files if f.pif_item_number == doc.item_number],
     )
 
 
 async def _item_detail(
-    session: TenantSession, product_id: uuid.UUID, doc: PifDocument, principal: CurrentPrincipal
+    session: TenantSession,
+    product_id: uuid.UUID,
+    doc: PifDocument,
+    principal: CurrentPrincipal,
+    redis: Redis | None = None,
 ) -> PifItemDetail:
-    files = await repository.list_files_for_org(
-        session, product_id, principal.tenant_org, doc.item_number
-    )
+    org = principal.tenant_org
+    files = await repository.list_files_for_org(session, product_id, org, doc.item_number)
     task = await tasks_service.latest_item_task(
-        session, principal.tenant_org, product_id, doc.item_number, analyzer_for(doc.item_number)
+        session, org, product_id, doc.item_number, analyzer_for(doc.item_number)
     )
-    retries = await tasks_service.pending_retries_for_product(
-        session, principal.tenant_org, product_id
+    retries = await tasks_service.pending_retries_for_product(session, org, product_id)
+    views = await tasks_service.task_views(
+        session, org, ([task] if task is not None else []) + retries, redis=redis
     )
+    analysis = views[0] if task is not None else None
     return PifItemDetail(
-        **_summary(doc, files).model_dump(),
-        status_reason=doc.status_reason,
+        **_summary(doc, files, analysis).model_dump(),
         data=doc.data,
         ai_draft=doc.ai_draft,
         reviewed_by=doc.reviewed_by,
@@ -96,9 +110,25 @@ async def _item_detail(
         allowed_transitions=allowed_targets(
             DocumentStatus(doc.status), service.actor_for(principal.role)
         ),
-        analysis_task=TaskRead.model_validate(task) if task is not None else None,
-        pending_retries=[TaskRead.model_validate(t) for t in retries],
+        analysis_task=analysis,
+        pending_retries=views[1:] if task is not None else views,
     )
+
+
+async def _retrying_items(
+    session: TenantSession, org: OrgId, product_id: uuid.UUID
+) -> dict[int, TaskRead]:
+    """Each item whose analysis waits for a scheduled retry, with that task (one query)."""
+    waiting = [
+        t
+        for t in await tasks_service.pending_item_retries(session, org, product_id)
+        if isinstance(n := t.payload.get("item_number"), int) and t.type == analyzer_for(n)
+    ]
+    views = await tasks_service.task_views(session, org, waiting)
+    by_item: dict[int, TaskRead] = {}
+    for task, view in zip(waiting, views, strict=True):
+        by_item.setdefault(int(task.payload["item_number"]), view)  # type: ignore[call-overload]
+    return by_item
 
 
 @router.get("/pif", response_model=PifOverview)
@@ -115,6 +145,7 @@ async def pif_overview(
     product = await service.require_product(session, product_id, org)
     docs = await repository.list_documents_for_org(session, product_id, org, summary=True)
     files = await repository.list_files_for_org(session, product_id, org)
+    retrying = await _retrying_items(session, org, product_id)
     stages: dict[str, list[int]] | None = None
     if group == "stage":
         stages = {}
@@ -124,17 +155,23 @@ async def pif_overview(
         product_id=product.id,
         pif_status=PifStatus(product.pif_status),
         completion=completion_ratio(DocumentStatus(d.status) for d in docs),
-        items=[_summary(d, files) for d in docs],
+        items=[_summary(d, files, retrying.get(d.item_number)) for d in docs],
         stages=stages,
     )
 
 
 @router.get("/pif/{item_number}", response_model=PifItemDetail)
 async def get_item(
-    product_id: uuid.UUID, item_number: int, principal: CurrentPrincipal, session: TenantSession
+    product_id: uuid.UUID,
+    item_number: int,
+    principal: CurrentPrincipal,
+    session: TenantSession,
+    redis: RedisDep,
 ) -> PifItemDetail:
+    """One item; `pending_retry` (with `next_attempt_at` and the reason) while its analysis waits
+    for outside sources, and the analysis task's progress while it runs."""
     doc = await service.require_document(session, product_id, item_number, principal.tenant_org)
-    return await _item_detail(session, product_id, doc, principal)
+    return await _item_detail(session, product_id, doc, principal, redis)
 
 
 @router.put("/pif/{item_number}", response_model=PifItemDetail)

@@ -5,7 +5,13 @@ on-confirm hooks in through `register_analyzer` / `on_confirmed`, and the produc
 through `register_status_facts`.
 """
 
-from app.services.pif.analysis import fail_analysis, finish_analysis, start_analysis
+from app.services.pif.analysis import (
+    analysis_open,
+    fail_analysis,
+    finish_analysis,
+    hold_analysis,
+    start_analysis,
+)
 from app.services.pif.jobs import reset_item
 from app.services.pif.registry import (
     DEFAULT_ANALYZER,
@@ -28,10 +34,12 @@ __all__ = [
     "Actor",
     "ConfirmHook",
     "StatusFacts",
+    "analysis_open",
     "analyzer_for",
     "fail_analysis",
     "finish_analysis",
     "get_document_for_org",
+    "hold_analysis",
     "list_documents_for_org",
     "list_files_for_org",
     "move_document",

@@ -111,8 +111,21 @@ async def _processing_document(session: AsyncSession, task: Task) -> PifDocument
     return document
 
 
+async def analysis_open(session: AsyncSession, task: Task) -> bool:
+    """The task's item is still being analysed (a retry that finds it moved on does nothing)."""
+    assert task.org_id is not None and task.product_id is not None
+    item_number = int(task.payload["item_number"])  # type: ignore[call-overload]
+    status = await repository.document_status(session, task.product_id, item_number, org_of(task))
+    return status == DocumentStatus.AI_PROCESSING.value
+
+
 async def finish_analysis(
-    session: AsyncSession, task: Task, draft: dict[str, object], confidence: float | None
+    session: AsyncSession,
+    task: Task,
+    draft: dict[str, object],
+    confidence: float | None,
+    *,
+    reason: str | None = None,
 ) -> bool:
     """Store the AI draft and move ai_processing → ai_draft_ready; False if nothing to do."""
     document = await _processing_document(session, task)
@@ -126,10 +139,25 @@ async def finish_analysis(
         DocumentStatus.AI_DRAFT_READY,
         actor=Actor.WORKER,
         user_id=None,
-        reason=f"task {task.id}",
+        reason=(reason or f"task {task.id}")[:2000],
     )
     product = await require_product(session, document.product_id, org_of(document))
     await refresh_product_status(session, product)
+    return True
+
+
+async def hold_analysis(
+    session: AsyncSession, task: Task, draft: dict[str, object], reason: str
+) -> bool:
+    """The analysis waits for a scheduled retry (outside sources down): the item stays
+    `ai_processing` with `reason`, the provisional draft is kept for reading, and no confidence
+    is set (no draft is ready). False if nothing to do."""
+    document = await _processing_document(session, task)
+    if document is None:
+        return False
+    document.ai_draft = draft
+    document.ai_confidence = None
+    document.status_reason = reason[:2000]
     return True
 
 

@@ -26,6 +26,7 @@ async def list_documents_for_org(
                 PifDocument.item_number,
                 PifDocument.status,
                 PifDocument.ai_confidence,
+                PifDocument.status_reason,
                 PifDocument.updated_at,
                 raiseload=True,
             )
@@ -50,6 +51,19 @@ async def get_document_for_org(
     if for_update:
         stmt = stmt.with_for_update()
     return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def document_status(
+    session: AsyncSession, product_id: uuid.UUID, item_number: int, org_id: OrgId
+) -> str | None:
+    """The item's status alone (no row loaded into the session, no lock)."""
+    stmt = select(PifDocument.status).where(
+        PifDocument.product_id == product_id,
+        PifDocument.item_number == item_number,
+        PifDocument.org_id == org_id,
+    )
+    status: str | None = await session.scalar(stmt)
+    return status
 
 
 async def list_files_for_org(

@@ -1,5 +1,6 @@
 """Tasks context: enqueue background work, register handlers, read task records."""
 
+from app.services.tasks.progress import StepProgress
 from app.services.tasks.registry import (
     HandlerSpec,
     JobContext,
@@ -17,9 +18,11 @@ from app.services.tasks.repository import (
     get_task_for_org,
     latest_item_task,
     list_tasks_for_org,
+    pending_item_retries,
     pending_retries_for_product,
 )
 from app.services.tasks.service import enqueue, job_ref, requeue
+from app.services.tasks.views import task_view, task_views, when
 
 __all__ = [
     "HandlerSpec",
@@ -28,6 +31,7 @@ __all__ = [
     "ProgressReporter",
     "Queue",
     "RetryLater",
+    "StepProgress",
     "UnknownTaskType",
     "enqueue",
     "get_handler",
@@ -36,8 +40,12 @@ __all__ = [
     "latest_item_task",
     "list_tasks_for_org",
     "load_handlers",
+    "pending_item_retries",
     "pending_retries_for_product",
     "register_handler",
     "registered_types",
     "requeue",
+    "task_view",
+    "task_views",
+    "when",
 ]

@@ -3,15 +3,17 @@
 import hashlib
 import json
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import cast, func, select, text
+from sqlalchemy import ColumnElement, cast, func, select, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.tenancy import OrgId
 from app.models.enums import TaskStatus
 from app.models.platform import Task
+from app.schemas.tasks import PENDING_RETRY
 
 
 async def get_task_for_org(session: AsyncSession, task_id: uuid.UUID, org_id: OrgId) -> Task | None:
@@ -24,13 +26,21 @@ async def list_tasks_for_org(
     org_id: OrgId,
     *,
     product_id: uuid.UUID | None = None,
+    status: str | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[Task], int]:
-    """Newest first, with the total before paging."""
-    where = [Task.org_id == org_id]
+    """Newest first, with the total before paging. `status` as the API shows it: `pending`
+    (not waiting for a retry), `pending_retry` (pending with a scheduled next attempt), ..."""
+    where: list[ColumnElement[bool]] = [Task.org_id == org_id]
     if product_id is not None:
         where.append(Task.product_id == product_id)
+    if status == PENDING_RETRY:
+        where += [Task.status == TaskStatus.PENDING.value, Task.next_attempt_at.is_not(None)]
+    elif status == TaskStatus.PENDING.value:
+        where += [Task.status == TaskStatus.PENDING.value, Task.next_attempt_at.is_(None)]
+    elif status is not None:
+        where.append(Task.status == status)
     total = (
         await session.execute(select(func.count()).select_from(Task).where(*where))
     ).scalar_one()
@@ -82,6 +92,34 @@ async def pending_retries_for_product(
         .order_by(Task.next_attempt_at, Task.id)
         .limit(limit)
     )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def pending_item_retries(
+    session: AsyncSession, org_id: OrgId, product_id: uuid.UUID
+) -> list[Task]:
+    """The product's item analyses (payload `item_number`) waiting for a retry, soonest first."""
+    stmt = (
+        select(Task)
+        .where(
+            Task.org_id == org_id,
+            Task.product_id == product_id,
+            Task.status == TaskStatus.PENDING.value,
+            Task.next_attempt_at.is_not(None),
+            Task.payload.has_key("item_number"),
+        )
+        .order_by(Task.next_attempt_at, Task.id)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def get_tasks_for_org(
+    session: AsyncSession, org_id: OrgId, task_ids: Iterable[uuid.UUID]
+) -> list[Task]:
+    ids = list(task_ids)
+    if not ids:
+        return []
+    stmt = select(Task).where(Task.org_id == org_id, Task.id.in_(ids))
     return list((await session.execute(stmt)).scalars())
 
 

@@ -15,7 +15,7 @@ from app.core.tenancy import OrgId, org_of
 from app.engines.safety import ProposalLine, validate_proposals
 from app.engines.toxicology import ToxicologySummary
 from app.integrations.toxicology import SourceStatus, SubstanceRef
-from app.models import Ingredient
+from app.models import Ingredient, Task
 from app.services import formulation, pif, tasks
 from app.services.formulation import dictionary_cache
 from app.services.regulatory import shared_checker
@@ -30,13 +30,16 @@ def _ttl(ctx: JobContext) -> timedelta:
     return timedelta(days=ctx.settings.toxicology_cache_days)
 
 
-async def _schedule_refreshes(ctx: JobContext, found: list[IngredientToxicology]) -> dict[str, int]:
+async def _schedule_refreshes(
+    ctx: JobContext, found: list[IngredientToxicology]
+) -> tuple[dict[str, int], list[Task]]:
     """Queue one refresh per ingredient served stale (stale-while-revalidate, now) or with a
     source unavailable (pending retry, after `toxicology_retry_minutes`). The sweeper publishes
-    them: this transaction is not committed yet."""
+    them: this transaction is not committed yet. Returns the counts and the retries."""
     now = datetime.now(UTC)
     retry_at = now + timedelta(minutes=ctx.settings.toxicology_retry_minutes)
     counts = {"stale": 0, "unavailable": 0}
+    retries: list[Task] = []
     for item in found:
         ingredient_id = item.lookup.ingredient_id
         if ingredient_id is None:
@@ -48,7 +51,7 @@ async def _schedule_refreshes(ctx: JobContext, found: list[IngredientToxicology]
             reason, key, not_before = "unavailable", f"tox-retry:{ingredient_id}:{slot}", retry_at
         else:
             continue
-        await tasks.enqueue(
+        queued = await tasks.enqueue(
             ctx.session,
             JobBuffer(),
             org_id=ctx.task.org_id,
@@ -59,7 +62,9 @@ async def _schedule_refreshes(ctx: JobContext, found: list[IngredientToxicology]
             not_before=not_before,
         )
         counts[reason] += 1
-    return counts
+        if reason == "unavailable":
+            retries.append(queued)
+    return counts, retries
 
 
 BACKFILL_TASK = "toxicology.backfill"
@@ -125,13 +130,37 @@ def _raise_on_outage(ctx: JobContext, item: IngredientToxicology) -> None:
 
 BATCH_TASK = "toxicology.batch"
 TOXICOLOGY_ITEMS = (9, 10)  # substance characterization, toxicological data
+LOOKUP_END, SUMMARY_END = 70, 90  # task.progress: lookups 0-70, Item 10 summaries 70-90
+# the item's retry runs just after the ingredient refreshes due at the same time (cache filled)
+ITEM_RETRY_MARGIN = timedelta(minutes=1)
+
+
+def _without_data(found: list[IngredientToxicology]) -> list[IngredientToxicology]:
+    """Ingredients for which every source was unavailable: nothing but data gaps."""
+    return [f for f in found if f.results and len(f.unavailable) == len(f.results)]
+
+
+def _outage(found: list[IngredientToxicology], down: list[IngredientToxicology]) -> str:
+    sources = ", ".join(sorted({s for f in found for s in f.unavailable}))
+    return f"Toxicology sources unavailable ({sources}) for {len(down)} of {len(found)} ingredients"
 
 
 @register_handler(BATCH_TASK, queue=Queue.TOXICOLOGY, on_failed=pif.reset_item)
 async def toxicology_batch(ctx: JobContext) -> dict[str, Any]:
-    """Every confirmed Item 3 ingredient through all sources; drafts Item 9 or Item 10."""
+    """Every confirmed Item 3 ingredient through all sources; drafts Item 9 or Item 10.
+
+    Every source unavailable for some ingredient: the task ends `done` but the item is not a
+    finished draft. It stays `ai_processing` with the reason (the provisional draft readable)
+    and a retry of its analysis is scheduled (payload `retry_of`), just after the ingredients'
+    refreshes. That retry waits again (`RetryLater`) while the sources are still down, drafts
+    for real once they answer, and on its last attempt stores the fail-soft draft (data gaps
+    marked, spec 04 §5) so the item never hangs."""
     task = ctx.task
     assert task.org_id is not None and task.product_id is not None
+    item_number = int(task.payload["item_number"])  # type: ignore[call-overload]
+    retry_of = task.payload.get("retry_of")
+    if retry_of is not None and not await pif.analysis_open(ctx.session, task):
+        return {"item_number": item_number, "retry_of": retry_of, "skipped": "item moved on"}
     lines = await formulation.confirmed_lines(ctx.session, task.product_id, org_of(task))
     if not lines:
         raise PermanentError(ITEM3_FIRST)  # confirmed lines removed after the 202
@@ -144,39 +173,95 @@ async def toxicology_batch(ctx: JobContext) -> dict[str, Any]:
     ]
     sources, clients = build_sources(ctx.settings, ctx.redis)
     try:
-        found = await lookup_many(ctx.session, lookups, sources, ttl=_ttl(ctx))
+        async with tasks.StepProgress(
+            ctx, total=len(lookups), phase="lookup", end=LOOKUP_END
+        ) as steps:
+            found = await lookup_many(
+                ctx.session, lookups, sources, ttl=_ttl(ctx), on_done=steps.step
+            )
     finally:
         for client in clients:
             await client.aclose()
+    down = _without_data(found)
+    delay = timedelta(minutes=ctx.settings.toxicology_retry_minutes)
+    if down and retry_of is not None and task.attempts < task.max_attempts:
+        raise tasks.RetryLater(_outage(found, down), delay_seconds=delay.total_seconds())
     backfill = await _backfill(ctx, found)
-    await ctx.progress(80)
-    item_number = int(task.payload["item_number"])  # type: ignore[call-overload]
     summaries: list[ToxicologySummary] = []
     usage: list[Usage] = []
     if item_number == 10:
         dictionary = await dictionary_cache.get(ctx.session)
         provider = provider_for(ctx.settings, dictionary, tools=ctx.tools)
-        for item in found:
-            answer = await provider.summarize_toxicology(
-                item.lookup.ref.inci_name, item.lookup.ref.cas, item.results, {}
-            )
-            summaries.append(answer.value)
-            usage.extend(answer.usage)
+        async with tasks.StepProgress(
+            ctx, total=len(found), phase="summary", start=LOOKUP_END, end=SUMMARY_END
+        ) as steps:
+            for item in found:
+                answer = await provider.summarize_toxicology(
+                    item.lookup.ref.inci_name, item.lookup.ref.cas, item.results, {}
+                )
+                summaries.append(answer.value)
+                usage.extend(answer.usage)
+                await steps.step()
     draft, confidence = drafts.item_draft(item_number, found, summaries or None)
     if item_number == 10:
         draft, proposal_usage = await _with_safety(ctx, draft, found)
         usage.extend(proposal_usage)
-    await pif.finish_analysis(ctx.session, task, draft, confidence)
-    refreshes = await _schedule_refreshes(ctx, found)
+    refreshes, retries = await _schedule_refreshes(ctx, found)
+    unavailable = sorted({s for f in found for s in f.unavailable})
+    if down and retry_of is None:
+        outcome, reason = "on_hold", _outage(found, down)
+        retries.append(
+            await tasks.enqueue(
+                ctx.session,
+                JobBuffer(),  # published by the sweeper when due
+                org_id=task.org_id,
+                type=BATCH_TASK,
+                payload={
+                    "product_id": str(task.product_id),
+                    "item_number": item_number,
+                    "retry_of": str(task.id),
+                    "reason": reason,
+                },
+                product_id=task.product_id,
+                created_by=task.created_by,
+                idempotency_key=f"tox-batch-retry:{task.id}",
+                not_before=datetime.now(UTC) + delay + ITEM_RETRY_MARGIN,
+            )
+        )
+        await pif.hold_analysis(ctx.session, task, {**draft, "provisional": True}, reason)
+    elif down:
+        outcome = "gaps_after_retries"
+        reason = (
+            f"{_outage(found, down)}, still after {task.attempts} retries: their values are "
+            "data gaps; analyze again once the sources are back"
+        )
+        await pif.finish_analysis(ctx.session, task, draft, confidence, reason=reason)
+    else:
+        outcome = "partial" if unavailable else "complete"
+        await pif.finish_analysis(ctx.session, task, draft, confidence)
+    due = [t.next_attempt_at for t in retries if t.next_attempt_at is not None]
+    detail = {
+        "outcome": outcome,
+        "sources_unavailable": bool(unavailable),
+        "sources": unavailable,
+        "ingredients_affected": [f.lookup.ref.inci_name for f in found if f.unavailable],
+        "ingredients_without_data": [f.lookup.ref.inci_name for f in down],
+        "retry_at": min(due).isoformat() if due else None,
+        "retry_task_ids": [str(t.id) for t in dict.fromkeys(retries)],
+        "ingredients_done": len(found),
+        "ingredients_total": len(found),
+    }
     return {
         "item_number": item_number,
         "ingredients": len(found),
-        "sources_unavailable": sorted({s for f in found for s in f.unavailable}),
+        "sources_unavailable": unavailable,
         "refreshes_scheduled": refreshes["stale"],
         "retries_scheduled": refreshes["unavailable"],
         "backfill": backfill,
         "usage": [u.model_dump(mode="json") for u in usage],
         "cost_usd": total_cost(usage),
+        "detail": detail,
+        **({"retry_of": retry_of} if retry_of is not None else {}),
     }
 
 

@@ -2,7 +2,7 @@
 
 import asyncio
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -44,8 +44,10 @@ async def lookup_many(
     ttl: timedelta,
     force: bool = False,
     concurrency: int = 8,
+    on_done: Callable[[], Awaitable[None]] | None = None,
 ) -> list[IngredientToxicology]:
     """Ingredients run concurrently; the shared PubChem limiter paces the outbound calls.
+    `on_done` is awaited as each ingredient finishes (progress per ingredient).
 
     Fresh cache hits are used as they are; stale ones are served and reported in `stale`.
     The cache is read in one query; writes share the caller's session, so a lock serialises them.
@@ -78,6 +80,8 @@ async def lookup_many(
                 out.from_cache.append(source.name)
                 if not hit.is_fresh(now):
                     out.stale.append(source.name)
-            return out
+        if on_done is not None:
+            await on_done()
+        return out
 
     return list(await asyncio.gather(*(one(item) for item in lookups)))

@@ -4,6 +4,7 @@ import asyncio
 import time
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -183,3 +184,97 @@ async def test_enqueue_endpoint_still_accepts_work_when_redis_is_down(
         row = await session.get(Task, uuid.UUID(body["task_id"]))
         assert row is not None and row.status == "pending"
     assert await healthy.exists(stream_name("default")) == 0
+
+
+async def test_list_filters_by_status_and_shows_scheduled_retries(
+    client: AsyncClient, owner_session: AsyncSession, settings: Settings
+) -> None:
+    """Issue 17 item 10: `?status=pending_retry` lists a product's scheduled retries."""
+    owner = await make_actor(owner_session, settings)
+    product = await _product(owner_session, owner.org_id)
+    later = datetime.now(UTC) + timedelta(minutes=15)
+    retry = await _enqueue(settings, owner.org_id, product_id=product, not_before=later)
+    queued = await _enqueue(settings, owner.org_id, product_id=product)
+
+    async def ids(status: str) -> list[str]:
+        page = await client.get(
+            "/api/v1/tasks",
+            params={"product_id": str(product), "status": status},
+            headers=owner.headers,
+        )
+        assert page.status_code == 200, page.text
+        return [item["id"] for item in page.json()["items"]]
+
+    assert await ids("pending_retry") == [str(retry.id)]
+    assert await ids("pending") == [str(queued.id)]
+    assert await ids("done") == []
+    shown = (await client.get(f"/api/v1/tasks/{retry.id}", headers=owner.headers)).json()
+    assert shown["status"] == "pending_retry"
+    assert shown["message"] == f"Waiting for a scheduled retry; retry at {tasks.when(later)}"
+    bad = await client.get("/api/v1/tasks", params={"status": "nope"}, headers=owner.headers)
+    assert bad.status_code == 422
+
+
+async def test_processing_task_shows_its_step_counts_and_reads_without_redis(
+    app: FastAPI, client: AsyncClient, owner_session: AsyncSession, settings: Settings
+) -> None:
+    owner = await make_actor(owner_session, settings)
+    task = await _enqueue(settings, owner.org_id)
+    await owner_session.execute(
+        text("UPDATE tasks SET status = 'processing', attempts = 1, progress = 35 WHERE id = :i"),
+        {"i": task.id},
+    )
+    await owner_session.commit()
+    redis: redis_asyncio.Redis = app.state.redis
+    key = f"task-progress:{task.id}:1"
+    await redis.hset(key, mapping={"phase": "lookup", "done": 5, "total": 10})
+    try:
+        body = (await client.get(f"/api/v1/tasks/{task.id}", headers=owner.headers)).json()
+        assert body["progress"] == 35 and body["message"] == "5 of 10 ingredients looked up"
+        assert body["detail"]["ingredients_done"] == 5
+        assert body["detail"]["ingredients_total"] == 10
+        listed = (await client.get("/api/v1/tasks", headers=owner.headers)).json()["items"]
+        assert listed[0]["detail"]["phase"] == "lookup"
+
+        dead = redis_asyncio.Redis(
+            host="127.0.0.1", port=1, socket_connect_timeout=0.2, retry=Retry(NoBackoff(), 0)
+        )
+        app.dependency_overrides[get_redis] = lambda: dead
+        try:
+            degraded = await client.get(f"/api/v1/tasks/{task.id}", headers=owner.headers)
+        finally:
+            app.dependency_overrides.pop(get_redis, None)
+            await dead.aclose()
+        assert degraded.status_code == 200  # the counts are a convenience; the row answers
+        assert degraded.json()["progress"] == 35 and degraded.json()["detail"] is None
+    finally:
+        await redis.delete(key)
+
+
+def test_openapi_documents_outcome_retry_and_progress() -> None:
+    """The Task response model and the PIF item say what `pending_retry` and the detail mean."""
+    app = create_app(Settings(database_url="postgresql://x@127.0.0.1/x", redis_url="redis://x"))
+    document = app.openapi()
+    schemas = document["components"]["schemas"]
+    read = schemas["TaskRead"]["properties"]
+    assert {"message", "detail", "next_attempt_at"} <= read.keys()
+    assert "retry at" in read["message"]["description"]
+    detail = schemas["TaskDetail"]["properties"]
+    assert {
+        "outcome",
+        "sources_unavailable",
+        "sources",
+        "ingredients_affected",
+        "ingredients_without_data",
+        "retry_at",
+        "retry_task_ids",
+        "phase",
+        "ingredients_done",
+        "ingredients_total",
+    } <= detail.keys()
+    assert "on_hold" in detail["outcome"]["description"]
+    summary = schemas["PifItemSummary"]["properties"]
+    assert {"pending_retry", "next_attempt_at", "status_reason"} <= summary.keys()
+    params = document["paths"]["/api/v1/tasks"]["get"]["parameters"]
+    status = next(p for p in params if p["name"] == "status")
+    assert "pending_retry" in str(status["schema"])
