@@ -145,7 +145,9 @@ async def pif_overview(
     product = await service.require_product(session, product_id, org)
     docs = await repository.list_documents_for_org(session, product_id, org, summary=True)
     files = await repository.list_files_for_org(session, product_id, org)
-    retrying = await _retrying_items(session, org, product_id)
+    analysing = any(d.status == DocumentStatus.AI_PROCESSING.value for d in docs)
+    # only an item being analysed can wait for a retry: no query otherwise
+    retrying = await _retrying_items(session, org, product_id) if analysing else {}
     stages: dict[str, list[int]] | None = None
     if group == "stage":
         stages = {}
