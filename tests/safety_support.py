@@ -12,7 +12,7 @@ from app.engines.regulatory import RegulatedEntry, RuleIndex, ScopedLimit
 from app.engines.regulatory.engine import Checker
 from app.engines.regulatory.substances import SubstanceMaster
 from app.integrations.http import build_client
-from app.integrations.toxicology import EchaSource, PubChemSource, ToxSource
+from app.integrations.toxicology import CompToxSource, EchaSource, PubChemSource, ToxSource
 from app.services.regulatory import CheckerCache
 
 FIXTURE_ENTRIES = [
@@ -82,8 +82,9 @@ PUBCHEM_PROPERTIES = {
 
 @dataclass
 class SwitchableSources:
-    """`build_sources` stand-in over MockTransport: while `down`, PubChem answers 503 and ECHA's
-    connection is refused; once back, PubChem answers its properties and ECHA "no entry".
+    """`build_sources` stand-in over MockTransport: while `down`, PubChem and EPA CompTox answer
+    503 and ECHA's connection is refused; once back, PubChem answers its properties, ECHA and
+    CompTox "no entry".
     `gates` (CAS -> event) hold an ingredient's PubChem answer until the test sets it."""
 
     down: bool = True
@@ -106,6 +107,10 @@ class SwitchableSources:
             raise httpx.ConnectError("connection refused", request=request)
         return httpx.Response(200, json={"items": []})
 
+    async def _comptox(self, request: httpx.Request) -> httpx.Response:
+        self.requests += 1
+        return httpx.Response(503) if self.down else httpx.Response(200, json=[])
+
     def __call__(
         self, settings: Settings, redis: object, **_: object
     ) -> tuple[list[ToxSource], list[httpx.AsyncClient]]:
@@ -119,10 +124,12 @@ class SwitchableSources:
             for host, handler in (
                 ("pubchem.ncbi.nlm.nih.gov", self._pubchem),
                 ("chem.echa.europa.eu", self._echa),
+                ("comptox.epa.gov", self._comptox),
             )
         ]
         sources: list[ToxSource] = [
             PubChemSource(clients[0], include_safety=False, backoff=0.01),
             EchaSource(clients[1], backoff=0.01),
+            CompToxSource(clients[2], api_key="fixture-key", backoff=0.01),
         ]
         return sources, clients

@@ -30,6 +30,7 @@ from tests.worker.conftest import running_worker
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 
+DOWN = "sources unavailable (comptox, echa, pubchem) for 3 of 3 ingredients"
 LINES = [
     {"raw_name": "Phenoxyethanol", "inci_name": "PHENOXYETHANOL", "cas": "122-99-6"},
     {"raw_name": "Glycerin", "inci_name": "GLYCERIN", "cas": "56-81-5"},
@@ -124,14 +125,14 @@ async def test_every_source_down_is_shown_as_waiting_then_drafted_when_sources_r
             assert task["status"] == "done", task
             detail = task["detail"]
             assert detail["outcome"] == "on_hold" and detail["sources_unavailable"] is True
-            assert detail["sources"] == ["echa", "pubchem"]
+            assert detail["sources"] == ["comptox", "echa", "pubchem"]
             assert detail["ingredients_without_data"] == [line["inci_name"] for line in LINES]
             assert detail["ingredients_done"] == detail["ingredients_total"] == len(LINES)
             retry_at = datetime.fromisoformat(detail["retry_at"])
             wait = timedelta(minutes=settings.toxicology_retry_minutes)
             assert before + wait - timedelta(minutes=1) < retry_at <= datetime.now(UTC) + wait
             message = task["message"]
-            assert "sources unavailable (echa, pubchem) for 3 of 3 ingredients" in message
+            assert DOWN in message
             assert f"retry at {retry_at:%Y-%m-%d %H:%M} UTC" in message
 
         # 2. Items 9 and 10 are not finished drafts: they wait, with the reason and the time
@@ -144,7 +145,9 @@ async def test_every_source_down_is_shown_as_waiting_then_drafted_when_sources_r
                 assert shown["pending_retry"] is True and shown["ai_confidence"] is None
                 assert shown["next_attempt_at"]
                 reason = shown["status_reason"]
-                assert "sources unavailable (echa, pubchem) for 3 of 3 ingredients" in reason
+                assert (
+                    "sources unavailable (comptox, echa, pubchem) for 3 of 3 ingredients" in reason
+                )
                 due = datetime.fromisoformat(shown["next_attempt_at"])
                 assert f"retry at {due:%Y-%m-%d %H:%M} UTC" in reason
             analysis = detail_item["analysis_task"]

@@ -108,7 +108,10 @@ class StepProgress:
             self._last = time.monotonic()
             self._written = done
             self.writes += 1
-            await self._ctx.progress(self._percent())
+            try:
+                await self._ctx.progress(self._percent())
+            except Exception as exc:  # best effort: progress never fails the work
+                log.warning("task_progress_not_saved", error=type(exc).__name__)
             task = self._ctx.task
             try:
                 async with asyncio.timeout(_REDIS_TIMEOUT_SECONDS):
