@@ -145,6 +145,19 @@ def _outage(found: list[IngredientToxicology], down: list[IngredientToxicology])
     return f"Toxicology sources unavailable ({sources}) for {len(down)} of {len(found)} ingredients"
 
 
+async def _still_wanted(ctx: JobContext, item_number: int) -> bool:
+    """A retry of the analysis runs only while the item still waits for it: being analysed,
+    and no newer analysis of it started since (after the item moved on and back)."""
+    task = ctx.task
+    assert task.org_id is not None and task.product_id is not None
+    if not await pif.analysis_open(ctx.session, task):
+        return False
+    latest = await tasks.latest_item_task(
+        ctx.session, org_of(task), task.product_id, item_number, BATCH_TASK
+    )
+    return latest is None or latest.id == task.id
+
+
 @register_handler(BATCH_TASK, queue=Queue.TOXICOLOGY, on_failed=pif.reset_item)
 async def toxicology_batch(ctx: JobContext) -> dict[str, Any]:
     """Every confirmed Item 3 ingredient through all sources; drafts Item 9 or Item 10.
@@ -159,7 +172,7 @@ async def toxicology_batch(ctx: JobContext) -> dict[str, Any]:
     assert task.org_id is not None and task.product_id is not None
     item_number = int(task.payload["item_number"])  # type: ignore[call-overload]
     retry_of = task.payload.get("retry_of")
-    if retry_of is not None and not await pif.analysis_open(ctx.session, task):
+    if retry_of is not None and not await _still_wanted(ctx, item_number):
         return {"item_number": item_number, "retry_of": retry_of, "skipped": "item moved on"}
     lines = await formulation.confirmed_lines(ctx.session, task.product_id, org_of(task))
     if not lines:
