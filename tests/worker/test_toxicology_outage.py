@@ -162,6 +162,8 @@ async def test_every_source_down_is_shown_as_waiting_then_drafted_when_sources_r
         assert kinds == ["toxicology.batch"] * 2 + ["toxicology.refresh"] * len(LINES)
         assert all(t["status"] == "pending_retry" and t["next_attempt_at"] for t in waiting)
         assert all("retry at" in t["message"] for t in waiting)
+        refreshes = [t for t in waiting if t["type"] == "toxicology.refresh"]
+        assert all(t["message"].startswith("Toxicology sources unavailable") for t in refreshes)
         every = {t["id"] for t in await listed()}
         assert {t["id"] for t in waiting} <= every and set(batch_ids) <= every
         assert {t["id"] for t in await listed("&status=done")} == set(batch_ids)

@@ -67,6 +67,8 @@ class HandlerSpec:
     queue: Queue
     max_attempts: int | None  # None: settings.task_max_attempts
     on_failed: Fallback | None
+    # shown while a task of this type waits for a scheduled attempt and has no error yet
+    waiting_reason: str | None = None
 
 
 _HANDLERS: dict[str, HandlerSpec] = {}
@@ -83,6 +85,7 @@ def register_handler(
     queue: Queue = Queue.DEFAULT,
     max_attempts: int | None = None,
     on_failed: Fallback | None = None,
+    waiting_reason: str | None = None,
 ) -> Callable[[Handler], Handler]:
     """Decorator: `@register_handler("pif.analyze", queue=Queue.PIF_GENERATE, on_failed=...)`."""
     if len(name) > 50 or "." not in name:
@@ -92,7 +95,7 @@ def register_handler(
         existing = _HANDLERS.get(name)
         if existing is not None and existing.handler is not handler:
             raise ValueError(f"task type {name!r} is already registered")
-        _HANDLERS[name] = HandlerSpec(name, handler, queue, max_attempts, on_failed)
+        _HANDLERS[name] = HandlerSpec(name, handler, queue, max_attempts, on_failed, waiting_reason)
         return handler
 
     return decorate

@@ -18,6 +18,7 @@ from app.models.platform import Task
 from app.schemas.tasks import PENDING_RETRY, TaskDetail, TaskRead
 from app.services.tasks import repository
 from app.services.tasks.progress import StepCounts, live_counts
+from app.services.tasks.registry import UnknownTaskType, get_handler
 
 PHASE_WORDS = {"lookup": "looked up", "summary": "summarised"}
 
@@ -81,6 +82,13 @@ def _message(read: TaskRead, detail: TaskDetail | None, reason: str | None) -> s
     return head
 
 
+def _waiting_reason(task_type: str) -> str | None:
+    try:
+        return get_handler(task_type).waiting_reason
+    except UnknownTaskType:
+        return None
+
+
 def _view(task: Task, counts: StepCounts | None, retries: dict[uuid.UUID, Task]) -> TaskRead:
     read = TaskRead.model_validate(task)
     detail = _stored_detail(task)
@@ -102,7 +110,9 @@ def _view(task: Task, counts: StepCounts | None, retries: dict[uuid.UUID, Task])
         ]
         detail = detail.model_copy(update={"retry_at": min(due) if due else None})
     reason = task.payload.get("reason") if isinstance(task.payload, dict) else None
-    message = _message(read, detail, reason if isinstance(reason, str) else None)
+    if not isinstance(reason, str):
+        reason = _waiting_reason(task.type)
+    message = _message(read, detail, reason)
     return read.model_copy(update={"detail": detail, "message": message})
 
 

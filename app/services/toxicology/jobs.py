@@ -340,7 +340,11 @@ async def _formula_confirmed(
 pif.register_analyzer(TOXICOLOGY_ITEMS, BATCH_TASK, precondition=_formula_confirmed)
 
 
-@register_handler("toxicology.refresh", queue=Queue.TOXICOLOGY)
+@register_handler(
+    "toxicology.refresh",
+    queue=Queue.TOXICOLOGY,
+    waiting_reason="Toxicology sources unavailable for this ingredient",
+)
 async def toxicology_refresh(ctx: JobContext) -> dict[str, Any]:
     """Query every source again for one ingredient and replace its cache rows."""
     ingredient_id = uuid.UUID(str(ctx.task.payload["ingredient_id"]))
@@ -367,7 +371,7 @@ async def toxicology_refresh(ctx: JobContext) -> dict[str, Any]:
     }
 
 
-@register_handler(BACKFILL_TASK, queue=Queue.TOXICOLOGY)
+@register_handler(BACKFILL_TASK, queue=Queue.TOXICOLOGY, waiting_reason="EPA CompTox unavailable")
 async def toxicology_backfill(ctx: JobContext) -> dict[str, Any]:
     """Retry of a back-fill whose CompTox call failed, for a line outside the master."""
     ref = SubstanceRef(
