@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from app.core.database import Database
-from app.models import Task
+from app.models import PifDocument, Task
 from app.services.toxicology import jobs as tox_jobs
 from app.worker.sweeper import sweep
 from tests.factories import Actor, make_actor, make_product, poll_task
@@ -273,3 +273,37 @@ async def test_progress_moves_per_ingredient_while_the_batch_runs(
     progress = [p for _, p in seen]
     assert progress == sorted(progress) and len(set(progress)) == len(LINES), seen
     assert progress[0] == 0 and progress[-1] < 100
+
+
+async def test_a_retry_finding_the_item_moved_on_does_nothing(
+    client: AsyncClient,
+    owner_session: AsyncSession,
+    settings: Settings,
+    fast_settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sources = SwitchableSources(down=True)
+    monkeypatch.setattr(tox_jobs, "build_sources", sources)
+    actor = await make_actor(owner_session, settings)
+    product = await make_product(owner_session, actor)
+    await _confirmed_formula(client, actor, product.id)
+    url = f"/api/v1/products/{product.id}/pif/9"
+    response = await client.post(
+        f"/api/v1/products/{product.id}/pif/analyze", json={"item_number": 9}, headers=actor.headers
+    )
+    assert response.status_code == 202, response.text
+    async with running_worker(fast_settings):
+        await poll_task(client, actor, response.headers["Location"])
+        retry = (await client.get(url, headers=actor.headers)).json()["analysis_task"]
+        await owner_session.execute(
+            update(PifDocument)
+            .where(PifDocument.product_id == product.id, PifDocument.item_number == 9)
+            .values(status="uploaded", status_reason="moved on")
+        )
+        await owner_session.commit()
+        sources.down = False
+        await _retries_due_now(fast_settings, owner_session, product.id)
+        ran, _ = await poll_task(client, actor, f"/api/v1/tasks/{retry['id']}")
+    assert ran["status"] == "done" and ran["result"]["skipped"] == "item moved on"
+    item = (await client.get(url, headers=actor.headers)).json()
+    assert item["status"] == "uploaded" and item["status_reason"] == "moved on"
