@@ -25,7 +25,10 @@ def _serve(settings: Settings, host: str, port: int, *, with_worker: bool) -> No
     from app.main import create_app
 
     application = create_app(settings, with_worker=with_worker)
-    config = uvicorn.Config(application, host=host, port=port, log_config=None, access_log=False)
+    # ws="none": the API has no WebSocket route; "auto" would import the websockets package
+    config = uvicorn.Config(
+        application, host=host, port=port, log_config=None, access_log=False, ws="none"
+    )
     AnnouncingServer(config, f"PIF AI API docs: http://{host}:{port}/api/v1/docs").run()
 
 

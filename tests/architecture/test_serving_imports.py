@@ -31,6 +31,14 @@ LAZY = (
     "numpy",
     "segno",
     "asn1crypto",
+    # structlog's and httpx's rich/pygments, fuzzy matching, SMTP, upload sniffing, rate limits
+    "rich",
+    "pygments",
+    "rapidfuzz",
+    "aiosmtplib",
+    "filetype",
+    "limits",
+    "wrapt",
 )
 PROBE = (
     "import sys\n"

@@ -21,8 +21,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
-from rapidfuzz import fuzz, process
-
 from app.engines.substance.aliases import lookup_zh_name
 from app.engines.substance.names import normalize_name
 
@@ -171,6 +169,8 @@ class IngredientDictionary:
         key = normalize_name(latin if latin != raw or zh is None else raw)
         if not key:
             return []
+        from rapidfuzz import fuzz, process  # 2.4 MiB resident: loaded on the first fuzzy match
+
         found = process.extract(key, self._choices, scorer=fuzz.WRatio, limit=limit * 3)
         out: list[str] = []
         for choice, score, _ in found:
@@ -206,6 +206,8 @@ class IngredientDictionary:
     def _fuzzy(self, key: str) -> Match:
         # Short names need a stricter cutoff: one letter in "TEA" vs "PEA" is a different substance.
         cutoff = 92.0 if len(key) < 8 else 85.0
+        from rapidfuzz import fuzz, process  # 2.4 MiB resident: loaded on the first fuzzy match
+
         best = process.extractOne(key, self._choices, scorer=fuzz.ratio, score_cutoff=cutoff)
         if best is None:
             return NO_MATCH

@@ -13,8 +13,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from rapidfuzz import fuzz, process
-
 from app.engines.substance.cas import valid_cas_numbers
 from app.engines.substance.names import normalize_name
 
@@ -126,6 +124,8 @@ class SubstanceMaster:
         # Keys computed once per master (28k names): a processor per call cost ~40 ms a line.
         # Plain edit-distance ratio: candidates are for typos and near spellings, not synonyms.
         keys = [*self._choice_keys, *(name_key(e) for e in extra)]
+        from rapidfuzz import fuzz, process  # loaded on first use (issue 18: idle RSS)
+
         hits = process.extract(
             name_key(name), keys, scorer=fuzz.ratio, limit=limit, score_cutoff=60
         )

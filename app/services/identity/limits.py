@@ -4,19 +4,23 @@ When Redis does not answer, the same limits are kept in this process (per-proces
 weaker limit, but an outage never answers 500 and never lifts the limits entirely).
 """
 
+from __future__ import annotations
+
 import asyncio
 import hashlib
 import math
 import time
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from functools import cache
+from typing import TYPE_CHECKING, TypeVar
 
 import structlog
-from limits import RateLimitItem, RateLimitItemPerSecond, parse
-from limits.aio.storage import MemoryStorage, RedisStorage
-from limits.aio.strategies import MovingWindowRateLimiter
-from limits.errors import StorageError
 from redis.exceptions import RedisError
+
+if TYPE_CHECKING:
+    from limits import RateLimitItem
+    from limits.aio.storage import RedisStorage
+    from limits.aio.strategies import MovingWindowRateLimiter
 
 from app.core.errors import TooManyRequests
 
@@ -36,12 +40,26 @@ def storage_uri(redis_url: str) -> str:
     return redis_url
 
 
-class _RedisPyStorage(RedisStorage):
+@cache
+def _redis_py_storage() -> type[RedisStorage]:
     """`limits`' Redis storage that resolves only redis-py: the stock one imports every client it
-    supports on first use (coredis pulls in numpy, beartype, pympler: ~17 MiB; issue 18)."""
+    supports on first use (coredis pulls in numpy, beartype, pympler: ~17 MiB; issue 18).
 
-    STORAGE_SCHEME: list[str] = []  # noqa: RUF012 (not registered under a scheme: built here)
-    DEPENDENCIES = {"redis": RedisStorage.DEPENDENCIES["redis"]}  # noqa: RUF012
+    `limits` itself (with deprecated and wrapt, ~2 MiB) loads with the first limiter, not at
+    start-up."""
+    from limits.aio.storage import RedisStorage
+
+    class _RedisPyStorage(RedisStorage):
+        STORAGE_SCHEME: list[str] = []  # noqa: RUF012 (not registered under a scheme: built here)
+        DEPENDENCIES = {"redis": RedisStorage.DEPENDENCIES["redis"]}  # noqa: RUF012
+
+    return _RedisPyStorage
+
+
+def _parse(rule: str | RateLimitItem) -> RateLimitItem:
+    from limits import parse
+
+    return parse(rule) if isinstance(rule, str) else rule
 
 
 def too_many(retry_after: int, *, code: str = "rate_limited") -> TooManyRequests:
@@ -51,6 +69,8 @@ def too_many(retry_after: int, *, code: str = "rate_limited") -> TooManyRequests
 
 
 def failure_window(max_failures: int, seconds: int) -> RateLimitItem:
+    from limits import RateLimitItemPerSecond
+
     return RateLimitItemPerSecond(max_failures, max(1, seconds))
 
 
@@ -58,7 +78,10 @@ class RateLimiter:
     """Moving-window limits keyed by (scope, subject); subjects such as e-mails are hashed."""
 
     def __init__(self, redis_url: str) -> None:
-        storage = _RedisPyStorage(
+        from limits.aio.storage import MemoryStorage
+        from limits.aio.strategies import MovingWindowRateLimiter
+
+        storage = _redis_py_storage()(
             storage_uri(redis_url), implementation="redispy", key_prefix="pifai"
         )
         self._limiter = MovingWindowRateLimiter(storage)
@@ -69,6 +92,8 @@ class RateLimiter:
         return hashlib.sha256(subject.lower().encode()).hexdigest()[:32]
 
     async def _call(self, use: Callable[[MovingWindowRateLimiter], Awaitable[T]]) -> T:
+        from limits.errors import StorageError
+
         try:
             async with asyncio.timeout(REDIS_TIMEOUT_SECONDS):
                 return await use(self._limiter)
@@ -77,24 +102,24 @@ class RateLimiter:
             return await use(self._local)
 
     async def hit(self, rule: str | RateLimitItem, scope: str, subject: str) -> bool:
-        item = parse(rule) if isinstance(rule, str) else rule
+        item = _parse(rule)
         key = self._key(subject)
         return await self._call(lambda limiter: limiter.hit(item, scope, key))
 
     async def allows(self, rule: str | RateLimitItem, scope: str, subject: str) -> bool:
         """Whether one more hit would pass (does not count one)."""
-        item = parse(rule) if isinstance(rule, str) else rule
+        item = _parse(rule)
         key = self._key(subject)
         return await self._call(lambda limiter: limiter.test(item, scope, key))
 
     async def clear(self, rule: str | RateLimitItem, scope: str, subject: str) -> None:
-        item = parse(rule) if isinstance(rule, str) else rule
+        item = _parse(rule)
         key = self._key(subject)
         await self._call(lambda limiter: limiter.clear(item, scope, key))
 
     async def retry_after(self, rule: str | RateLimitItem, scope: str, subject: str) -> int:
         """Seconds until the window lets `subject` through again (at least 1)."""
-        item = parse(rule) if isinstance(rule, str) else rule
+        item = _parse(rule)
         key = self._key(subject)
         stats = await self._call(lambda limiter: limiter.get_window_stats(item, scope, key))
         return max(1, math.ceil(stats.reset_time - time.time()))

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Protocol
 
-import aiosmtplib
 import structlog
 
 from app.core.config import EmailBackend, Settings
@@ -46,6 +45,8 @@ class SmtpMailer:
         message = EmailMessage()
         message["From"], message["To"], message["Subject"] = self.sender, mail.to, mail.subject
         message.set_content(mail.body)
+        import aiosmtplib  # loaded on the first SMTP send, not at start-up (issue 18: idle RSS)
+
         await aiosmtplib.send(
             message,
             hostname=self.host,

@@ -10,8 +10,6 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
 
-import filetype
-
 from app.core.errors import PayloadTooLarge, Unprocessable, UnsupportedMediaType
 
 ALLOWED = {
@@ -94,6 +92,8 @@ def inspect_upload(raw_filename: str | None, data: bytes, max_bytes: int) -> Ins
         raise Unprocessable("The file is empty", code="empty_file")
     filename = safe_filename(raw_filename)
     declared = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    import filetype  # loaded on the first upload, not at start-up (issue 18: idle RSS)
+
     kind = filetype.guess(data)
     sniffed = kind.extension if kind else None
     if sniffed == "jpeg":
