@@ -3,7 +3,8 @@
     uv run python -m bench.http.rss [--warmup 20]
 
 Starts embedded PostgreSQL + Redis in a temporary data dir and `pifai api` as its own process
-(as bench/http/run.py does), seeds one org with 20 products, sends `--warmup` requests each to
+(as bench/http/run.py does), waits until /readyz answers 200 (database, Redis, schema at head),
+prints the idle figure, seeds one org with 20 products, sends `--warmup` requests each to
 /healthz and GET /api/v1/products, and prints VmRSS of the API process at each step; then the
 first `check-formula` (40 lines: builds the checker cache) and how long /healthz took meanwhile.
 """
@@ -27,6 +28,26 @@ from app.core.runtime import resolve_servers
 from bench.http.run import FORMULA_40, SECRET, _free_port, _rss_mib, _seed, _wait_ready
 
 
+def _wait_readyz(url: str, timeout: float = 60) -> None:
+    """Measure a process that can serve: database, Redis and the schema checked by /readyz."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if httpx.get(url, timeout=5).status_code == 200:
+            return
+        time.sleep(0.2)
+    raise SystemExit(f"{url} did not answer 200 within {timeout:.0f} s")
+
+
+def _rss_split(pid: int) -> str:
+    """Anonymous (heap, Python objects) vs file-backed (shared libraries' pages) resident memory."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("RssAnon", "RssFile"):
+            fields[key] = int(value.split()[0]) / 1024
+    return ", ".join(f"{key} {value:.1f} MiB" for key, value in fields.items())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--warmup", type=int, default=20)
@@ -47,8 +68,10 @@ def main() -> None:
     try:
         base = f"http://127.0.0.1:{port}"
         _wait_ready(f"{base}/healthz")
+        _wait_readyz(f"{base}/readyz")
         time.sleep(1)
-        print(f"RSS idle after start-up: {_rss_mib(proc.pid):.1f} MiB")
+        print(f"RSS idle after start-up (/readyz ok): {_rss_mib(proc.pid):.1f} MiB "
+              f"({_rss_split(proc.pid)})")  # fmt: skip
         headers, _ = _seed(base, settings)
         print(f"RSS after seeding (register, login, 20 products): {_rss_mib(proc.pid):.1f} MiB")
         with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
