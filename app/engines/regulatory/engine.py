@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
 
+from rapidfuzz import fuzz, process
+
 from app.engines.regulatory.findings import (
     LINE_STATUSES,
     POSITIVE_LISTS,
@@ -32,6 +34,7 @@ from app.engines.regulatory.index import RuleIndex
 from app.engines.regulatory.labels import category_root
 from app.engines.regulatory.labels import segments_by_label as _segments_uncached
 from app.engines.regulatory.models import LIST_TYPES, RegulatedEntry
+from app.engines.regulatory.nearest import NearestNames
 from app.engines.regulatory.product import (
     CategoryTags,
     Description,
@@ -257,11 +260,15 @@ class Checker:
     sum_refs: dict[str, set[str]] = field(default_factory=dict)
     # Lists whose source says it is provisional (the TW UV-filter third-party parse).
     provisional: frozenset[tuple[str, str]] = frozenset()
+    # Candidates for unidentified lines: master INCI names, then the lists' (with a master).
+    nearest: NearestNames | None = None
 
     @classmethod
     def build(cls, index: RuleIndex, master: SubstanceMaster | None = None) -> Checker:
         data = rule_data()
         checker = cls(index, NameIndex.build(index.entries), master, data)
+        if master is not None:
+            checker.nearest = NearestNames([*master.inci_names, *checker.names.names])
         for e in index.entries:
             checker.by_ref.setdefault(e.reference, e)
         checker.provisional = frozenset(
@@ -1051,20 +1058,17 @@ def _positive_lists(checker: Checker, sub: _Substance, markets: Sequence[str]) -
 
 def _unidentified(checker: Checker, sub: _Substance) -> None:
     line = sub.lines[0]
-    extra = checker.names.names
-    cands = checker.master.candidates(line.name, extra) if checker.master else []
-    if not checker.master:
-        from rapidfuzz import fuzz, process
-
-        cands = [h[0] for h in process.extract(line.name, extra, scorer=fuzz.WRatio, limit=3)]
-    cands = list(dict.fromkeys(cands))
     if has_cjk(line.name):
         # Chinese: the nearest Chinese names of the TFDA lists, never a Latin guess.
-        from rapidfuzz import fuzz, process
-
         zh = checker.names.zh_names
         cands = [h[0] for h in process.extract(line.name, zh, scorer=fuzz.ratio, limit=3)]
         cands = [c for c in cands if fuzz.ratio(line.name, c) >= 50]
+    elif checker.nearest is not None:
+        cands = list(checker.nearest.search(line.name))
+    else:
+        extra = checker.names.names
+        cands = [h[0] for h in process.extract(line.name, extra, scorer=fuzz.WRatio, limit=3)]
+        cands = list(dict.fromkeys(cands))
     why = (
         "names two substances; give one line per substance"
         if names_two_substances(line.name)

@@ -88,7 +88,6 @@ class SubstanceMaster:
     by_name: dict[str, MasterRecord] = field(default_factory=dict)
     by_cas: dict[str, list[MasterRecord]] = field(default_factory=dict)
     _choices: list[str] = field(default_factory=list)
-    _choice_keys: list[str] = field(default_factory=list)  # name_key of each choice, once
 
     @classmethod
     def build(cls, records: Iterable[MasterRecord]) -> SubstanceMaster:
@@ -101,8 +100,12 @@ class SubstanceMaster:
             for cas in rec.cas:
                 master.by_cas.setdefault(cas, []).append(rec)
         master._choices = sorted({r.inci for r in master.by_name.values()})
-        master._choice_keys = [name_key(c) for c in master._choices]
         return master
+
+    @property
+    def inci_names(self) -> list[str]:
+        """Every INCI name, sorted (the candidates for an unidentified line: nearest.py)."""
+        return self._choices
 
     def resolve(self, name: str, cas: tuple[str, ...]) -> MasterRecord | None:
         """The record named by the line; by name first, then by an unambiguous CAS."""
@@ -114,22 +117,6 @@ class SubstanceMaster:
             if recs:
                 return recs[0]
         return None
-
-    def candidates(self, name: str, extra: Iterable[str] = (), limit: int = 3) -> list[str]:
-        """Nearest known names for an unidentified line (for the user to pick from)."""
-        extra = list(extra)
-        choices = [*self._choices, *extra]
-        if not name.strip() or not choices:
-            return []
-        # Keys computed once per master (28k names): a processor per call cost ~40 ms a line.
-        # Plain edit-distance ratio: candidates are for typos and near spellings, not synonyms.
-        keys = [*self._choice_keys, *(name_key(e) for e in extra)]
-        from rapidfuzz import fuzz, process  # loaded on first use (issue 18: idle RSS)
-
-        hits = process.extract(
-            name_key(name), keys, scorer=fuzz.ratio, limit=limit, score_cutoff=60
-        )
-        return [choices[index] for _, _, index in hits]
 
 
 def master_from_csv(starter: str, synonyms: str = "", inventory: str = "") -> SubstanceMaster:

@@ -1,0 +1,92 @@
+"""Nearest known names for an unidentified formula line: a trigram index, then rapidfuzz.
+
+Scoring every one of the ~29k master and list names with `fuzz.ratio` cost 2-4 ms a line (issue
+18: 22 unknown names made a 40-line check 49 ms of CPU). The index, built once with the checker,
+takes the postings of the query's rarest trigrams up to `BUDGET` names (a misspelling leaves most
+trigrams of the true name intact, and the rare ones select it) and scores only those. The answers
+match the exhaustive scoring on misspelt master names (tests/engines/regulatory/test_nearest.py),
+and a bounded LRU keyed by the normalised name answers the names a user sends again at once.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable
+from functools import _CacheInfo, lru_cache
+from operator import itemgetter
+
+from rapidfuzz import fuzz, process
+
+from app.engines.regulatory.substances import name_key
+
+SCORE_CUTOFF = 60  # plain edit-distance ratio: candidates are for typos and near spellings
+BUDGET = 3000  # names scored per query at most (once the rarest trigram's postings are in)
+CACHE_SIZE = 4096  # distinct unknown names remembered per checker
+
+
+def trigrams(key: str) -> set[str]:
+    """The key's trigrams, padded with a space so word starts and ends count."""
+    padded = f" {key} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+class NearestNames:
+    """Nearest names by `fuzz.ratio` on the name key; `names` in order of preference.
+
+    Names with the same key are one candidate, shown as the first of them (the master's INCI
+    before a list's spelling of it); equal scores go to the earlier name.
+    """
+
+    def __init__(self, names: Iterable[str]) -> None:
+        first: dict[str, str] = {}
+        for name in names:
+            key = name_key(name)
+            if key and key not in first:
+                first[key] = name
+        self._keys = list(first)
+        self._names = list(first.values())
+        postings: dict[str, list[int]] = {}
+        for i, key in enumerate(self._keys):
+            for gram in trigrams(key):
+                postings.setdefault(gram, []).append(i)
+        # array('I'): 4 bytes a posting (a tuple of ints takes 8 and the int objects).
+        self._postings = {gram: array("I", ids) for gram, ids in postings.items()}
+        self._cached = lru_cache(maxsize=CACHE_SIZE)(self._search)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def cache_info(self) -> _CacheInfo:
+        return self._cached.cache_info()
+
+    def search(self, name: str, limit: int = 3) -> tuple[str, ...]:
+        """Up to `limit` nearest names scoring at least `SCORE_CUTOFF`, best first."""
+        return self._cached(name_key(name), limit)
+
+    def exhaustive(self, name: str, limit: int = 3) -> tuple[str, ...]:
+        """The same answer by scoring every name (the reference the index is tested against)."""
+        key = name_key(name)
+        if not key:
+            return ()
+        hits = process.extract(
+            key, self._keys, scorer=fuzz.ratio, limit=limit, score_cutoff=SCORE_CUTOFF
+        )
+        return tuple(self._names[i] for _, _, i in hits)
+
+    def _search(self, key: str, limit: int) -> tuple[str, ...]:
+        if not key:
+            return ()
+        lists = sorted((p for p in map(self._postings.get, trigrams(key)) if p), key=len)
+        ids: set[int] = set()
+        taken = 0
+        for posting in lists:  # rarest first
+            if taken and taken + len(posting) > BUDGET:
+                break
+            ids.update(posting)
+            taken += len(posting)
+        if not ids:
+            return ()
+        order = sorted(ids)  # index order, so that ties go to the earlier name as above
+        keys = [self._keys[order[0]]] if len(order) == 1 else itemgetter(*order)(self._keys)
+        hits = process.extract(key, keys, scorer=fuzz.ratio, limit=limit, score_cutoff=SCORE_CUTOFF)
+        return tuple(self._names[order[j]] for _, _, j in hits)
