@@ -120,7 +120,7 @@ def _drive_wrk(
     )
     threads = max(1, min(conc, 2))
     out = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{conc}", f"-d{seconds}s", "-s", str(script), url],
+        ["wrk", f"-t{threads}", f"-c{conc}", f"-d{max(1, round(seconds))}s", "-s", str(script), url],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     script.unlink()
@@ -201,6 +201,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", default="1,10,100")
     parser.add_argument("--max-load", type=float, default=1.0, help="wait (≤ 30 s) below this")
+    parser.add_argument("--only", default="", help="run only the scenarios whose name has this")
     args = parser.parse_args()
     levels = [int(c) for c in args.concurrency.split(",")]
 
@@ -238,6 +239,7 @@ def main() -> None:
             ("check-formula (40)", "POST", "/api/v1/ingredients/check-formula",
              json.dumps(FORMULA_40).encode(), False),
         ]  # fmt: skip
+        scenarios = [s for s in scenarios if args.only in s[0]]
         json_headers = {**headers, "Content-Type": "application/json"}
         results: dict[tuple[str, int, str], list[Figures]] = {}
         for _ in range(args.rounds):
