@@ -23,7 +23,7 @@ from tests.factories import Override
 
 TEST_FERNET_KEY = "x1DVKp5fcmFz7L3VqLkCX6eR2l1k0a3NR2Ozz9-bVzE="
 TEST_FILE_KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
-KEEP_TABLES = {"alembic_version", "plan_limits", "audit_chain_head"}
+KEEP_TABLES = {"alembic_version", "plan_limits", "audit_chain_head", "reference_versions"}
 # Loaded once per worker by `reference_data` and never modified by tests (import tests use a
 # database of their own).
 REFERENCE_TABLES = {

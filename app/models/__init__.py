@@ -7,7 +7,12 @@ from app.models.identity import AuthToken, Invitation, Organization, PlanLimit, 
 from app.models.pif import Outsourcing, PifDocument, PifVersion, UploadedFile
 from app.models.platform import AuditChainHead, AuditLog, Task
 from app.models.products import Product
-from app.models.regulatory import ChemicalSyncRun, RegulatedSubstance, RegulatedSubstanceLimit
+from app.models.regulatory import (
+    ChemicalSyncRun,
+    ReferenceVersion,
+    RegulatedSubstance,
+    RegulatedSubstanceLimit,
+)
 from app.models.review import SaReview
 from app.models.toxicology import IngredientVerdict, ToxAnchor, ToxicologyCache
 
@@ -35,6 +40,7 @@ SHARED_TABLES: tuple[str, ...] = (
     "regulated_substance_limits",
     "chemical_sync_runs",
     "plan_limits",
+    "reference_versions",
 )
 
 __all__ = [
@@ -57,6 +63,7 @@ __all__ = [
     "PlanLimit",
     "Product",
     "ProductIngredient",
+    "ReferenceVersion",
     "RefreshToken",
     "RegulatedSubstance",
     "RegulatedSubstanceLimit",

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
@@ -101,3 +103,16 @@ class RegulatedSubstanceLimit(UUIDPrimaryKey, Base):
     product_type_text: Mapped[str | None] = mapped_column(Text)
     scopes: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
     max_pct: Mapped[Decimal] = mapped_column(Numeric(12, 6))
+
+
+class ReferenceVersion(Base):
+    """A change counter per reference table, bumped by a statement trigger (migration 0011):
+    the formula checker cache reads these two rows instead of counting the tables."""
+
+    __tablename__ = "reference_versions"
+
+    name: Mapped[str] = mapped_column(String(63), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+    changed_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=text("clock_timestamp()")
+    )

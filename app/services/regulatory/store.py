@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Executable, delete, func, select
+from sqlalchemy import Executable, ScalarSelect, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.versioned_cache import VersionedCache
@@ -20,7 +20,13 @@ from app.engines.regulatory.models import RegulatedEntry
 from app.engines.regulatory.serialize import entry_from_json, entry_to_json
 from app.engines.regulatory.substances import MasterRecord, SubstanceMaster, normalize_cas_all
 from app.engines.substance import normalize_name
-from app.models import ChemicalSyncRun, Ingredient, RegulatedSubstance, RegulatedSubstanceLimit
+from app.models import (
+    ChemicalSyncRun,
+    Ingredient,
+    ReferenceVersion,
+    RegulatedSubstance,
+    RegulatedSubstanceLimit,
+)
 from app.models.enums import SyncRunStatus, SyncSource
 
 DIFF_SAMPLE = 200  # refs listed per category in the stored diff
@@ -184,12 +190,21 @@ async def load_entries(session: AsyncSession) -> list[RegulatedEntry]:
     return [entry_from_json(data) for data in await _entry_rows(session)]
 
 
+def _table_version(table: str) -> tuple[ScalarSelect[int], ScalarSelect[datetime]]:
+    """The trigger-kept change counter of a reference table and its time (migration 0011): two
+    primary-key reads, where counting the 28.7k master rows took 8-20 ms a request."""
+    row = ReferenceVersion.name == table
+    return (
+        select(ReferenceVersion.version).where(row).scalar_subquery(),
+        select(ReferenceVersion.changed_at).where(row).scalar_subquery(),
+    )
+
+
 class RuleIndexCache(VersionedCache[RuleIndex]):
     """One RuleIndex per process, rebuilt only when the lists change."""
 
     def __init__(self) -> None:
-        version = select(func.count(), func.max(RegulatedSubstance.updated_at))
-        super().__init__(version, _build_index)
+        super().__init__(select(*_table_version("regulated_substances")), _build_index)
 
 
 def _index_of(entry_rows: list[Any]) -> RuleIndex:
@@ -207,12 +222,7 @@ class CheckerCache(VersionedCache[Checker]):
     """The v2 formula checker (lists + ingredient master), rebuilt when either changes."""
 
     def __init__(self) -> None:
-        version = select(
-            select(func.count()).select_from(RegulatedSubstance).scalar_subquery(),
-            select(func.max(RegulatedSubstance.updated_at)).scalar_subquery(),
-            select(func.count()).select_from(Ingredient).scalar_subquery(),
-            select(func.max(Ingredient.updated_at)).scalar_subquery(),
-        )
+        version = select(*_table_version("regulated_substances"), *_table_version("ingredients"))
         super().__init__(version, _build_checker)
 
 
