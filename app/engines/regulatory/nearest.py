@@ -10,9 +10,10 @@ and a bounded LRU keyed by the normalised name answers the names a user sends ag
 
 from __future__ import annotations
 
+import threading
 from array import array
+from collections import OrderedDict
 from collections.abc import Iterable
-from functools import _CacheInfo, lru_cache
 from operator import itemgetter
 
 from rapidfuzz import fuzz, process
@@ -51,17 +52,33 @@ class NearestNames:
                 postings.setdefault(gram, []).append(i)
         # array('I'): 4 bytes a posting (a tuple of ints takes 8 and the int objects).
         self._postings = {gram: array("I", ids) for gram, ids in postings.items()}
-        self._cached = lru_cache(maxsize=CACHE_SIZE)(self._search)
+        # Bounded LRU by (key, limit); a lock, since evaluations also run in worker threads.
+        self._cache: OrderedDict[tuple[str, int], tuple[str, ...]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
 
     def __len__(self) -> int:
         return len(self._keys)
 
-    def cache_info(self) -> _CacheInfo:
-        return self._cached.cache_info()
-
     def search(self, name: str, limit: int = 3) -> tuple[str, ...]:
         """Up to `limit` nearest names scoring at least `SCORE_CUTOFF`, best first."""
-        return self._cached(name_key(name), limit)
+        entry = (name_key(name), limit)
+        with self._lock:
+            found = self._cache.get(entry)
+            if found is not None:
+                self._cache.move_to_end(entry)
+                self.hits += 1
+                return found
+        found = self._search(*entry)
+        with self._lock:
+            self._cache[entry] = found
+            if len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return found
+
+    def is_cached(self, name: str, limit: int = 3) -> bool:
+        """Whether `search` would answer from the cache (no scoring)."""
+        return (name_key(name), limit) in self._cache
 
     def exhaustive(self, name: str, limit: int = 3) -> tuple[str, ...]:
         """The same answer by scoring every name (the reference the index is tested against)."""
