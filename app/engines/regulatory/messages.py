@@ -8,6 +8,7 @@ it is. A sentence with no zh-TW form stays in English rather than being guessed.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from app.engines.regulatory.findings import CheckReport, Finding
 
@@ -91,6 +92,7 @@ _TAILS = (
 )
 
 
+@lru_cache(maxsize=2048)  # the same findings recur as a formula is checked again (issue 18)
 def to_zh(message: str) -> str:
     for en, zh in _TAILS:
         if message.endswith(en):

@@ -46,12 +46,14 @@ class NearestNames:
                 first[key] = name
         self._keys = list(first)
         self._names = list(first.values())
-        postings: dict[str, list[int]] = {}
+        # array('I'): 4 bytes a posting (a list of ints takes 8 and the int objects).
+        self._postings: dict[str, array[int]] = {}
         for i, key in enumerate(self._keys):
             for gram in trigrams(key):
-                postings.setdefault(gram, []).append(i)
-        # array('I'): 4 bytes a posting (a tuple of ints takes 8 and the int objects).
-        self._postings = {gram: array("I", ids) for gram, ids in postings.items()}
+                posting = self._postings.get(gram)
+                if posting is None:
+                    posting = self._postings[gram] = array("I")
+                posting.append(i)
         # Bounded LRU by (key, limit); a lock, since evaluations also run in worker threads.
         self._cache: OrderedDict[tuple[str, int], tuple[str, ...]] = OrderedDict()
         self._lock = threading.Lock()
