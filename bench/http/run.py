@@ -66,7 +66,7 @@ def _rss_mib(pid: int) -> float:
     return 0.0
 
 
-def _wait_ready(url: str, timeout: float = 60) -> None:
+def _wait_ready(url: str, timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
