@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
 
-from rapidfuzz import fuzz, process
-
 from app.engines.regulatory.findings import (
     LINE_STATUSES,
     POSITIVE_LISTS,
@@ -1071,6 +1069,8 @@ def _positive_lists(checker: Checker, sub: _Substance, markets: Sequence[str]) -
 
 def _unidentified(checker: Checker, sub: _Substance) -> None:
     line = sub.lines[0]
+    from rapidfuzz import fuzz, process  # loaded on first use (issue 18: idle RSS)
+
     if has_cjk(line.name):
         # Chinese: the nearest Chinese names of the TFDA lists, never a Latin guess.
         zh = checker.names.zh_names

@@ -16,8 +16,6 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from operator import itemgetter
 
-from rapidfuzz import fuzz, process
-
 from app.engines.regulatory.substances import name_key
 
 SCORE_CUTOFF = 60  # plain edit-distance ratio: candidates are for typos and near spellings
@@ -87,6 +85,8 @@ class NearestNames:
         key = name_key(name)
         if not key:
             return ()
+        from rapidfuzz import fuzz, process  # loaded on first use (issue 18: idle RSS)
+
         hits = process.extract(
             key, self._keys, scorer=fuzz.ratio, limit=limit, score_cutoff=SCORE_CUTOFF
         )
@@ -107,5 +107,7 @@ class NearestNames:
             return ()
         order = sorted(ids)  # index order, so that ties go to the earlier name as above
         keys = [self._keys[order[0]]] if len(order) == 1 else itemgetter(*order)(self._keys)
+        from rapidfuzz import fuzz, process  # loaded on first use (issue 18: idle RSS)
+
         hits = process.extract(key, keys, scorer=fuzz.ratio, limit=limit, score_cutoff=SCORE_CUTOFF)
         return tuple(self._names[order[j]] for _, _, j in hits)
