@@ -67,6 +67,9 @@ def create_app(
         finally:
             if worker is not None:
                 await worker.stop()
+                from app.services.extraction_process import extraction_pool
+
+                await extraction_pool.shutdown()  # the formula extraction process, if started
             await app.state.rag.aclose()
             await app.state.redis.aclose()
             await app.state.db.dispose()

@@ -6,6 +6,7 @@ import signal
 from app.core.config import Settings
 from app.core.logging import configure_logging
 from app.core.runtime import resolve_servers
+from app.services.extraction_process import extraction_pool
 from app.worker.runner import Runner
 
 
@@ -19,7 +20,10 @@ async def serve(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, runner.request_stop)
-    await runner.run()
+    try:
+        await runner.run()
+    finally:
+        await extraction_pool.shutdown()  # the formula extraction process, if one started
 
 
 def main(settings: Settings | None = None) -> None:

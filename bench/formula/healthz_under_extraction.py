@@ -6,8 +6,12 @@ Starts embedded PostgreSQL + Redis in a temporary data dir, migrates it (loads t
 CosIng inventory, so the dictionary is the real 28,698 names), runs `pifai serve` in a
 subprocess, uploads a ROWS-row CSV for Item 3, asks for its analysis, and polls `/healthz` one
 request at a time (every INTERVAL s) from before the upload until the extraction task ends,
-REPEAT times (the first builds the dictionary). Prints p50/p99/max of `/healthz` idle and
-during each extraction, and how long each took.
+REPEAT times (the first builds the dictionary). Prints p50/p99/max of `/healthz` idle, during
+each upload and each extraction, how long each took, and the resident memory (VmRSS) of the
+`serve` process and of its child processes (the formula extraction process) at the end.
+
+The server runs this checkout's code (PYTHONPATH): in a worktree whose venv is shared, the
+`pifai` script alone imports whichever checkout the editable install last pointed at.
 """
 
 import argparse
@@ -42,6 +46,16 @@ def formula_csv(rows: int) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
+def formula_photo(rows: int) -> bytes:
+    """A photographed formula table of `rows` lines (the OCR path: first use loads the models)."""
+    import random
+
+    from bench.formula.scans import degrade, encode, formula_rows, render_table
+
+    table, _ = formula_rows(random.Random(8), rows, zh_header=False)
+    return encode(degrade(render_table(table), random.Random(8), "photo"), "jpeg")
+
+
 def _percentiles(samples: list[float]) -> str:
     if not samples:
         return "no samples"
@@ -53,9 +67,42 @@ def _percentiles(samples: list[float]) -> str:
     )
 
 
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text().split()
+        found.extend(int(p) for p in text)
+    return found
+
+
+def _memory(pid: int) -> str:
+    parts = [f"serve {_rss_mib(pid):.1f} MiB"]
+    for child in _children(pid):
+        cmdline = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        # not the embedded PostgreSQL / Redis (children of this script)
+        if "resource_tracker" in cmdline:
+            parts.append(f"multiprocessing resource tracker {_rss_mib(child):.1f} MiB")
+        elif "spawn_main" in cmdline:
+            parts.append(f"extraction process {_rss_mib(child):.1f} MiB")
+    return ", ".join(parts)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=2000)
+    parser.add_argument(
+        "--photo", action="store_true", help="a photographed ROWS-row formula (OCR) instead"
+    )
     parser.add_argument("--interval", type=float, default=0.01)
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--repeat", type=int, default=2, help="extractions (1st: cold cache)")
@@ -71,7 +118,7 @@ def main() -> None:
     serve = subprocess.Popen(
         [str(Path(sys.executable).with_name("pifai")), "serve", "--port", str(port)],
         env={**env, "DATABASE_URL": str(settings.database_url or ""),
-             "REDIS_URL": str(settings.redis_url or "")},
+             "REDIS_URL": str(settings.redis_url or ""), "PYTHONPATH": str(ROOT)},
         stdout=subprocess.DEVNULL,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
@@ -93,7 +140,9 @@ def main() -> None:
         poller = threading.Thread(target=poll, daemon=True)
         poller.start()
         time.sleep(3)
-        data = formula_csv(args.rows)
+        data, name, mime = formula_csv(args.rows), "csv", "text/csv"
+        if args.photo:
+            data, name, mime = formula_photo(args.rows), "jpg", "image/jpeg"
         outcomes: list[str] = []
         for run in range(args.repeat):
             if run:  # a fresh product: the failed item 3 of the last run keeps its file
@@ -103,10 +152,12 @@ def main() -> None:
                 )
                 created.raise_for_status()
                 product_id = created.json()["id"]
+            phase[0] = f"upload (run {run + 1})"
+            samples[phase[0]] = []
             upload = httpx.post(
                 f"{base}/api/v1/products/{product_id}/pif/upload",
                 data={"item_number": "3"},
-                files={"file": (f"formula-{run}.csv", data, "text/csv")},
+                files={"file": (f"formula-{run}.{name}", data, mime)},
                 headers=headers,
                 timeout=60,
             )
@@ -138,14 +189,15 @@ def main() -> None:
             time.sleep(1)
         stop.set()
         poller.join(5)
-        print(f"file: {args.rows} rows, {len(data) / 1024:.0f} KiB CSV; load average "
+        print(f"file: {args.rows} rows, {len(data) / 1024:.0f} KiB {name}; load average "
               f"{os.getloadavg()[0]:.2f}")  # fmt: skip
         for line in outcomes:
             print(line)
         for name, values in samples.items():
-            if name.startswith("extracting"):
+            if name.startswith(("extracting", "upload")):
                 print(f"/healthz {name}: {_percentiles(values)}")
         print(f"/healthz idle: {_percentiles(samples['idle'])}")
+        print(f"memory at the end: {_memory(serve.pid)}")
     finally:
         serve.terminate()
         serve.wait(30)

@@ -94,11 +94,15 @@ class AnthropicProvider:
         self, file_bytes: bytes, filename: str, content_type: str = ""
     ) -> ProviderResult[FormulaExtractionResult]:
         """Extract Item 3 (vision or table text, plus tools); raises ProviderOutputError."""
-        content = document_blocks(file_bytes, filename, content_type)
+        # reading the file into blocks and checking every row against the dictionary are CPU
+        # work: in a thread, not on the loop the API may share (the local engine runs in the
+        # extraction process, app/services/formulation/pool.py)
+        content = await asyncio.to_thread(document_blocks, file_bytes, filename, content_type)
         content.append({"type": "text", "text": "Extract the formula as specified."})
         answer, usage, _ = await self._run("extract_formulation", content)
         result = self._parse(answer, FormulaExtractionResult, usage)
-        return ProviderResult(finalize_extraction(result, self.dictionary), usage, self.name)
+        final = await asyncio.to_thread(finalize_extraction, result, self.dictionary)
+        return ProviderResult(final, usage, self.name)
 
     async def normalize_inci(self, raw: str) -> ProviderResult[NormalizedName]:
         """Canonical INCI name via the light model and the dictionary tools."""

@@ -11,9 +11,11 @@ from __future__ import annotations
 import csv
 import io
 import sys
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from app.data import DATA_DIR
 from app.engines.formula.inci import IngredientDictionary, IngredientEntry
@@ -88,6 +90,27 @@ def load_synonyms(path: Path = SYNONYMS_CSV) -> dict[str, str]:
 def starter_dictionary() -> IngredientDictionary:
     """Process-wide dictionary built from the starter CSV and the synonym table."""
     return IngredientDictionary(starter_entries(), synonyms=load_synonyms())
+
+
+def master_dictionary(rows: Iterable[Sequence[Any]]) -> IngredientDictionary:
+    """The dictionary of ingredient-master rows (inci_name, cas_numbers, synonyms, zh_name,
+    functions, source, source_ref); the starter dictionary if there are none (a fresh install
+    without `pifai sync`)."""
+    entries = [
+        IngredientEntry(
+            inci_name=name,
+            cas_numbers=tuple(cas),
+            synonyms=tuple(synonyms),
+            zh_name=zh,
+            functions=tuple(functions),
+            source=source,
+            source_ref=source_ref or "",
+        )
+        for name, cas, synonyms, zh, functions, source, source_ref in rows
+    ]
+    if not entries:
+        return starter_dictionary()
+    return IngredientDictionary(entries, synonyms=load_synonyms())
 
 
 def refresh_starter(rows: list[StarterRow], inventory: Path) -> tuple[list[StarterRow], list[str]]:

@@ -1,46 +1,29 @@
 """Worker handler: formulation extraction for Item 3 (an AI draft; rows only after confirmation)."""
 
 import asyncio
+from collections.abc import Sequence
 from typing import Any
 
-from app.ai.providers import total_cost
-from app.ai.providers.from_settings import provider_for
+from app.ai.providers import Usage, total_cost
+from app.ai.providers.from_settings import ocr_limits, provider_for
 from app.core.file_crypto import decrypt_file, kek_for
 from app.core.storage import storage_for
 from app.core.tenancy import org_of
-from app.engines.formula import (
-    ExtractionError,
-    FormulaExtractionResult,
-    confidence_band,
-)
+from app.engines.formula import ExtractionError
+from app.engines.formula.draft import draft_of
 from app.engines.pif import FORMULA_ITEM
 from app.services import pif
-from app.services.formulation.dictionary import dictionary_cache
-from app.services.formulation.limits import ITEM3_MAX_LINES, TableTooLarge, check_formula_table
+from app.services.extraction_process import extraction_pool
+from app.services.formulation.dictionary import dictionary_cache, dictionary_source
+from app.services.formulation.limits import (
+    ITEM3_MAX_LINES,
+    TableTooLarge,
+    check_formula_table,
+    too_many_lines,
+)
 from app.services.tasks import JobContext, PermanentError, Queue, register_handler
 
 SUM_TOLERANCE = 2.0
-
-
-def draft_of(result: FormulaExtractionResult) -> dict[str, Any]:
-    """The item's AI draft: the extraction plus a colour band for every field confidence."""
-    draft = result.model_dump(mode="json")
-    for line in draft["ingredients"]:
-        line["confidence_band"] = {k: confidence_band(v) for k, v in line["confidence"].items()}
-    draft["confidence_band"] = confidence_band(result.confidence)
-    # The SA reviews the least certain lines first (OCR'd cells, fuzzy names); the lines
-    # themselves stay in descending concentration order, as Item 3 lists them.
-    draft["review_order"] = [
-        line.sort_order
-        for line in sorted(
-            result.ingredients,
-            key=lambda i: min(
-                i.confidence.inci_name, i.confidence.cas, i.confidence.concentration_pct
-            ),
-        )
-    ]
-    draft["label"] = "AI reference draft: confirm or edit before it becomes the formula"
-    return draft
 
 
 EXTRACT_TASK = "formula.extract"
@@ -69,6 +52,27 @@ async def extract_item3(ctx: JobContext) -> dict[str, Any]:
     except TableTooLarge as exc:
         raise PermanentError(exc.message) from exc
     await ctx.progress(20)
+    key = ctx.settings.anthropic_api_key
+    if key is None or not key.get_secret_value().strip():
+        # the local engine: CPU-bound from the first byte to the draft, so in the extraction
+        # process (app/services/extraction_process.py), never in a thread of this one
+        outcome = await extraction_pool.extract(
+            dictionary_source(ctx.settings),
+            data,
+            record.original_filename,
+            record.content_type,
+            ocr_limits(ctx.settings),
+            ITEM3_MAX_LINES,
+        )
+        if "error" in outcome:
+            raise PermanentError(outcome["error"])
+        if "lines" in outcome:
+            raise PermanentError(too_many_lines(outcome["lines"]))
+        await ctx.progress(80)
+        draft = outcome["draft"]
+        draft["source_file_id"] = str(record.id)
+        await pif.finish_analysis(ctx.session, task, draft, outcome["confidence"])
+        return _summary(draft, outcome["confidence"], outcome.get("total_pct"), "local", [])
     dictionary = await dictionary_cache.get(ctx.session)
     provider = provider_for(ctx.settings, dictionary, tools=ctx.tools)
     try:
@@ -80,26 +84,32 @@ async def extract_item3(ctx: JobContext) -> dict[str, Any]:
     result = answer.value
     if len(result.ingredients) > ITEM3_MAX_LINES:
         # the stored draft stays bounded and confirmable (Item 3's own limit)
-        raise PermanentError(
-            f"The file yields {len(result.ingredients):,} ingredient lines; Item 3 accepts at "
-            f"most {ITEM3_MAX_LINES:,}"
-        )
+        raise PermanentError(too_many_lines(len(result.ingredients)))
     await ctx.progress(80)
     # building the draft of a large table is CPU work too: off the event loop
     draft = await asyncio.to_thread(draft_of, result)
     draft["source_file_id"] = str(record.id)
     await pif.finish_analysis(ctx.session, task, draft, result.confidence)
-    total = result.total_pct
+    return _summary(draft, result.confidence, result.total_pct, answer.provider, answer.usage)
+
+
+def _summary(
+    draft: dict[str, Any],
+    confidence: float,
+    total: float | None,
+    provider: str,
+    usage: Sequence[Usage],
+) -> dict[str, Any]:
     return {
         "ingredients": draft["ingredients"],
         "warnings": draft["warnings"],
         "sum_pct": total,
         "sum_ok": total is not None and abs(total - 100.0) <= SUM_TOLERANCE,
-        "confidence": result.confidence,
-        "provider": answer.provider,
+        "confidence": confidence,
+        "provider": provider,
         # token and cost accounting per call (zero for the local engine)
-        "usage": [u.model_dump(mode="json") for u in answer.usage],
-        "cost_usd": total_cost(answer.usage),
+        "usage": [u.model_dump(mode="json") for u in usage],
+        "cost_usd": total_cost(usage),
     }
 
 

@@ -35,6 +35,11 @@ class TableTooLarge(Unprocessable):
     code = "table_too_large"
 
 
+def too_many_lines(count: int) -> str:
+    """Why an extraction of `count` lines is refused (after the parse: the draft stays bounded)."""
+    return f"The file yields {count:,} ingredient lines; Item 3 accepts at most {ITEM3_MAX_LINES:,}"
+
+
 def _refuse(what: str, limit: int, sheet: str | None = None) -> TableTooLarge:
     where = f" (sheet {sheet!r})" if sheet else ""
     return TableTooLarge(
