@@ -6,7 +6,7 @@ a thread of the process that also serves the API (`pifai serve` runs the worker 
 stalled `/healthz` for up to a second (bench/RESULTS.md, issue 17). Here they run in a child:
 
 * started lazily (the first extraction), one process at most (jobs queue behind each other),
-  `spawn`ed (never a fork of a threaded event-loop process);
+  `spawn`ed (never a fork of a threaded event-loop process), at a lower CPU priority (nice 10);
 * the child builds its own dictionary from the database (the SQL of `dictionary_cache`, through
   asyncpg; rebuilt when the master's version changes): nothing big is pickled, the parent sends
   the file's bytes and name and gets the draft back as plain JSON data;
@@ -115,8 +115,12 @@ class _Child:
 _child: _Child | None = None
 
 
+NICENESS = 10  # background work: on a shared machine the API's requests get the CPU first
+
+
 def _init(source: DictionarySource) -> None:
     global _child
+    os.nice(NICENESS)
     _child = _Child(source)
     _child.current()  # the dictionary is loaded when the process starts, not with the first file
 
