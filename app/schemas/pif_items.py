@@ -84,8 +84,8 @@ DRAFT_LINE_ANNOTATIONS = frozenset(
 )
 DRAFT_ANNOTATIONS = frozenset(
     (set(FormulaExtractionResult.model_fields) - set(Item3.model_fields))
-    # the keys `formulation.jobs.draft_of` adds (tests/api/v1/test_item_data_contract.py confirms
-    # a real draft, so a key added there without being listed here fails the suite)
+    # the keys `engines.formula.draft.draft_of` adds (tests/api/v1/test_item_data_contract.py
+    # confirms a real draft, so a key added there without being listed here fails the suite)
     | {"confidence_band", "label", "source_file_id", "review_order"}
 )
 

@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from app.engines.formula import extract_formula
+from app.engines.formula.draft import draft_of
 from app.engines.formula.starter import starter_dictionary
 from app.models import ProductIngredient
-from app.services.formulation.jobs import draft_of
 from tests.engines.formula.formula_sheets import xlsx_bytes
 from tests.factories import make_actor, make_product
 

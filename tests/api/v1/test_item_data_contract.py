@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from app.engines.formula import extract_formula
+from app.engines.formula.draft import draft_of
 from app.models import ProductIngredient
-from app.services.formulation.jobs import draft_of
 from tests.factories import FORMULA, make_actor, make_product
 
 pytestmark = pytest.mark.infra
