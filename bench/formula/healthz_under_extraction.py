@@ -27,6 +27,7 @@ from pathlib import Path
 import httpx
 
 from app.cli.common import migrate_database
+from app.core import embedded
 from app.core.config import AppEnv, Settings
 from app.core.runtime import resolve_servers
 from bench.http.run import SECRET, _free_port, _seed, _wait_ready
@@ -201,6 +202,7 @@ def main() -> None:
     finally:
         serve.terminate()
         serve.wait(30)
+        embedded.stop_redis(data_dir)  # the embedded PostgreSQL stops with this process
 
 
 if __name__ == "__main__":
