@@ -1,25 +1,32 @@
-"""One delivery: claim the task row, run its handler in a transaction, then acknowledge.
+"""Deliveries: claim their task rows together, run each handler in a transaction, acknowledge.
 
 The task row is the truth. Each step commits before Redis is told anything (XACK, retry ZADD),
 so a crash at any point leaves either a pending entry (reclaimed) or a pending row (swept).
-A task costs two transactions: the claim (one UPDATE … RETURNING) and the run (the handler's
-writes plus status=done); the acknowledgement is batched with others'.
+The deliveries of one read are claimed in one transaction per org (one UPDATE … WHERE id =
+ANY(…) RETURNING). Each attempt then runs its handler and sets status=done in one transaction,
+so a handler's writes and its done-mark commit together or not at all. An attempt whose handler
+wrote nothing (its session never began a transaction) has nothing to commit with its mark:
+those marks are committed together (`DoneMarks`). Acknowledgements are batched too.
 """
 
 import asyncio
+import json
+import logging
 import random
 import time
 import uuid
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import structlog
 from redis.asyncio import Redis
-from sqlalchemy import ColumnElement, or_, select, text, update
+from sqlalchemy import ARRAY, and_, any_, bindparam, or_, select, text, update
+from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.ai.providers import NoTools, ToolBox
 from app.core.config import Settings
@@ -42,9 +49,71 @@ from app.services.tasks import (
 from app.worker import metrics
 
 log = structlog.get_logger("app.worker")
+_stdlib_log = logging.getLogger("app.worker")
 
 MAX_ERROR_CHARS = 4000
 _DUE_SLACK = timedelta(milliseconds=50)
+_PROCESSING = TaskStatus.PROCESSING.value
+_UUIDS = ARRAY(UUID(as_uuid=True))
+
+# Built once: constructing a statement costs more than running a cached one.
+# A row is claimable when pending and due, or, for a reclaimed delivery (its worker died
+# mid-attempt, or ours was interrupted), also when processing: the attempt is taken over.
+_CLAIM = (
+    update(Task)
+    .where(
+        Task.id == any_(bindparam("ids", type_=_UUIDS)),
+        or_(
+            Task.status == TaskStatus.PENDING.value,
+            and_(Task.status == _PROCESSING, Task.id == any_(bindparam("retaken", type_=_UUIDS))),
+        ),
+        or_(Task.next_attempt_at.is_(None), Task.next_attempt_at <= bindparam("due")),
+    )
+    .values(
+        status=_PROCESSING,
+        attempts=Task.attempts + 1,
+        started_at=bindparam("now"),
+        next_attempt_at=None,
+    )
+    .returning(Task)
+    .execution_options(synchronize_session=False)
+)
+_WHY_NOT = select(Task.id, Task.status, Task.next_attempt_at, Task.type, Task.request_id).where(
+    Task.id == any_(bindparam("ids", type_=_UUIDS))
+)
+_DONE = (
+    update(Task)
+    .where(
+        Task.id == bindparam("task_id"),
+        Task.status == _PROCESSING,
+        Task.attempts == bindparam("attempt"),
+    )
+    .values(
+        status=TaskStatus.DONE.value,
+        result=bindparam("result"),
+        progress=100,
+        error=None,
+        finished_at=bindparam("finished_at"),
+    )
+    .execution_options(synchronize_session=False)
+)
+# Many attempts' done-marks in one statement; an attempt no longer ours matches nothing.
+_DONE_MANY = text(
+    """
+    UPDATE tasks AS t
+    SET status = 'done', result = v.result::jsonb, progress = 100, error = NULL,
+        finished_at = :finished_at, updated_at = now()
+    FROM unnest(CAST(:ids AS uuid[]), CAST(:attempts AS int[]), CAST(:results AS text[]))
+        AS v(id, attempt, result)
+    WHERE t.id = v.id AND t.attempts = v.attempt AND t.status = 'processing'
+    RETURNING t.id
+    """
+)
+
+
+def _logs(level: int) -> bool:
+    """Whether a worker event at `level` is emitted (structlog formats even a dropped one)."""
+    return _stdlib_log.isEnabledFor(level)
 
 
 @dataclass
@@ -89,11 +158,88 @@ def _owned(task: Task | None, claim: Claim) -> bool:
     )
 
 
+def _wrote_nothing(session: AsyncSession) -> bool:
+    """The handler sent no statement (its connection never began a transaction) and left
+    nothing to flush: it has no writes of its own. (`session.add` of the claimed row begins
+    the session's transaction, never the connection's.)"""
+    bind = session.bind
+    assert isinstance(bind, AsyncConnection)  # unit_of_work binds the session to one
+    return not (bind.in_transaction() or session.new or session.dirty or session.deleted)
+
+
+def _by_org(deliveries: Iterable[Delivery]) -> dict[uuid.UUID | None, list[Delivery]]:
+    groups: dict[uuid.UUID | None, list[Delivery]] = defaultdict(list)
+    for delivery in deliveries:
+        assert delivery.job is not None
+        groups[delivery.job.org_id].append(delivery)
+    return groups
+
+
+class DoneMarks:
+    """Done-marks of attempts whose handler wrote nothing, committed together (group commit).
+
+    The first mark is committed at once; marks arriving meanwhile wait for that commit and go
+    in the next one, so an idle worker adds no delay and a busy one shares its transactions.
+    Exactly-once holds as for a single mark: the handler has no writes that could be repeated
+    or lost, and a mark commits only while the attempt is still ours."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._waiting: list[tuple[Claim, dict[str, Any], asyncio.Future[bool]]] = []
+        self._flusher: asyncio.Task[None] | None = None
+
+    async def mark(self, claim: Claim, result: dict[str, Any]) -> bool:
+        """True once committed; False when the attempt is no longer ours; raises on trouble."""
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._waiting.append((claim, result, future))
+        if self._flusher is None:
+            self._flusher = asyncio.create_task(self._flush())
+        return await future
+
+    async def _flush(self) -> None:
+        try:
+            while self._waiting:
+                batch, self._waiting = self._waiting, []
+                groups: dict[uuid.UUID | None, list[Any]] = defaultdict(list)
+                for item in batch:
+                    groups[item[0].job.org_id].append(item)
+                for org_id, items in groups.items():
+                    await self._commit(org_id, items)
+        finally:
+            self._flusher = None
+
+    async def _commit(
+        self,
+        org_id: uuid.UUID | None,
+        items: list[tuple[Claim, dict[str, Any], asyncio.Future[bool]]],
+    ) -> None:
+        params = {
+            "ids": [claim.job.task_id for claim, _, _ in items],
+            "attempts": [claim.attempt for claim, _, _ in items],
+            "results": [json.dumps(result) for _, result, _ in items],
+            "finished_at": _now(),
+        }
+        try:
+            async with org_or_system_session(self._db, org_id) as session:
+                done = set((await session.execute(_DONE_MANY, params)).scalars())
+        except BaseException as exc:
+            for _, _, future in items:
+                if not future.done():
+                    future.set_exception(exc)
+            if not isinstance(exc, Exception):
+                raise
+            return
+        for claim, _, future in items:
+            if not future.done():
+                future.set_result(claim.job.task_id in done)
+
+
 class Executor:
     """Runs deliveries for one worker; all collaborators are injected."""
 
     def __init__(self, deps: WorkerDeps) -> None:
         self.deps = deps
+        self.done_marks = DoneMarks(deps.db)
 
     def session(self, org_id: uuid.UUID | None) -> Any:
         return org_or_system_session(self.deps.db, org_id)
@@ -105,83 +251,86 @@ class Executor:
             await ack(self.deps.redis, delivery)
 
     async def process(self, delivery: Delivery) -> None:
-        """Claim → run → commit → XACK; failures retry or fail; cancellation releases."""
-        job = delivery.job
-        if job is None:
-            log.warning("malformed_message_dropped", message_id=delivery.message_id)
-            await self.ack(delivery)
-            return
-        # each delivery runs in its own asyncio task, so this binding is local to it
-        structlog.contextvars.clear_contextvars()
-        structlog.contextvars.bind_contextvars(
-            task_id=str(job.task_id), queue=delivery.queue, consumer=self.deps.consumer
-        )
-        claim = await self._claim(delivery, job)
-        if claim is None:
-            await self.ack(delivery)
-            return
-        await self._run(delivery, claim)
+        """One delivery on its own: claim → run → commit → XACK."""
+        for held, claim in await self.claim([delivery]):
+            await self.run(held, claim)
 
-    async def _claim(self, delivery: Delivery, job: JobRef) -> Claim | None:
-        """Txn A: pending (or, when reclaimed, processing) → processing, attempts + 1.
+    async def claim(self, deliveries: Sequence[Delivery]) -> list[tuple[Delivery, Claim]]:
+        """Txn A, one per org among `deliveries`: pending (or, when reclaimed, processing) →
+        processing, attempts + 1. Returns what is ours to run; the rest is acknowledged (or
+        parked until due). Raises (nothing of that org claimed, or unknown) on trouble."""
+        claims: list[tuple[Delivery, Claim]] = []
+        for delivery in deliveries:
+            if delivery.job is None:
+                log.warning("malformed_message_dropped", message_id=delivery.message_id)
+                await self.ack(delivery)
+        for org_id, group in _by_org(d for d in deliveries if d.job is not None).items():
+            claims += await self._claim_group(org_id, group)
+        return claims
 
-        The common case is one UPDATE … RETURNING; only when it matches nothing (finished, in
-        flight elsewhere, not due yet, gone) does a SELECT say why."""
-        retry_at: datetime | None = None
-        claim: Claim | None = None
+    async def _claim_group(
+        self, org_id: uuid.UUID | None, group: list[Delivery]
+    ) -> list[tuple[Delivery, Claim]]:
+        """The common case is one UPDATE … RETURNING for the group; only the rows it did not
+        match (finished, in flight elsewhere, not due yet, gone) are read, to say why."""
+        by_id = {d.job.task_id: d for d in group if d.job is not None}
         now = _now()
-        claimable: ColumnElement[bool] = Task.status == TaskStatus.PENDING.value
-        if delivery.reclaimed:  # its worker died mid-attempt: take the attempt over
-            claimable = or_(claimable, Task.status == TaskStatus.PROCESSING.value)
-        async with self.session(job.org_id) as session:
-            claimed = await session.execute(
-                update(Task)
-                .where(
-                    Task.id == job.task_id,
-                    claimable,
-                    or_(Task.next_attempt_at.is_(None), Task.next_attempt_at <= now + _DUE_SLACK),
+        params = {
+            "ids": list(by_id),
+            "retaken": [task_id for task_id, d in by_id.items() if d.reclaimed],
+            "due": now + _DUE_SLACK,
+            "now": now,
+        }
+        claims: list[tuple[Delivery, Claim]] = []
+        settled: list[Delivery] = []  # nothing to run: acknowledged after the commit
+        parked: list[tuple[Delivery, datetime]] = []
+        async with self.session(org_id) as session:
+            for task in (await session.execute(_CLAIM, params)).scalars():
+                delivery = by_id.pop(task.id)
+                assert delivery.job is not None
+                claim = await self._admit(session, task, delivery.job)
+                if claim is None:
+                    settled.append(delivery)  # failed for good (unknown type, exhausted)
+                else:
+                    claims.append((delivery, claim))
+            if by_id:
+                parked = await self._why_not_claimed(session, by_id)
+        for delivery, retry_at in parked:
+            assert delivery.job is not None
+            await schedule_retry(self.deps.redis, delivery.job, retry_at.timestamp())
+        for delivery in [*settled, *by_id.values()]:
+            await self.ack(delivery)  # parked ones too: queue:retry has them now
+        if _logs(logging.DEBUG):
+            for delivery, claim in claims:
+                log.debug(
+                    "task_started",
+                    task_id=str(claim.job.task_id),
+                    attempt=claim.attempt,
+                    reclaimed=delivery.reclaimed,
                 )
-                .values(
-                    status=TaskStatus.PROCESSING.value,
-                    attempts=Task.attempts + 1,
-                    started_at=now,
-                    next_attempt_at=None,
-                )
-                .returning(Task)
-                .execution_options(synchronize_session=False)
-            )
-            task = claimed.scalar_one_or_none()
-            if task is None:
-                retry_at = await self._why_not_claimed(session, job)
-            else:
-                structlog.contextvars.bind_contextvars(
-                    task_type=task.type, request_id=task.request_id
-                )
-                claim = await self._admit(session, task, job)
-        if retry_at is not None:
-            await schedule_retry(self.deps.redis, job, retry_at.timestamp())
-            return None
-        if claim is None:
-            return None
-        log.info("task_started", attempt=claim.attempt, reclaimed=delivery.reclaimed)
-        return claim
+        return claims
 
-    async def _why_not_claimed(self, session: AsyncSession, job: JobRef) -> datetime | None:
-        """Log why the row was not claimable; an early duplicate's due time is returned."""
-        task = (
-            await session.execute(select(Task).where(Task.id == job.task_id))
-        ).scalar_one_or_none()
-        if task is None:
-            log.warning("task_missing")
-            return None
-        structlog.contextvars.bind_contextvars(task_type=task.type, request_id=task.request_id)
-        if task.status in (TaskStatus.DONE.value, TaskStatus.FAILED.value):
-            log.info("task_already_finished", status=task.status)
-        elif task.status == TaskStatus.PROCESSING.value:
-            log.info("task_in_flight_elsewhere")  # a duplicate message; the owner acks
-        elif task.next_attempt_at is not None:
-            return task.next_attempt_at  # early duplicate: park it until due
-        return None
+    async def _why_not_claimed(
+        self, session: AsyncSession, unclaimed: dict[uuid.UUID, Delivery]
+    ) -> list[tuple[Delivery, datetime]]:
+        """Log why each row was not claimable; early duplicates are returned with their due
+        time, to be parked until then."""
+        found = {row.id: row for row in await session.execute(_WHY_NOT, {"ids": list(unclaimed)})}
+        parked: list[tuple[Delivery, datetime]] = []
+        for task_id, delivery in unclaimed.items():
+            row = found.get(task_id)
+            ids = {"task_id": str(task_id), "queue": delivery.queue}
+            if row is None:
+                log.warning("task_missing", **ids)
+                continue
+            ids |= {"task_type": row.type, "request_id": row.request_id}
+            if row.status in (TaskStatus.DONE.value, TaskStatus.FAILED.value):
+                log.info("task_already_finished", status=row.status, **ids)
+            elif row.status == _PROCESSING:
+                log.info("task_in_flight_elsewhere", **ids)  # a duplicate; the owner acks
+            elif row.next_attempt_at is not None:
+                parked.append((delivery, row.next_attempt_at))  # early duplicate: park it
+        return parked
 
     async def _admit(self, session: AsyncSession, task: Task, job: JobRef) -> Claim | None:
         """The claimed row (locked by the UPDATE): fail it when it cannot run, else a Claim."""
@@ -201,44 +350,25 @@ class Executor:
             task.max_attempts = limit  # flushed with the commit
         if task.enqueued_at is not None and task.started_at is not None:
             latency = (task.started_at - task.enqueued_at).total_seconds()
-            metrics.TASK_START_LATENCY.labels(task.queue).observe(max(latency, 0))
+            metrics.start_latency(task.queue).observe(max(latency, 0))
         return Claim(job, task.type, task.attempts, limit, spec, task)
 
-    async def _run(self, delivery: Delivery, claim: Claim) -> None:
+    async def run(self, delivery: Delivery, claim: Claim) -> None:
         """Txn B: the handler's writes and status=done commit together, or not at all."""
+        # each delivery runs in its own asyncio task, so this binding is local to it
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(
+            task_id=str(claim.job.task_id),
+            queue=delivery.queue,
+            consumer=self.deps.consumer,
+            task_type=claim.type,
+            request_id=claim.task.request_id,
+        )
         started = time.perf_counter()
         outcome = "done"
         try:
-            async with self.session(claim.job.org_id) as session:
-                task = claim.task
-                session.add(task)  # detached from the claim's session: adopted, not re-read
-                ctx = JobContext(
-                    session,
-                    task,
-                    self.deps.settings,
-                    self._progress(claim),
-                    self.deps.redis,
-                    tools=self.deps.tools,
-                )
-                result = await claim.spec.handler(ctx)
-                finished = await session.execute(
-                    update(Task)
-                    .where(
-                        Task.id == task.id,
-                        Task.status == TaskStatus.PROCESSING.value,
-                        Task.attempts == claim.attempt,
-                    )
-                    .values(
-                        status=TaskStatus.DONE.value,
-                        result=result or {},
-                        progress=100,
-                        error=None,
-                        finished_at=_now(),
-                    )
-                    .execution_options(synchronize_session=False)
-                )
-                if finished.rowcount != 1:
-                    raise _LostOwnership
+            if not await self._run_and_mark(claim):
+                raise _LostOwnership
         except _LostOwnership:
             outcome = "lost"
             log.warning("task_ownership_lost")  # rolled back; the new owner acks its entry
@@ -249,11 +379,41 @@ class Executor:
         except Exception as exc:
             outcome = await self._after_failure(claim, exc)
         finally:
-            metrics.TASK_DURATION.labels(claim.type, outcome).observe(time.perf_counter() - started)
+            elapsed = time.perf_counter() - started
+            metrics.duration(claim.type, outcome).observe(elapsed)
         if outcome == "done":
-            metrics.TASKS_DONE.labels(claim.type).inc()
-            log.info("task_done", attempt=claim.attempt)
+            metrics.done(claim.type).inc()
+            if _logs(logging.INFO):
+                log.info("task_done", attempt=claim.attempt, duration_ms=round(elapsed * 1000, 1))
         await self.ack(delivery)
+
+    async def _run_and_mark(self, claim: Claim) -> bool:
+        """The handler, then its done-mark in its transaction; False: the attempt is not ours."""
+        async with self.session(claim.job.org_id) as session:
+            task = claim.task
+            session.add(task)  # detached from the claim's session: adopted, not re-read
+            ctx = JobContext(
+                session,
+                task,
+                self.deps.settings,
+                self._progress(claim),
+                self.deps.redis,
+                tools=self.deps.tools,
+            )
+            result = await claim.spec.handler(ctx) or {}
+            if not _wrote_nothing(session):
+                finished = await session.execute(
+                    _DONE,
+                    {
+                        "task_id": task.id,
+                        "attempt": claim.attempt,
+                        "result": result,
+                        "finished_at": _now(),
+                    },
+                )
+                return bool(finished.rowcount == 1)
+        # nothing of the handler's to commit with the mark: it joins other attempts' marks
+        return await self.done_marks.mark(claim, result)
 
     async def _after_failure(self, claim: Claim, exc: Exception) -> str:
         """Txn C: schedule a retry with backoff, or mark failed (permanent / out of attempts)."""

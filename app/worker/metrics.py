@@ -1,5 +1,7 @@
 """Prometheus metrics of the worker; queue gauges are what an autoscaler (KEDA) scales on."""
 
+import functools
+
 from prometheus_client import Counter, Gauge, Histogram
 from redis.asyncio import Redis
 
@@ -37,3 +39,19 @@ async def refresh_queue_gauges(redis: Redis, queues: list[str]) -> None:
         QUEUE_DEPTH.labels(stats.queue).set(stats.length)
         QUEUE_PENDING.labels(stats.queue).set(stats.pending)
     RETRY_SCHEDULED.set(int(await redis.zcard(RETRY_KEY)))
+
+
+# Labelled children looked up once per label set (`labels()` takes a lock and builds a key).
+@functools.cache
+def start_latency(queue: str) -> Histogram:
+    return TASK_START_LATENCY.labels(queue)
+
+
+@functools.cache
+def duration(type: str, outcome: str) -> Histogram:
+    return TASK_DURATION.labels(type, outcome)
+
+
+@functools.cache
+def done(type: str) -> Counter:
+    return TASKS_DONE.labels(type)

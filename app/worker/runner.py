@@ -1,4 +1,5 @@
-"""The worker loop: read streams, run deliveries concurrently, reclaim, retry, sweep, heartbeat."""
+"""The worker loop: read streams, claim each read together, run its deliveries concurrently,
+reclaim, retry, sweep, heartbeat."""
 
 import asyncio
 import contextlib
@@ -9,7 +10,7 @@ import random
 import socket
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 import redis.asyncio as redis_asyncio
@@ -39,7 +40,7 @@ from app.services.compliance import taiwan_today
 from app.services.review import enqueue_daily_digests
 from app.services.tasks import Queue, load_handlers
 from app.worker import metrics
-from app.worker.execute import Executor, WorkerDeps
+from app.worker.execute import Claim, Executor, WorkerDeps
 from app.worker.sweeper import sweep
 
 EXPIRY_DIGEST_SECONDS = 24 * 3600
@@ -50,6 +51,11 @@ ALL_QUEUES = [q.value for q in Queue]
 _IDLE_CONSUMER_MS = 3_600_000  # forget consumers idle for an hour with nothing pending
 _ERROR_BACKOFF_S = 1.0
 _INTERRUPTED_BACKOFF_MAX_S = 5.0
+_SPARE_CONNECTIONS = 4  # claims, done-marks, progress, sweeps beside the running deliveries
+
+
+def _key(delivery: Delivery) -> tuple[str, str]:
+    return (delivery.queue, delivery.message_id)
 
 
 def consumer_name() -> str:
@@ -73,7 +79,10 @@ class Runner:
         self._own_redis = redis is None
         # no pre-ping: a connection that died with a restarted server fails one statement, the
         # pool drops it and the interrupted delivery is retried here (see _guarded)
-        self.db = db or Database.connect(settings)
+        # a connection per running delivery, kept in the pool (an overflow connection is closed
+        # on return, so a busy worker would connect to PostgreSQL again for every task)
+        pool = max(settings.db_pool_size, settings.worker_concurrency + _SPARE_CONNECTIONS)
+        self.db = db or Database.connect(settings.model_copy(update={"db_pool_size": pool}))
         self.redis = redis or redis_asyncio.from_url(str(settings.redis_url))
         self.queues = queues or ALL_QUEUES
         self.consumer = consumer_name()
@@ -83,7 +92,10 @@ class Runner:
             self.db, self.redis, settings, self.consumer, rand, tools=tools, acks=self.acks
         )
         self.executor = Executor(deps)
-        self.inflight: dict[asyncio.Task[None], Delivery] = {}
+        # read and not yet finished (what the heartbeat keeps ours), and the tasks holding them
+        self.held: dict[tuple[str, str], Delivery] = {}
+        self.jobs: set[asyncio.Task[None]] = set()
+        self._freed = asyncio.Event()
         self._stop = asyncio.Event()
 
     def request_stop(self) -> None:
@@ -91,7 +103,7 @@ class Runner:
 
     @property
     def free_slots(self) -> int:
-        return max(self.settings.worker_concurrency - len(self.inflight), 0)
+        return max(self.settings.worker_concurrency - len(self.held), 0)
 
     async def run(self) -> None:
         load_handlers()
@@ -135,9 +147,10 @@ class Runner:
         block_ms = self.settings.worker_block_ms
         while not self._stop.is_set():
             if self.free_slots == 0:
-                await asyncio.wait(
-                    list(self.inflight), timeout=block_ms / 1000, return_when="FIRST_COMPLETED"
-                )
+                self._freed.clear()
+                if self.free_slots == 0:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._freed.wait(), timeout=block_ms / 1000)
                 continue
             try:
                 deliveries = await read(
@@ -155,49 +168,91 @@ class Runner:
                 log.warning("worker_read_failed", error=type(exc).__name__)
                 await self._pause(_ERROR_BACKOFF_S)
                 continue
+            if deliveries:
+                self._start(deliveries)
+
+    def _start(self, deliveries: list[Delivery]) -> None:
+        """Hold what one read (or one reclaim) returned and claim it in one go."""
+        for delivery in deliveries:
+            self.held[_key(delivery)] = delivery
+        metrics.WORKER_INFLIGHT.set(len(self.held))
+        self._spawn(self._claim_and_run(deliveries))
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self.jobs.add(task)
+        task.add_done_callback(self.jobs.discard)
+
+    def _let_go(self, delivery: Delivery) -> None:
+        if self.held.pop(_key(delivery), None) is not None:
+            metrics.WORKER_INFLIGHT.set(len(self.held))
+            self._freed.set()
+
+    async def _claim_and_run(self, deliveries: list[Delivery]) -> None:
+        """One claim for the batch, then each claimed delivery runs in its own task. A batch
+        whose claim was interrupted is retried delivery by delivery (see _guarded)."""
+        handed_off: set[tuple[str, str]] = set()
+        try:
+            try:
+                claims = await self.executor.claim(deliveries)
+            except (RedisError, OSError, SQLAlchemyError) as exc:
+                log.warning("claim_interrupted", error=type(exc).__name__, count=len(deliveries))
+                claims = []
+                for delivery in deliveries:
+                    handed_off.add(_key(delivery))
+                    self._spawn(self._guarded(delivery, interrupted=True))
+            for delivery, claim in claims:
+                handed_off.add(_key(delivery))
+                self._spawn(self._guarded(delivery, claim))
+        finally:
             for delivery in deliveries:
-                self._spawn(delivery)
+                if _key(delivery) not in handed_off:
+                    self._let_go(delivery)  # acknowledged, parked, or left for a reclaim
 
-    def _spawn(self, delivery: Delivery) -> None:
-        task = asyncio.create_task(self._guarded(delivery))
-        self.inflight[task] = delivery
-        metrics.WORKER_INFLIGHT.set(len(self.inflight))
-        task.add_done_callback(self._forget)
-
-    def _forget(self, task: asyncio.Task[None]) -> None:
-        self.inflight.pop(task, None)
-        metrics.WORKER_INFLIGHT.set(len(self.inflight))
-
-    async def _guarded(self, delivery: Delivery) -> None:
+    async def _guarded(
+        self, delivery: Delivery, claim: Claim | None = None, *, interrupted: bool = False
+    ) -> None:
         """Infrastructure trouble (a database restart, Redis gone) interrupts a delivery: it
         stays ours (the heartbeat keeps it) and is tried again here with backoff, as a reclaim
         (the row may be `processing` from our own claim). On stop it is left pending for the
         next worker."""
         backoff = _ERROR_BACKOFF_S / 2
-        while True:
-            try:
-                await self.executor.process(delivery)
-                return
-            except (RedisError, OSError, SQLAlchemyError) as exc:
-                log.warning("delivery_interrupted", error=type(exc).__name__)
-            if self._stop.is_set():
-                return
-            await self._pause(backoff)
-            if self._stop.is_set():
-                return
-            backoff = min(backoff * 2, _INTERRUPTED_BACKOFF_MAX_S)
-            delivery = dataclasses.replace(delivery, reclaimed=True)
+        try:
+            while True:
+                if interrupted:
+                    if self._stop.is_set():
+                        return
+                    await self._pause(backoff)
+                    if self._stop.is_set():
+                        return
+                    backoff = min(backoff * 2, _INTERRUPTED_BACKOFF_MAX_S)
+                    delivery = dataclasses.replace(delivery, reclaimed=True)
+                try:
+                    if claim is not None:
+                        await self.executor.run(delivery, claim)
+                    else:
+                        await self.executor.process(delivery)
+                    return
+                except (RedisError, OSError, SQLAlchemyError) as exc:
+                    log.warning("delivery_interrupted", error=type(exc).__name__)
+                claim, interrupted = None, True
+        finally:
+            self._let_go(delivery)
 
     async def _drain(self) -> None:
         """Graceful stop: let in-flight work finish, then cancel (release) what remains."""
-        if not self.inflight:
+        if not self.jobs:
             return
         grace = self.settings.worker_shutdown_grace_seconds
-        log.info("worker_draining", inflight=len(self.inflight), grace_s=grace)
-        _, still_running = await asyncio.wait(list(self.inflight), timeout=grace)
-        for task in still_running:
-            task.cancel()
-        await asyncio.gather(*still_running, return_exceptions=True)
+        log.info("worker_draining", inflight=len(self.held), grace_s=grace)
+        deadline = time.monotonic() + grace
+        while self.jobs and (left := deadline - time.monotonic()) > 0:
+            await asyncio.wait(list(self.jobs), timeout=left)
+        while self.jobs:  # a claim finishing now may still start runs: cancel those too
+            still_running = list(self.jobs)
+            for task in still_running:
+                task.cancel()
+            await asyncio.gather(*still_running, return_exceptions=True)
 
     async def _close(self) -> None:
         with contextlib.suppress(RedisError, OSError):
@@ -238,13 +293,13 @@ class Runner:
 
     async def _heartbeat(self) -> None:
         """Keep in-flight entries from being reclaimed, advertise liveness, refresh gauges."""
-        await touch(self.redis, self.consumer, list(self.inflight.values()))
-        beat = {"at": time.time(), "inflight": len(self.inflight)}
+        await touch(self.redis, self.consumer, list(self.held.values()))
+        beat = {"at": time.time(), "inflight": len(self.held)}
         # the key outlives a few missed beats; once it is gone, others reclaim our entries
         ttl_ms = max(int(self.settings.worker_dead_after_seconds * 1000), 1)
         await self.redis.set(self._heartbeat_key, json.dumps(beat), px=ttl_ms)
         await metrics.refresh_queue_gauges(self.redis, self.queues)
-        log.debug("worker_heartbeat", inflight=len(self.inflight))
+        log.debug("worker_heartbeat", inflight=len(self.held))
 
     async def _reclaim(self) -> None:
         """Take over what dead consumers left pending: at once when their heartbeat key has
@@ -254,7 +309,7 @@ class Runner:
         for queue in self.queues:
             if self.free_slots == 0 or self._stop.is_set():
                 return
-            mine = {d.message_id for d in self.inflight.values()}
+            mine = {d.message_id for d in self.held.values()}
             claimed = await claim_from_dead(
                 self.redis,
                 self.consumer,
@@ -271,11 +326,11 @@ class Runner:
                     min_idle_ms=min_idle,
                     count=self.free_slots - len(claimed),
                 )
-            for delivery in claimed:
-                if delivery.message_id in mine:
-                    continue
+            taken = [d for d in claimed if d.message_id not in mine]
+            for delivery in taken:
                 log.info("task_reclaimed", message_id=delivery.message_id, queue=queue)
-                self._spawn(delivery)
+            if taken:
+                self._start(taken)
             await self._forget_dead_consumers(queue)
 
     async def _forget_dead_consumers(self, queue: str) -> None:

@@ -42,24 +42,59 @@ async def test_entries_of_a_worker_without_heartbeat_are_taken_and_a_live_ones_a
     assert owners == {live_entry.message_id: "live", dead_entry.message_id: "rescuer"}
 
 
-async def test_a_no_op_task_costs_two_statements_per_transaction_and_two_transactions(
-    fast_settings: Settings, enqueue: Enqueue, org_id: uuid.UUID, owner_engine: AsyncEngine
-) -> None:
+async def _statements(settings: Settings, owner_engine: AsyncEngine, tasks: list[Any]) -> list[str]:
+    """The SQL the worker sends until `tasks` are finished (whitespace collapsed)."""
     statements: list[str] = []
 
     def count(_conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
-        statements.append(sql.split()[0].upper())
+        statements.append(" ".join(sql.split()))
 
-    tasks = [await enqueue(org_id, {"message": n}) for n in range(3)]
-    db = Database.connect(fast_settings, pre_ping=False)  # as the worker makes its own
+    db = Database.connect(settings, pre_ping=False)  # as the worker makes its own
     event.listen(db.engine.sync_engine, "before_cursor_execute", count)
     try:
-        async with running_worker(fast_settings, db=db):
+        async with running_worker(settings, db=db):
             for task in tasks:
                 await wait_for_task(owner_engine, task.id, finished)
     finally:
         await db.dispose()
-    # per task: the claim (set_config, UPDATE … RETURNING) and the run (set_config, UPDATE);
-    # no pre-ping, no SELECT of the row, no separate progress or max_attempts write
-    assert statements.count("UPDATE") == 2 * len(tasks), statements
-    assert len(statements) <= 4 * len(tasks), statements
+    return statements
+
+
+def _kinds(statements: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """(batch claims, shared done-marks, per-task done-marks)."""
+    updates = [sql for sql in statements if sql.startswith("UPDATE tasks")]
+    claims = [sql for sql in updates if "RETURNING" in sql and "ANY" in sql]
+    shared = [sql for sql in updates if sql.startswith("UPDATE tasks AS t SET status = 'done'")]
+    single = [sql for sql in updates if sql not in claims and sql not in shared]
+    return claims, shared, single
+
+
+async def test_a_read_is_claimed_in_one_statement_and_write_free_tasks_share_done_marks(
+    fast_settings: Settings, enqueue: Enqueue, org_id: uuid.UUID, owner_engine: AsyncEngine
+) -> None:
+    tasks = [await enqueue(org_id, {"message": n}) for n in range(6)]
+    settings = fast_settings.model_copy(update={"worker_concurrency": 8})  # one read takes all
+
+    statements = await _statements(settings, owner_engine, tasks)
+
+    claims, shared, single = _kinds(statements)
+    tenant = [sql for sql in statements if "set_config('app.current_org_id'" in sql]
+    # one claim for the read; the echo writes nothing, so its done-marks go in shared
+    # statements; each transaction is the tenant's set_config and one statement: no
+    # pre-ping, no SELECT of a row, no done UPDATE of its own
+    assert len(claims) == 1, statements
+    assert 1 <= len(shared) <= len(tasks) and not single, statements
+    assert len(tenant) == len(claims) + len(shared), statements
+    assert len(statements) == 2 * len(tenant), statements
+
+
+async def test_a_task_that_writes_commits_its_done_mark_in_its_own_transaction(
+    fast_settings: Settings, enqueue: Enqueue, org_id: uuid.UUID, owner_engine: AsyncEngine
+) -> None:
+    tasks = [await enqueue(org_id, {"message": n, "effect": True}) for n in range(3)]
+    settings = fast_settings.model_copy(update={"worker_concurrency": 8})
+
+    statements = await _statements(settings, owner_engine, tasks)
+
+    claims, shared, single = _kinds(statements)
+    assert (len(claims), len(shared), len(single)) == (1, 0, len(tasks)), statements
