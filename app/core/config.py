@@ -177,7 +177,7 @@ class Settings(BaseSettings):
         )
 
     # Background worker (Redis Streams); env names are the upper-case field names.
-    worker_concurrency: int = Field(default=4, ge=1, le=256)
+    worker_concurrency: int = Field(default=16, ge=1, le=256)  # measured: bench/RESULTS.md
     worker_block_ms: int = Field(default=1000, ge=10)  # XREADGROUP BLOCK; bounds shutdown delay
     worker_visibility_timeout_seconds: float = Field(default=300.0, gt=0)  # then XAUTOCLAIM
     worker_heartbeat_seconds: float = Field(default=5.0, gt=0)

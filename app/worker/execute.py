@@ -23,9 +23,10 @@ from typing import Any
 
 import structlog
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 from sqlalchemy import ARRAY, and_, any_, bindparam, or_, select, text, update
 from sqlalchemy.dialects.postgresql import UUID
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.ai.providers import NoTools, ToolBox
@@ -53,6 +54,8 @@ _stdlib_log = logging.getLogger("app.worker")
 
 MAX_ERROR_CHARS = 4000
 _DUE_SLACK = timedelta(milliseconds=50)
+# infrastructure trouble (a database restart, Redis gone): the delivery is tried again
+INTERRUPTIONS = (RedisError, OSError, SQLAlchemyError)
 _PROCESSING = TaskStatus.PROCESSING.value
 _UUIDS = ARRAY(UUID(as_uuid=True))
 
@@ -197,6 +200,7 @@ class DoneMarks:
         return await future
 
     async def _flush(self) -> None:
+        batch: list[tuple[Claim, dict[str, Any], asyncio.Future[bool]]] = []
         try:
             while self._waiting:
                 batch, self._waiting = self._waiting, []
@@ -207,6 +211,9 @@ class DoneMarks:
                     await self._commit(org_id, items)
         finally:
             self._flusher = None
+            for _, _, future in [*batch, *self._waiting]:  # cancelled: no waiter left hanging
+                if not future.done():
+                    future.cancel()
 
     async def _commit(
         self,
@@ -222,12 +229,10 @@ class DoneMarks:
         try:
             async with org_or_system_session(self._db, org_id) as session:
                 done = set((await session.execute(_DONE_MANY, params)).scalars())
-        except BaseException as exc:
+        except Exception as exc:  # each waiter retries its delivery (see Runner._guarded)
             for _, _, future in items:
                 if not future.done():
                     future.set_exception(exc)
-            if not isinstance(exc, Exception):
-                raise
             return
         for claim, _, future in items:
             if not future.done():
@@ -252,20 +257,30 @@ class Executor:
 
     async def process(self, delivery: Delivery) -> None:
         """One delivery on its own: claim → run → commit → XACK."""
-        for held, claim in await self.claim([delivery]):
+        try:
+            claims = await self.claim([delivery])
+        except ClaimInterrupted as exc:
+            assert exc.__cause__ is not None and not exc.claimed
+            raise exc.__cause__ from None  # the caller's retry handles INTERRUPTIONS
+        for held, claim in claims:
             await self.run(held, claim)
 
     async def claim(self, deliveries: Sequence[Delivery]) -> list[tuple[Delivery, Claim]]:
         """Txn A, one per org among `deliveries`: pending (or, when reclaimed, processing) →
         processing, attempts + 1. Returns what is ours to run; the rest is acknowledged (or
-        parked until due). Raises (nothing of that org claimed, or unknown) on trouble."""
+        parked until due). Raises `ClaimInterrupted` with what was claimed before trouble."""
         claims: list[tuple[Delivery, Claim]] = []
         for delivery in deliveries:
             if delivery.job is None:
                 log.warning("malformed_message_dropped", message_id=delivery.message_id)
                 await self.ack(delivery)
-        for org_id, group in _by_org(d for d in deliveries if d.job is not None).items():
-            claims += await self._claim_group(org_id, group)
+        groups = _by_org(d for d in deliveries if d.job is not None)
+        for n, (org_id, group) in enumerate(groups.items()):
+            try:
+                claims += await self._claim_group(org_id, group)
+            except INTERRUPTIONS as exc:
+                rest = [d for later in list(groups.values())[n:] for d in later]
+                raise ClaimInterrupted(claims, rest) from exc
         return claims
 
     async def _claim_group(
@@ -297,7 +312,11 @@ class Executor:
                 parked = await self._why_not_claimed(session, by_id)
         for delivery, retry_at in parked:
             assert delivery.job is not None
-            await schedule_retry(self.deps.redis, delivery.job, retry_at.timestamp())
+            try:
+                await schedule_retry(self.deps.redis, delivery.job, retry_at.timestamp())
+            except (RedisError, OSError) as exc:  # left unacknowledged: reclaimed, parked again
+                log.warning("task_park_deferred", task_id=str(delivery.job.task_id), error=exc)
+                by_id.pop(delivery.job.task_id)
         for delivery in [*settled, *by_id.values()]:
             await self.ack(delivery)  # parked ones too: queue:retry has them now
         if _logs(logging.DEBUG):
@@ -539,6 +558,16 @@ class Executor:
 
 class _LostOwnership(Exception):
     pass
+
+
+class ClaimInterrupted(Exception):
+    """A batch claim met infrastructure trouble: `claimed` are ours to run; `unsettled` (their
+    org's transaction failed, or came after it) are to be tried again one by one."""
+
+    def __init__(self, claimed: list[tuple[Delivery, Claim]], unsettled: list[Delivery]) -> None:
+        super().__init__(f"{len(unsettled)} deliveries not claimed")
+        self.claimed = claimed
+        self.unsettled = unsettled
 
 
 async def _no_progress(percent: int) -> None:

@@ -40,7 +40,7 @@ from app.services.compliance import taiwan_today
 from app.services.review import enqueue_daily_digests
 from app.services.tasks import Queue, load_handlers
 from app.worker import metrics
-from app.worker.execute import Claim, Executor, WorkerDeps
+from app.worker.execute import INTERRUPTIONS, Claim, ClaimInterrupted, Executor, WorkerDeps
 from app.worker.sweeper import sweep
 
 EXPIRY_DIGEST_SECONDS = 24 * 3600
@@ -195,10 +195,11 @@ class Runner:
         try:
             try:
                 claims = await self.executor.claim(deliveries)
-            except (RedisError, OSError, SQLAlchemyError) as exc:
-                log.warning("claim_interrupted", error=type(exc).__name__, count=len(deliveries))
-                claims = []
-                for delivery in deliveries:
+            except ClaimInterrupted as exc:
+                cause = type(exc.__cause__).__name__
+                log.warning("claim_interrupted", error=cause, count=len(exc.unsettled))
+                claims = exc.claimed
+                for delivery in exc.unsettled:
                     handed_off.add(_key(delivery))
                     self._spawn(self._guarded(delivery, interrupted=True))
             for delivery, claim in claims:
@@ -233,7 +234,7 @@ class Runner:
                     else:
                         await self.executor.process(delivery)
                     return
-                except (RedisError, OSError, SQLAlchemyError) as exc:
+                except INTERRUPTIONS as exc:
                     log.warning("delivery_interrupted", error=type(exc).__name__)
                 claim, interrupted = None, True
         finally:
