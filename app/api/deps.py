@@ -6,6 +6,8 @@ dependency in the thread pool, which costs a thread hand-off on every request (i
 
 import ipaddress
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import jwt
@@ -63,20 +65,57 @@ def principal_cache(request: Request) -> PrincipalCache:
     return cache
 
 
-async def get_job_buffer() -> JobBuffer:
-    return JobBuffer()
+# The request's one unit of work and job buffer, kept in the ASGI scope's per-request state: the
+# caller dependency and `RequestSession` share them whichever of the two a route declares first.
+_UNIT = "pifai.unit_of_work"
+_JOBS = "pifai.jobs"
+
+
+def _request_state(request: Request) -> dict[str, Any]:
+    state: dict[str, Any] = request.scope.setdefault("state", {})
+    return state
+
+
+def _jobs_of(request: Request) -> JobBuffer:
+    state = _request_state(request)
+    jobs: JobBuffer | None = state.get(_JOBS)
+    if jobs is None:
+        jobs = state[_JOBS] = JobBuffer()
+    return jobs
+
+
+async def get_job_buffer(request: Request) -> JobBuffer:
+    """The request's one buffer (drained by whoever opened the unit of work, after commit)."""
+    return _jobs_of(request)
 
 
 Jobs = Annotated[JobBuffer, Depends(get_job_buffer)]
 
 
-async def request_session(
-    db: DatabaseDep, redis: RedisDep, jobs: Jobs
-) -> AsyncIterator[AsyncSession]:
-    """The request's one session and transaction (no tenant yet); jobs publish after commit."""
+@asynccontextmanager
+async def _request_unit(request: Request, redis: Redis) -> AsyncIterator[AsyncSession]:
+    """Open the request's unit of work, or join the one already open (no second connection).
+
+    The opener commits when the handler returns and then publishes the buffered jobs."""
+    state = _request_state(request)
+    open_session: AsyncSession | None = state.get(_UNIT)
+    if open_session is not None:
+        yield open_session
+        return
+    db: Database = request.app.state.db
     async with unit_of_work(db.engine) as session:
+        state[_UNIT] = session
+        try:
+            yield session
+        finally:
+            state.pop(_UNIT, None)
+    await publish(redis, _jobs_of(request).drain())
+
+
+async def request_session(request: Request, redis: RedisDep) -> AsyncIterator[AsyncSession]:
+    """The request's one session and transaction (no tenant yet); jobs publish after commit."""
+    async with _request_unit(request, redis) as session:
         yield session
-    await publish(redis, jobs.drain())
 
 
 # scope="function": commit (and publish) run when the handler returns, *before* the response is
@@ -84,9 +123,7 @@ async def request_session(
 RequestSession = Annotated[AsyncSession, Depends(request_session, scope="function")]
 
 
-async def verified_claims(
-    settings: SettingsDep, token: Annotated[str | None, Depends(oauth2_scheme)]
-) -> AccessClaims:
+def verify_token(settings: Settings, token: str | None) -> AccessClaims:
     """The bearer token's signature and expiry, checked before anything touches the database."""
     if not token:
         raise Unauthorized("Missing bearer token", code="not_authenticated")
@@ -96,11 +133,14 @@ async def verified_claims(
         raise Unauthorized("Invalid or expired token", code="invalid_token") from exc
 
 
-async def current_principal(
-    request: Request,
-    # declared before the session: a bad token is refused without taking a connection
-    claims: Annotated[AccessClaims, Depends(verified_claims)],
-    session: RequestSession,
+async def verified_claims(
+    settings: SettingsDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> AccessClaims:
+    return verify_token(settings, token)
+
+
+async def resolve_principal(
+    request: Request, session: AsyncSession, claims: AccessClaims
 ) -> Principal:
     """A valid token of a live session; role, org and active state come from the database."""
     state = await principal_cache(request).resolve(
@@ -120,13 +160,51 @@ async def current_principal(
     )
 
 
+@dataclass(slots=True)
+class Caller:
+    """What the one caller dependency yields: the principal and the request's session."""
+
+    principal: Principal
+    session: AsyncSession
+    request: Request
+
+    @property
+    def client(self) -> ClientInfo:
+        return client_info_of(self.request)
+
+    @property
+    def jobs(self) -> JobBuffer:
+        return _jobs_of(self.request)
+
+
+async def caller(
+    request: Request,
+    # before the Redis client and the unit of work: a bad token is refused with nothing touched
+    claims: Annotated[AccessClaims, Depends(verified_claims)],
+    redis: RedisDep,
+) -> AsyncIterator[Caller]:
+    """The one dependency of an authenticated request (issue 18: one node instead of a tree).
+
+    In this order: the token (a bad one is refused without taking a connection), the unit of
+    work (committed when the handler returns, jobs published after), the caller's principal."""
+    async with _request_unit(request, redis) as session:
+        yield Caller(await resolve_principal(request, session, claims), session, request)
+
+
+CallerDep = Annotated[Caller, Depends(caller, scope="function")]
+
+
+async def current_principal(who: CallerDep) -> Principal:
+    return who.principal
+
+
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
-async def tenant_session(principal: CurrentPrincipal, session: RequestSession) -> AsyncSession:
+async def tenant_session(who: CallerDep) -> AsyncSession:
     """The request's session with RLS set to the caller's org."""
-    await set_tenant(session, principal.tenant_org)
-    return session
+    await set_tenant(who.session, who.principal.tenant_org)
+    return who.session
 
 
 TenantSession = Annotated[AsyncSession, Depends(tenant_session)]
@@ -141,8 +219,12 @@ def _client_ip(request: Request) -> str | None:
         return None
 
 
-async def client_info(request: Request) -> ClientInfo:
+def client_info_of(request: Request) -> ClientInfo:
     return ClientInfo(ip=_client_ip(request), user_agent=request.headers.get("user-agent"))
+
+
+async def client_info(request: Request) -> ClientInfo:
+    return client_info_of(request)
 
 
 Client = Annotated[ClientInfo, Depends(client_info)]
@@ -151,11 +233,9 @@ Client = Annotated[ClientInfo, Depends(client_info)]
 def require_permission(permission: Permission) -> Any:
     """Dependency factory: 403 (audited `authz.denied`) unless the caller's role grants it."""
 
-    async def _check(
-        principal: CurrentPrincipal, session: RequestSession, client: Client
-    ) -> Principal:
-        await authorize(session, principal, permission, client=client)
-        return principal
+    async def _check(who: CallerDep) -> Principal:
+        await authorize(who.session, who.principal, permission, client=who.client)
+        return who.principal
 
     return Depends(_check)
 

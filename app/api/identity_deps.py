@@ -1,27 +1,23 @@
 """Identity dependencies for any router: TOTP step-up, SA and super-admin gates, plan access.
 
 Kept out of app/api/deps.py (owned by the lead); import from here:
-`RequireTotp`, `SaPrincipal`, `SaTotpPrincipal`, `SuperAdminPrincipal`, `require_plan_access`.
+`RequireTotp`, `SaPrincipal`, `SaTotpPrincipal`, `SuperAdminPrincipal`, `require_plan_access`,
+`Tenant` (a tenant route's one dependency: principal, tenant session, plan, client).
 """
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import httpx
 from fastapi import Depends, Header, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api.deps import (
-    Client,
-    CurrentPrincipal,
-    RequestSession,
-    SettingsDep,
-    TenantSession,
-    principal_cache,
-)
+from app.api.deps import Caller, CallerDep, SettingsDep, principal_cache
 from app.core.authz import Permission
 from app.core.config import PlanEnforcement, Settings
 from app.core.errors import Forbidden
 from app.core.tenancy import Principal
+from app.core.unit_of_work import set_tenant
 from app.models.enums import Role
 from app.services import audit
 from app.services.audit import ClientInfo
@@ -87,22 +83,17 @@ AntibotDep = Annotated[AntibotVerifier, Depends(get_antibot_verifier)]
 OutboundTransport = Annotated[httpx.AsyncBaseTransport | None, Depends(get_outbound_transport)]
 
 
-async def require_totp(
-    principal: CurrentPrincipal,
-    session: RequestSession,
-    settings: SettingsDep,
-    client: Client,
-    code: TotpHeader = None,
-) -> Principal:
+async def require_totp(who: CallerDep, settings: SettingsDep, code: TotpHeader = None) -> Principal:
     """401 totp_required / totp_invalid (audited `auth.totp_failed`) unless X-TOTP-Code is a
     fresh valid code of the caller; 403 totp_setup_required if TOTP is not enabled."""
+    principal = who.principal
     await require_code(
-        session,
+        who.session,
         settings,
         user_id=principal.user_id,
         org_id=principal.org_id,
         code=code,
-        client=client,
+        client=who.client,
     )
     return principal
 
@@ -110,10 +101,9 @@ async def require_totp(
 RequireTotp = Annotated[Principal, Depends(require_totp)]
 
 
-async def require_sa(
-    principal: CurrentPrincipal, session: RequestSession, client: Client
-) -> Principal:
+async def require_sa(who: CallerDep) -> Principal:
     """Role `sa` with TOTP enabled on the account (for SA reads, no per-call code)."""
+    principal, session, client = who.principal, who.session, who.client
     await authorize(session, principal, Permission.PIF_REVIEW, client=client)
     state = await repository.totp_state(session, principal.user_id)
     if state is None or not state.enabled:
@@ -163,10 +153,9 @@ async def require_sa_step_up(
         )
 
 
-async def _super_admin_role(
-    principal: CurrentPrincipal, session: RequestSession, client: Client
-) -> Principal:
-    await authorize(session, principal, Permission.PLATFORM_ADMIN, client=client)
+async def _super_admin_role(who: CallerDep) -> Principal:
+    principal = who.principal
+    await authorize(who.session, principal, Permission.PLATFORM_ADMIN, client=who.client)
     if principal.org_id is not None:
         raise Forbidden("Super admins only")
     return principal
@@ -182,20 +171,25 @@ async def require_super_admin(
 SuperAdminPrincipal = Annotated[Principal, Depends(require_super_admin)]
 
 
-async def plan_access(
-    request: Request, principal: CurrentPrincipal, session: TenantSession, settings: SettingsDep
-) -> PlanAccess:
+async def _plan_of(who: Caller, settings: Settings) -> PlanAccess:
     """The caller's effective plan (beta exemption = pro; the top plan if enforcement is off),
-    kept with the cached principal: read once, not on every request (issue 18)."""
+    kept with the cached principal: read once, not on every request (issue 18). Sets the
+    session's tenant (RLS) to the caller's org as `TenantSession` does."""
+    principal, session = who.principal, who.session
+    await set_tenant(session, principal.tenant_org)
     if settings.plan_enforcement is PlanEnforcement.OFF:
         return unrestricted(principal.tenant_org)
-    cache, sid = principal_cache(request), principal.session_id
+    cache, sid = principal_cache(who.request), principal.session_id
     access = cache.cached_plan(principal.user_id, sid) if sid else None
     if access is None or access.org_id != principal.tenant_org:
         access = await plan_access_for_org(session, principal.tenant_org, settings.plan_enforcement)
         if sid:
             cache.remember_plan(principal.user_id, sid, access)
     return access
+
+
+async def plan_access(who: CallerDep, settings: SettingsDep) -> PlanAccess:
+    return await _plan_of(who, settings)
 
 
 CurrentPlan = Annotated[PlanAccess, Depends(plan_access)]
@@ -205,13 +199,31 @@ def require_plan_access(feature: str | None = None) -> Any:
     """Dependency factory: the caller's plan; 403 plan_upgrade_required (audited `plan.denied`)
     if `feature` (e.g. "compliance_engine") is not in it."""
 
-    async def _check(
-        principal: CurrentPrincipal, session: TenantSession, access: CurrentPlan, client: Client
-    ) -> PlanAccess:
+    async def _check(who: CallerDep, access: CurrentPlan) -> PlanAccess:
         if feature is not None:
             await require_feature(
-                session, access, feature, user_id=principal.user_id, client=client
+                who.session, access, feature, user_id=who.principal.user_id, client=who.client
             )
         return access
 
     return Depends(_check)
+
+
+@dataclass(slots=True)
+class TenantCaller:
+    """A tenant route's one dependency: the caller, the session scoped to its org, its plan."""
+
+    principal: Principal
+    session: AsyncSession
+    plan: PlanAccess
+    client: ClientInfo
+
+
+async def tenant_caller(who: CallerDep, settings: SettingsDep) -> TenantCaller:
+    """Token, principal, unit of work with the tenant set and the plan, in one node: what a
+    router-level `require_plan_access()` plus `CurrentPrincipal`/`TenantSession` gave."""
+    plan = await _plan_of(who, settings)
+    return TenantCaller(who.principal, who.session, plan, who.client)
+
+
+Tenant = Annotated[TenantCaller, Depends(tenant_caller)]

@@ -1,11 +1,15 @@
 """HTTP request path at the stack's limit, side by side with a bare FastAPI + asyncpg app.
 
     uv run python -m bench.http [--seconds 5] [--rounds 3] [--concurrency 1,10,100]
+                                [--baseline-src DIR] [--only "GET /products,POST /products"]
 
 Starts embedded PostgreSQL + Redis in a temporary data dir (or DATABASE_URL / REDIS_URL), the
 project API (`pifai api`) and the bare app (bench/http/bare_app.py) as separate processes on the
 same database and data, then drives them interleaved (wrk when installed, else a bounded async
 client) and prints throughput, p50/p99 latency and server CPU per request, with ratios.
+`--baseline-src DIR` also starts `pifai api` from another checkout (e.g. a worktree of main) on
+the same database and drives it interleaved with the two others ("base"): before/after figures
+of one run, under the same load.
 """
 
 import argparse
@@ -202,7 +206,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", default="1,10,100")
     parser.add_argument("--max-load", type=float, default=1.0, help="wait (≤ 30 s) below this")
-    parser.add_argument("--only", default="", help="run only the scenarios whose name has this")
+    parser.add_argument("--baseline-src", type=Path, help="a checkout to run as 'base' too")
+    parser.add_argument(
+        "--only", default="", help="run only the scenarios whose name has one of these (a,b)"
+    )
     args = parser.parse_args()
     levels = [int(c) for c in args.concurrency.split(",")]
 
@@ -212,24 +219,31 @@ def main() -> None:
     os.environ.update(env)
     settings = resolve_servers(Settings(app_env=AppEnv.DEVELOPMENT, data_dir=data_dir))
     migrate_database(settings)
-    app_port, bare_port = _free_port(), _free_port()
+    app_port, bare_port, base_port = _free_port(), _free_port(), _free_port()
+    api = [str(Path(sys.executable).with_name("pifai")), "api", "--port"]
+    servers = {"DATABASE_URL": str(settings.database_url or ""),
+               "REDIS_URL": str(settings.redis_url or "")}  # fmt: skip
     app_dsn = settings.app_url.set(drivername="postgresql").render_as_string(hide_password=False)
     procs = [
-        subprocess.Popen(
-            [str(Path(sys.executable).with_name("pifai")), "api", "--port", str(app_port)],
-            env={**env, "DATABASE_URL": str(settings.database_url or ""),
-                 "REDIS_URL": str(settings.redis_url or "")},
-            stdout=subprocess.DEVNULL,
-        ),
+        subprocess.Popen([*api, str(app_port)], env={**env, **servers}, stdout=subprocess.DEVNULL),
         subprocess.Popen(
             [sys.executable, "-m", "bench.http.bare_app", str(bare_port)],
             env={**env, "BARE_DSN": app_dsn, "BARE_SECRET": SECRET}, stdout=subprocess.DEVNULL,
         ),
     ]  # fmt: skip
+    if args.baseline_src:
+        src = str(args.baseline_src.resolve())
+        procs.append(subprocess.Popen(
+            [*api, str(base_port)], env={**env, **servers, "PYTHONPATH": src}, cwd=src,
+            stdout=subprocess.DEVNULL,
+        ))  # fmt: skip
     try:
         app_base, bare_base = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{bare_port}"
+        base_base = f"http://127.0.0.1:{base_port}"
         _wait_ready(f"{app_base}/healthz")
         _wait_ready(f"{bare_base}/docs")
+        if args.baseline_src:
+            _wait_ready(f"{base_base}/healthz")
         idle_rss = {"app": _rss_mib(procs[0].pid), "bare": _rss_mib(procs[1].pid)}
         headers, product_id = _seed(app_base, settings)
         create_body = json.dumps({"name": "基準 產品", "name_en": "Bench", "category": "general"})
@@ -240,7 +254,8 @@ def main() -> None:
             ("check-formula (40)", "POST", "/api/v1/ingredients/check-formula",
              json.dumps(FORMULA_40).encode(), False),
         ]  # fmt: skip
-        scenarios = [s for s in scenarios if args.only in s[0]]
+        wanted = [w.strip() for w in args.only.split(",")]
+        scenarios = [s for s in scenarios if any(w in s[0] for w in wanted)]
         json_headers = {**headers, "Content-Type": "application/json"}
         results: dict[tuple[str, int, str], list[Figures]] = {}
         for _ in range(args.rounds):
@@ -249,6 +264,8 @@ def main() -> None:
                     targets = [("app", procs[0].pid, app_base)]
                     if compare:
                         targets.append(("bare", procs[1].pid, bare_base))
+                    if args.baseline_src:
+                        targets.append(("base", procs[2].pid, base_base))
                     for label, pid, base in targets:
                         waited = 0
                         while _load() > args.max_load and waited < 30:
@@ -260,7 +277,7 @@ def main() -> None:
                         fig = measure(pid, method, base + path, json_headers, body, conc,
                                       args.seconds)  # fmt: skip
                         results.setdefault((name, conc, label), []).append(fig)
-        _print(results, scenarios, levels)
+        _print(results, scenarios, levels, with_base=bool(args.baseline_src))
         for label, proc in (("app", procs[0]), ("bare", procs[1])):
             print(f"RSS {label}: idle after start {idle_rss[label]:.1f} MiB, after the runs "
                   f"{_rss_mib(proc.pid):.1f} MiB")  # fmt: skip
@@ -279,6 +296,8 @@ def _print(
     results: dict[tuple[str, int, str], list[Figures]],
     scenarios: list[tuple[str, str, str, bytes | None, bool]],
     levels: list[int],
+    *,
+    with_base: bool = False,
 ) -> None:
     tool = "wrk" if shutil.which("wrk") else "async httpx client"
     print(f"load generator: {tool}; medians over rounds; cpu = server process CPU per request;"
@@ -287,7 +306,8 @@ def _print(
           f" {'cpu ms':>7} {'errors':>6}")  # fmt: skip
     for name, *_rest, compare in scenarios:
         for conc in levels:
-            for label in ("app", "bare") if compare else ("app",):
+            labels = ("app", "bare") if compare else ("app",)
+            for label in (*labels, "base") if with_base else labels:
                 figs = results[(name, conc, label)]
                 print(f"{name:26} {conc:>4} {label:5} {_median(figs, 'rps'):9.0f}"
                       f" {_median(figs, 'p50_ms'):8.2f} {_median(figs, 'p99_ms'):8.2f}"
@@ -299,6 +319,12 @@ def _print(
                 p99 = _median(app, "p99_ms") / max(_median(bare, "p99_ms"), 1e-9)
                 print(f"{'':26} {conc:>4} ratio app/bare: throughput {throughput:.2f}x,"
                       f" p99 {p99:.2f}x")  # fmt: skip
+                if with_base:
+                    base = results[(name, conc, "base")]
+                    throughput = _median(base, "rps") / max(_median(bare, "rps"), 1e-9)
+                    p99 = _median(base, "p99_ms") / max(_median(bare, "p99_ms"), 1e-9)
+                    print(f"{'':26} {conc:>4} ratio base/bare: throughput {throughput:.2f}x,"
+                          f" p99 {p99:.2f}x")  # fmt: skip
 
 
 if __name__ == "__main__":

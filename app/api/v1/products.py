@@ -6,14 +6,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, StringConstraints
 
-from app.api.deps import (
-    Client,
-    CurrentPrincipal,
-    RagDep,
-    StorageDep,
-    TenantSession,
-)
-from app.api.identity_deps import CurrentPlan, require_plan_access
+from app.api.deps import RagDep, StorageDep
+from app.api.identity_deps import Tenant
 from app.api.pagination import MAX_OFFSET
 from app.core.errors import NotFound
 from app.models.enums import DocumentStatus, PifStatus
@@ -29,56 +23,46 @@ from app.services import knowledge, products
 from app.services.pif.repository import list_documents_for_org
 from app.services.pif.status import completion_ratio
 from app.services.products.flows import create_product_with_kb, delete_product_and_kb
+from app.services.products.views import product_page_json
 
 router = APIRouter(
     prefix="/products",
     tags=["products"],
     responses=ERROR_RESPONSES,
-    dependencies=[require_plan_access()],
 )
+# Every route takes `ctx: Tenant`, one dependency that does what a router-level
+# `require_plan_access()` plus `CurrentPrincipal`/`TenantSession` did (issue 18).
 
 
 @router.post("", status_code=201, response_model=ProductRead)
-async def create_product(
-    payload: ProductCreate,
-    principal: CurrentPrincipal,
-    session: TenantSession,
-    plan: CurrentPlan,
-    rag: RagDep,
-    client: Client,
-) -> ProductRead:
+async def create_product(payload: ProductCreate, ctx: Tenant, rag: RagDep) -> ProductRead:
     """Create a product with its 16 PIF items (`missing`) and V0 draft; the KB is fail-soft."""
     product = await create_product_with_kb(
-        session, rag, principal, payload=payload, access=plan, client=client
+        ctx.session, rag, ctx.principal, payload=payload, access=ctx.plan, client=ctx.client
     )
     return ProductRead.model_validate(product)
 
 
 @router.get("", response_model=ProductPage)
 async def list_products(
-    principal: CurrentPrincipal,
-    session: TenantSession,
+    ctx: Tenant,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     status: PifStatus | None = None,
     q: Annotated[str | None, Query(max_length=200, description="Search by name")] = None,
-) -> ProductPage:
+) -> Response:
     """The caller's products, newest first."""
-    items, total = await products.list_products_for_org(
-        session, principal.tenant_org, limit=limit, offset=offset, status=status, search=q
+    rows, total = await products.list_products_for_org(
+        ctx.session, ctx.principal.tenant_org, limit=limit, offset=offset, status=status, search=q
     )
-    return ProductPage(
-        items=[ProductRead.model_validate(p) for p in items],
-        total=total,
-        limit=limit,
-        offset=offset,
-    )
+    # the ProductPage body rendered once from the rows (no per-row validation, issue 18)
+    body = product_page_json(rows, total=total, limit=limit, offset=offset)
+    return Response(content=body, media_type="application/json")
 
 
 @router.get("/{product_id}", response_model=ProductDetail)
-async def get_product(
-    product_id: uuid.UUID, principal: CurrentPrincipal, session: TenantSession
-) -> ProductDetail:
+async def get_product(product_id: uuid.UUID, ctx: Tenant) -> ProductDetail:
+    session, principal = ctx.session, ctx.principal
     product = await products.get_product_for_org(session, product_id, principal.tenant_org)
     if product is None:
         raise NotFound("Product not found")
@@ -99,13 +83,12 @@ async def get_product(
 async def update_product(
     product_id: uuid.UUID,
     payload: ProductUpdate,
-    principal: CurrentPrincipal,
-    session: TenantSession,
+    ctx: Tenant,
 ) -> ProductRead:
     """Update Item 1 fields given (others kept); `description` is merged field by field
     (`"description": null` resets it to the category defaults), `markets` replaced."""
     product = await products.update_product(
-        session, principal, product_id=product_id, payload=payload
+        ctx.session, ctx.principal, product_id=product_id, payload=payload
     )
     return ProductRead.model_validate(product)
 
@@ -116,16 +99,11 @@ async def update_product(
     response_class=Response,
 )
 async def delete_product(
-    product_id: uuid.UUID,
-    principal: CurrentPrincipal,
-    session: TenantSession,
-    rag: RagDep,
-    storage: StorageDep,
-    client: Client,
+    product_id: uuid.UUID, ctx: Tenant, rag: RagDep, storage: StorageDep
 ) -> Response:
     """Admins only (Permission.PRODUCT_DELETE). Signed PIFs are kept (soft delete), drafts go."""
     await delete_product_and_kb(
-        session, rag, storage, principal, product_id=product_id, client=client
+        ctx.session, rag, storage, ctx.principal, product_id=product_id, client=ctx.client
     )
     return Response(status_code=204)
 
@@ -147,12 +125,15 @@ class AskAnswer(BaseModel):
 async def ask(
     product_id: uuid.UUID,
     body: AskRequest,
-    principal: CurrentPrincipal,
-    session: TenantSession,
+    ctx: Tenant,
     rag: RagDep,
 ) -> AskAnswer:
     """Ask the product's knowledge base (central RAG; `from_wiki` = compiled wiki tier)."""
     answer = await knowledge.ask_product(
-        session, rag, org_id=principal.tenant_org, product_id=product_id, question=body.question
+        ctx.session,
+        rag,
+        org_id=ctx.principal.tenant_org,
+        product_id=product_id,
+        question=body.question,
     )
     return AskAnswer(**vars(answer))
