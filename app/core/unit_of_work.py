@@ -40,6 +40,14 @@ def _apply_tenant(session: Session, _tx: SessionTransaction, connection: Connect
         connection.execute(text("SELECT set_config('app.system_context', 'on', true)"))
 
 
+class _RequestSession(Session):
+    """The sync session of a unit of work: the tenant hook is registered once on the class
+    (a listener per session instance cost ~0.1 ms per request, issue 18)."""
+
+
+event.listen(_RequestSession, "after_begin", _apply_tenant)
+
+
 async def set_tenant(session: AsyncSession, org_id: uuid.UUID) -> None:
     """Scope this and every later transaction of the request's session to `org_id` (RLS)."""
     session.info[_TENANT] = org_id
@@ -89,8 +97,12 @@ async def unit_of_work(engine: AsyncEngine, **session_options: Any) -> AsyncIter
     The session is bound to one checked-out connection for the whole request, so a second
     transaction (after `commit`) reuses it instead of taking another from the pool."""
     async with engine.connect() as connection:
-        session = AsyncSession(bind=connection, expire_on_commit=False, **session_options)
-        event.listen(session.sync_session, "after_begin", _apply_tenant)
+        session = AsyncSession(
+            bind=connection,
+            expire_on_commit=False,
+            sync_session_class=_RequestSession,
+            **session_options,
+        )
         try:
             try:
                 yield session

@@ -17,5 +17,7 @@ async def ensure_product_quota(
     client: ClientInfo | None = None,
 ) -> None:
     """Raise 403 `plan_limit_reached` (audited) when the org's plan allows no further product."""
+    if access.max_products is None:
+        return  # unlimited: nothing to count (one round trip less per create)
     current = await count_active_products(session, access.org_id)
     await require_limit(session, access, "max_products", current, user_id=user_id, client=client)

@@ -3,7 +3,7 @@
 import uuid
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.tenancy import OrgId
@@ -13,6 +13,15 @@ from app.schemas.products import ProductRead
 
 # the columns the list renders (ProductRead's fields), not whole ORM rows (issue 18)
 LIST_COLUMNS = tuple(c for c in Product.__table__.c if c.name in ProductRead.model_fields)
+_ORDER = (Product.created_at.desc(), Product.id)
+# the unfiltered page (the common case) built once: building it cost more than running it
+_PAGE = (
+    select(*LIST_COLUMNS, func.count().over().label("_total"))
+    .where(Product.org_id == bindparam("org_id"), Product.deleted_at.is_(None))
+    .order_by(*_ORDER)
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+)
 
 
 async def get_product_for_org(
@@ -37,26 +46,36 @@ async def list_products_for_org(
 ) -> tuple[list[Any], int]:
     """One page as plain rows of LIST_COLUMNS and the total, in one query (`count(*) OVER ()`;
     a second count only for a page past the end)."""
-    conditions = [Product.org_id == org_id, Product.deleted_at.is_(None)]
+    if status is None and not search:
+        stmt, params = _PAGE, {"org_id": org_id, "limit": limit, "offset": offset}
+    else:
+        stmt, params = (
+            (
+                select(*LIST_COLUMNS, func.count().over().label("_total"))
+                .where(*_conditions(org_id, status, search))
+                .order_by(*_ORDER)
+                .limit(limit)
+                .offset(offset)
+            ),
+            {},
+        )
+    rows: list[Any] = list((await session.execute(stmt, params)).all())  # attribute access
+    if rows:
+        return rows, int(rows[0]._total)
+    if offset == 0:
+        return rows, 0
+    count = select(func.count()).where(*_conditions(org_id, status, search))
+    return rows, (await session.execute(count)).scalar_one()
+
+
+def _conditions(org_id: OrgId, status: PifStatus | None, search: str | None) -> list[Any]:
+    conditions: list[Any] = [Product.org_id == org_id, Product.deleted_at.is_(None)]
     if status is not None:
         conditions.append(Product.pif_status == status.value)
     if search:
         pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         conditions.append(Product.name.ilike(pattern) | Product.name_en.ilike(pattern))
-    result = await session.execute(
-        select(*LIST_COLUMNS, func.count().over().label("_total"))
-        .where(*conditions)
-        .order_by(Product.created_at.desc(), Product.id)
-        .limit(limit)
-        .offset(offset)
-    )
-    rows: list[Any] = list(result.all())  # Rows: attribute access by column name
-    if rows:
-        return rows, int(rows[0]._total)
-    if offset == 0:
-        return rows, 0
-    total = (await session.execute(select(func.count()).where(*conditions))).scalar_one()
-    return rows, total
+    return conditions
 
 
 async def count_active_products(session: AsyncSession, org_id: OrgId) -> int:

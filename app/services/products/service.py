@@ -4,6 +4,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.authz import Permission
@@ -39,24 +40,28 @@ async def create_product(
     access: PlanAccess,
     client: ClientInfo | None = None,
 ) -> Product:
-    """Insert the product, its 16 `missing` documents and the V0 draft in one transaction."""
+    """Insert the product, its 16 `missing` documents and the V0 draft in one transaction.
+
+    Three INSERTs (issue 18): the product with RETURNING (no refresh), the 16 documents as one
+    multi-row INSERT, the V0 draft; the server fills ids, statuses and timestamps."""
     org_id, user_id = principal.tenant_org, principal.user_id
     await ensure_product_quota(session, access, user_id=user_id, client=client)
     fields = payload.model_dump(exclude={"description", "markets"})
-    product = Product(
-        org_id=org_id,
-        created_by=user_id,
-        description=payload.description.stated() if payload.description else None,
-        markets=[m.value for m in payload.markets or DEFAULT_MARKETS],
+    values = {
+        "org_id": org_id,
+        "created_by": user_id,
+        "description": payload.description.stated() if payload.description else None,
+        "markets": [m.value for m in payload.markets or DEFAULT_MARKETS],
         **fields,
+    }
+    product = (await session.scalars(insert(Product).returning(Product), [values])).one()
+    await session.execute(
+        insert(PifDocument).values(
+            [{"org_id": org_id, "product_id": product.id, "item_number": n} for n in ITEM_NUMBERS]
+        )
     )
-    session.add(product)
-    await session.flush()
-    session.add_all(
-        PifDocument(org_id=org_id, product_id=product.id, item_number=n) for n in ITEM_NUMBERS
-    )
-    session.add(
-        PifVersion(
+    await session.execute(
+        insert(PifVersion).values(
             org_id=org_id,
             product_id=product.id,
             version_label=VersionLabel.V0.value,
@@ -65,8 +70,6 @@ async def create_product(
             created_by=user_id,
         )
     )
-    await session.flush()
-    await session.refresh(product)
     await audit.record(
         session,
         "product.created",

@@ -3,15 +3,18 @@
 `ProductRead.model_validate` per row re-derives the effective description (category defaults
 merged with what was stated: two validations and a dump) for every row of every page. The
 result depends on the category and the stored description only, so it is computed once per
-distinct pair here; the rows become `ProductRead`s with `model_construct` (the values come from
-the database's typed columns) and the page is serialized by pydantic in one call. The body is
-byte for byte what `ProductPage.model_validate(...)` would give (tests/services/products).
+distinct pair here; each row becomes the dict `ProductRead` would dump (the values come from the
+database's typed columns; the enums are checked) and pydantic's serializer writes the page in
+one call. The body is byte for byte what `ProductPage.model_validate(...)` gives
+(tests/services/products/test_views.py).
 """
 
 import json
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
+
+from pydantic_core import to_json
 
 from app.models.enums import PifStatus, ProductCategory
 from app.schemas.product_description import (
@@ -20,17 +23,19 @@ from app.schemas.product_description import (
     effective_description,
     missing_fields,
 )
-from app.schemas.products import ProductPage, ProductRead
+from app.schemas.products import ProductRead, product_warnings
 
-_DEFAULT_MARKETS = (Market.TW,)
+_DEFAULT_MARKETS = (Market.TW.value,)
 
 
 @lru_cache(maxsize=1024)
-def _described(category: str, stored: str | None) -> tuple[ProductDescriptionFields, list[str]]:
-    """What `ProductRead._effective` derives, for one category and stored description (JSON)."""
+def _described(category: str, stored: str | None) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """What `ProductRead._effective` derives, for one category and stored description (JSON),
+    as JSON-ready values."""
     given = ProductDescriptionFields.model_validate(json.loads(stored) if stored else {})
     merged = effective_description(category, given.stated())
-    return ProductDescriptionFields.model_validate(merged), missing_fields(merged)
+    effective = ProductDescriptionFields.model_validate(merged).model_dump(mode="json")
+    return effective, tuple(missing_fields(merged))
 
 
 def _stored_key(description: Any) -> str | None:
@@ -46,29 +51,39 @@ _AS_STORED = (
     "created_at", "updated_at",
 )  # fmt: skip
 _DERIVED = ("category", "pif_status", "markets", "description", "description_missing")
-# a field added to ProductRead must be added here too (model_construct would leave it unset)
+# a field added to ProductRead must be added here too
 assert set(_AS_STORED + _DERIVED) == set(ProductRead.model_fields), "ProductRead changed"
+assert set(ProductRead.model_computed_fields) == {"warnings"}, "ProductRead changed"
+# the dump's key order: the model's fields, then the computed one (filled per row)
+_FIELD_ORDER = tuple(ProductRead.model_fields)
 
 
-def product_read(row: Any) -> ProductRead:
-    """A `ProductRead` of a row with the list's columns (attribute access by column name)."""
-    category = ProductCategory(row.category)
-    description, missing = _described(category.value, _stored_key(row.description))
+def product_read(row: Any) -> dict[str, Any]:
+    """What `ProductRead.model_validate(row).model_dump()` gives for a row of the list's columns
+    (attribute access by column name), enums as their values."""
+    category = ProductCategory(row.category).value
+    description, missing = _described(category, _stored_key(row.description))
     markets = row.markets
-    fields = {name: getattr(row, name) for name in _AS_STORED}
-    return ProductRead.model_construct(
-        **fields,
-        category=category,
-        pif_status=PifStatus(row.pif_status),
-        markets=[Market(m) for m in markets] if markets is not None else list(_DEFAULT_MARKETS),
-        description=description,
-        description_missing=list(missing),
+    item = dict.fromkeys(_FIELD_ORDER)
+    for name in _AS_STORED:
+        item[name] = getattr(row, name)
+    item["category"] = category
+    item["pif_status"] = PifStatus(row.pif_status).value
+    item["markets"] = (
+        [Market(m).value for m in markets] if markets is not None else list(_DEFAULT_MARKETS)
     )
+    item["description"] = description
+    item["description_missing"] = list(missing)
+    item["warnings"] = product_warnings(row.name, row.name_en, row.registration_id)
+    return item
 
 
 def product_page_json(rows: Sequence[Any], *, total: int, limit: int, offset: int) -> bytes:
     """The JSON body of a `ProductPage` of these rows."""
-    page = ProductPage.model_construct(
-        items=[product_read(row) for row in rows], total=total, limit=limit, offset=offset
-    )
-    return page.model_dump_json(by_alias=True).encode()
+    page = {
+        "items": [product_read(row) for row in rows],
+        "total": total,
+        "limit": limit,
+        "offset": offset,
+    }
+    return to_json(page)

@@ -1,0 +1,72 @@
+"""The product page rendered from rows is byte for byte what validating each row into
+`ProductRead` and dumping the `ProductPage` gives (the route answers the former, issue 18)."""
+
+import uuid
+from datetime import UTC, date, datetime
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from app.schemas.products import ProductPage, ProductRead
+from app.services.products.views import product_page_json
+
+NOW = datetime(2026, 12, 1, 16, 7, 47, 707020, tzinfo=UTC)
+
+
+def _row(**values: Any) -> SimpleNamespace:
+    base: dict[str, Any] = {
+        "id": uuid.uuid4(),
+        "org_id": uuid.uuid4(),
+        "name": "保濕精華液",
+        "name_en": "Serum",
+        "category": "general",
+        "dosage_form": None,
+        "intended_use": None,
+        "manufacturer_name": None,
+        "manufacturer_address": None,
+        "registration_id": None,
+        "launch_date": None,
+        "pif_status": "draft",
+        "pif_completed_at": None,
+        "rag_kb_id": None,
+        "created_at": NOW,
+        "updated_at": NOW,
+        "markets": ["TW"],
+        "description": None,
+    }
+    return SimpleNamespace(**{**base, **values})
+
+
+ROWS = [
+    _row(),
+    _row(name="Serum only latin", name_en=None, registration_id="ABC-1", markets=None),
+    _row(category="baby", description={"form": "leave_on"}, markets=["TW", "EU"]),
+    _row(
+        category="general",
+        description={"form": "rinse_off", "areas": ["face", "body"], "kind": None},
+        dosage_form="cream",
+        intended_use="daily care",
+        manufacturer_name="某公司",
+        manufacturer_address="台北市",
+        registration_id="衛部粧製字第123456號",
+        launch_date=date(2026, 1, 2),
+        pif_status="completed",
+        pif_completed_at=NOW,
+        rag_kb_id="kb-1",
+    ),
+    _row(category="baby", description={"form": "leave_on"}),  # same pair again (cached)
+]
+
+
+@pytest.mark.parametrize("rows", [ROWS, ROWS[:1], []])
+def test_the_page_is_what_validating_each_row_gives(rows: list[SimpleNamespace]) -> None:
+    expected = ProductPage(
+        items=[ProductRead.model_validate(r) for r in rows], total=42, limit=20, offset=5
+    ).model_dump_json(by_alias=True)
+    assert product_page_json(rows, total=42, limit=20, offset=5) == expected.encode()
+
+
+def test_an_unknown_stored_enum_value_is_refused_not_echoed() -> None:
+    with pytest.raises(ValueError):
+        product_page_json([_row(category="not-a-category")], total=1, limit=20, offset=0)
