@@ -113,7 +113,7 @@ def _drive_wrk(
 ) -> tuple[int, float, float, int]:
     script = Path(tempfile.mkstemp(suffix=".lua")[1])
     lua_headers = "".join(f'wrk.headers["{k}"] = "{v}"\n' for k, v in headers.items())
-    lua_body = f"wrk.body = {json.dumps(body.decode())}\n" if body else ""
+    lua_body = f"wrk.body = {json.dumps(body.decode(), ensure_ascii=False)}\n" if body else ""
     script.write_text(
         f'wrk.method = "{method}"\n{lua_headers}{lua_body}'
         "done = function(summary, latency, requests)\n"
