@@ -289,7 +289,7 @@ def main() -> None:
 
 
 def _median(figs: list[Figures], attr: str) -> float:
-    return statistics.median(getattr(f, attr) for f in figs)
+    return float(statistics.median(getattr(f, attr) for f in figs))
 
 
 def _print(
