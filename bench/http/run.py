@@ -120,7 +120,10 @@ def _drive_wrk(
         '  io.write(string.format("RESULT %d %f %f %d\\n", summary.requests,'
         " latency:percentile(50), latency:percentile(99),"
         " summary.errors.status + summary.errors.connect + summary.errors.read"
-        " + summary.errors.write + summary.errors.timeout))\nend\n"
+        " + summary.errors.write + summary.errors.timeout))\n"
+        '  io.write(string.format("ERRORS status=%d connect=%d read=%d write=%d timeout=%d\\n",'
+        " summary.errors.status, summary.errors.connect, summary.errors.read,"
+        " summary.errors.write, summary.errors.timeout))\nend\n"
     )
     threads = max(1, min(conc, 2))
     duration = max(1, round(seconds))  # wrk reads whole seconds ("-d5.0s" makes it exit 1)
@@ -131,6 +134,9 @@ def _drive_wrk(
     script.unlink()
     match = re.search(r"RESULT (\d+) ([\d.]+) ([\d.]+) (\d+)", out)
     assert match, out
+    if int(match[4]):  # which kind: non-2xx answers, or requests over wrk's 2 s timeout
+        kinds = re.search(r"ERRORS .*", out)
+        print("  wrk", kinds[0] if kinds else out, flush=True)
     return int(match[1]), float(match[2]) / 1000, float(match[3]) / 1000, int(match[4])
 
 
