@@ -330,6 +330,10 @@ def test_unresolved_name_keeps_candidates(starter: IngredientDictionary) -> None
         ("Tocopherol", "10191-41-0"),
         ("Sodium Laureth Sulfate", "9004-82-4"),
         ("Simmondsia Chinensis Seed Oil", "61789-91-1"),
+        ("Dimethicone", "9006-65-9"),
+        ("Caprylic/Capric Triglyceride", "65381-09-1"),
+        ("Carbomer", "9003-01-4"),
+        ("Limonene", "5989-27-5"),
     ],
 )
 def test_alternative_cas_is_not_a_mismatch(
