@@ -11,22 +11,15 @@ and a bounded LRU keyed by the normalised name answers the names a user sends ag
 from __future__ import annotations
 
 import threading
-from array import array
 from collections import OrderedDict
 from collections.abc import Iterable
 from operator import itemgetter
 
 from app.engines.regulatory.substances import name_key
+from app.engines.substance.trigrams import TrigramIndex
 
 SCORE_CUTOFF = 60  # plain edit-distance ratio: candidates are for typos and near spellings
-BUDGET = 3000  # names scored per query at most (once the rarest trigram's postings are in)
 CACHE_SIZE = 4096  # distinct unknown names remembered per checker
-
-
-def trigrams(key: str) -> set[str]:
-    """The key's trigrams, padded with a space so word starts and ends count."""
-    padded = f" {key} "
-    return {padded[i : i + 3] for i in range(len(padded) - 2)}
 
 
 class NearestNames:
@@ -44,14 +37,7 @@ class NearestNames:
                 first[key] = name
         self._keys = list(first)
         self._names = list(first.values())
-        # array('I'): 4 bytes a posting (a list of ints takes 8 and the int objects).
-        self._postings: dict[str, array[int]] = {}
-        for i, key in enumerate(self._keys):
-            for gram in trigrams(key):
-                posting = self._postings.get(gram)
-                if posting is None:
-                    posting = self._postings[gram] = array("I")
-                posting.append(i)
+        self._index = TrigramIndex(self._keys)
         # Bounded LRU by (key, limit); a lock, since evaluations also run in worker threads.
         self._cache: OrderedDict[tuple[str, int], tuple[str, ...]] = OrderedDict()
         self._lock = threading.Lock()
@@ -95,17 +81,9 @@ class NearestNames:
     def _search(self, key: str, limit: int) -> tuple[str, ...]:
         if not key:
             return ()
-        lists = sorted((p for p in map(self._postings.get, trigrams(key)) if p), key=len)
-        ids: set[int] = set()
-        taken = 0
-        for posting in lists:  # rarest first
-            if taken and taken + len(posting) > BUDGET:
-                break
-            ids.update(posting)
-            taken += len(posting)
-        if not ids:
+        order = self._index.shortlist(key)
+        if not order:
             return ()
-        order = sorted(ids)  # index order, so that ties go to the earlier name as above
         keys = [self._keys[order[0]]] if len(order) == 1 else itemgetter(*order)(self._keys)
         from rapidfuzz import fuzz, process  # loaded on first use (issue 18: idle RSS)
 
