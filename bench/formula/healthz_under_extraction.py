@@ -19,18 +19,14 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 import httpx
 
-from app.cli.common import migrate_database
 from app.core import embedded
-from app.core.config import AppEnv, Settings
-from app.core.runtime import resolve_servers
-from bench.http.run import SECRET, _free_port, _seed, _wait_ready
+from bench.http.run import _free_port, _seed, _wait_ready, bench_servers
 
 NAMES = ["GLYCERIN", "BUTYLENE GLYCOL", "PHENOXYETHANOL", "TOCOPHEROL", "NIACINAMIDE", "PANTHENOL"]
 
@@ -109,17 +105,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2, help="extractions (1st: cold cache)")
     args = parser.parse_args()
 
-    data_dir = Path(tempfile.mkdtemp(prefix="pifai-bench-healthz-"))
-    env = {**os.environ, "SECRET_KEY": SECRET, "APP_ENV": "development", "LOG_LEVEL": "WARNING",
-           "DATA_DIR": str(data_dir), "PLAN_ENFORCEMENT": "off"}  # fmt: skip
-    os.environ.update(env)
-    settings = resolve_servers(Settings(app_env=AppEnv.DEVELOPMENT, data_dir=data_dir))
-    migrate_database(settings)
+    servers = bench_servers("pifai-bench-healthz-")
+    data_dir, settings = servers.data_dir, servers.settings
     port = _free_port()
     serve = subprocess.Popen(
         [str(Path(sys.executable).with_name("pifai")), "serve", "--port", str(port)],
-        env={**env, "DATABASE_URL": str(settings.database_url or ""),
-             "REDIS_URL": str(settings.redis_url or ""), "PYTHONPATH": str(ROOT)},
+        env=servers.server_env(PYTHONPATH=str(ROOT)),
         stdout=subprocess.DEVNULL,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"

@@ -11,21 +11,16 @@ first `check-formula` (40 lines: builds the checker cache) and how long /healthz
 
 import argparse
 import json
-import os
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 import httpx
 
-from app.cli.server import migrate_database
 from app.core import embedded
-from app.core.config import AppEnv, Settings
-from app.core.runtime import resolve_servers
-from bench.http.run import FORMULA_40, SECRET, _free_port, _rss_mib, _seed, _wait_ready
+from bench.http.run import FORMULA_40, _free_port, _rss_mib, _seed, _wait_ready, bench_servers
 
 
 def _wait_readyz(url: str, timeout: float = 60) -> None:
@@ -52,17 +47,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--warmup", type=int, default=20)
     args = parser.parse_args()
-    data_dir = Path(tempfile.mkdtemp(prefix="pifai-bench-rss-"))
-    env = {**os.environ, "SECRET_KEY": SECRET, "APP_ENV": "development", "LOG_LEVEL": "WARNING",
-           "DATA_DIR": str(data_dir), "PLAN_ENFORCEMENT": "off"}  # fmt: skip
-    os.environ.update(env)
-    settings = resolve_servers(Settings(app_env=AppEnv.DEVELOPMENT, data_dir=data_dir))
-    migrate_database(settings)
+    run = bench_servers("pifai-bench-rss-")
+    data_dir, settings = run.data_dir, run.settings
     port = _free_port()
     proc = subprocess.Popen(
         [str(Path(sys.executable).with_name("pifai")), "api", "--port", str(port)],
-        env={**env, "DATABASE_URL": str(settings.database_url or ""),
-             "REDIS_URL": str(settings.redis_url or "")},
+        env=run.server_env(),
         stdout=subprocess.DEVNULL,
     )  # fmt: skip
     try:

@@ -52,6 +52,30 @@ class Figures:
         return self.requests / self.seconds if self.seconds else 0.0
 
 
+@dataclass
+class BenchServers:
+    """A run's data dir, environment and embedded (or DATABASE_URL/REDIS_URL) servers, migrated."""
+
+    data_dir: Path
+    env: dict[str, str]
+    settings: Settings
+
+    def server_env(self, **extra: str) -> dict[str, str]:
+        """The environment of a `pifai` process serving this run's servers."""
+        return {**self.env, "DATABASE_URL": str(self.settings.database_url or ""),
+                "REDIS_URL": str(self.settings.redis_url or ""), **extra}  # fmt: skip
+
+
+def bench_servers(prefix: str) -> BenchServers:
+    data_dir = Path(tempfile.mkdtemp(prefix=prefix))
+    env = {**os.environ, "SECRET_KEY": SECRET, "APP_ENV": "development", "LOG_LEVEL": "WARNING",
+           "DATA_DIR": str(data_dir), "PLAN_ENFORCEMENT": "off"}  # fmt: skip
+    os.environ.update(env)
+    settings = resolve_servers(Settings(app_env=AppEnv.DEVELOPMENT, data_dir=data_dir))
+    migrate_database(settings)
+    return BenchServers(data_dir, env, settings)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -219,19 +243,13 @@ def main() -> None:
     args = parser.parse_args()
     levels = [int(c) for c in args.concurrency.split(",")]
 
-    data_dir = Path(tempfile.mkdtemp(prefix="pifai-bench-http-"))
-    env = {**os.environ, "SECRET_KEY": SECRET, "APP_ENV": "development", "LOG_LEVEL": "WARNING",
-           "DATA_DIR": str(data_dir), "PLAN_ENFORCEMENT": "off"}  # fmt: skip
-    os.environ.update(env)
-    settings = resolve_servers(Settings(app_env=AppEnv.DEVELOPMENT, data_dir=data_dir))
-    migrate_database(settings)
+    run = bench_servers("pifai-bench-http-")
+    data_dir, env, settings = run.data_dir, run.env, run.settings
     app_port, bare_port, base_port = _free_port(), _free_port(), _free_port()
     api = [str(Path(sys.executable).with_name("pifai")), "api", "--port"]
-    servers = {"DATABASE_URL": str(settings.database_url or ""),
-               "REDIS_URL": str(settings.redis_url or "")}  # fmt: skip
     app_dsn = settings.app_url.set(drivername="postgresql").render_as_string(hide_password=False)
     procs = [
-        subprocess.Popen([*api, str(app_port)], env={**env, **servers}, stdout=subprocess.DEVNULL),
+        subprocess.Popen([*api, str(app_port)], env=run.server_env(), stdout=subprocess.DEVNULL),
         subprocess.Popen(
             [sys.executable, "-m", "bench.http.bare_app", str(bare_port)],
             env={**env, "BARE_DSN": app_dsn, "BARE_SECRET": SECRET}, stdout=subprocess.DEVNULL,
@@ -240,7 +258,7 @@ def main() -> None:
     if args.baseline_src:
         src = str(args.baseline_src.resolve())
         procs.append(subprocess.Popen(
-            [*api, str(base_port)], env={**env, **servers, "PYTHONPATH": src}, cwd=src,
+            [*api, str(base_port)], env=run.server_env(PYTHONPATH=src), cwd=src,
             stdout=subprocess.DEVNULL,
         ))  # fmt: skip
     try:
