@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from app.core.database import Database
-from app.models import PifDocument, Task
+from app.models import PifDocument, Product, Task
 from app.services.toxicology import jobs as tox_jobs
 from app.worker.sweeper import sweep
 from tests.factories import Actor, make_actor, make_product, poll_task
@@ -46,6 +46,21 @@ async def _confirmed_formula(client: AsyncClient, actor: Actor, product_id: obje
         headers=actor.headers,
     )
     assert put.status_code == 200, put.text
+
+
+async def _outage_product(
+    client: AsyncClient,
+    owner_session: AsyncSession,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> tuple[SwitchableSources, Actor, Product]:
+    """Every toxicology source down, and a product whose formula (Item 3) is confirmed."""
+    sources = SwitchableSources(down=True)
+    monkeypatch.setattr(tox_jobs, "build_sources", sources)
+    actor = await make_actor(owner_session, settings)
+    product = await make_product(owner_session, actor)
+    await _confirmed_formula(client, actor, product.id)
+    return sources, actor, product
 
 
 async def _until(
@@ -93,11 +108,7 @@ async def test_every_source_down_is_shown_as_waiting_then_drafted_when_sources_r
     fast_settings: Settings,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    sources = SwitchableSources(down=True)
-    monkeypatch.setattr(tox_jobs, "build_sources", sources)
-    actor = await make_actor(owner_session, settings)
-    product = await make_product(owner_session, actor)
-    await _confirmed_formula(client, actor, product.id)
+    sources, actor, product = await _outage_product(client, owner_session, settings, monkeypatch)
     base = f"/api/v1/products/{product.id}"
     response = await client.post(
         f"{base}/pif/analyze", json={"item_numbers": [9, 10]}, headers=actor.headers
@@ -282,11 +293,7 @@ async def test_a_retry_finding_the_item_moved_on_does_nothing(
     fast_settings: Settings,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    sources = SwitchableSources(down=True)
-    monkeypatch.setattr(tox_jobs, "build_sources", sources)
-    actor = await make_actor(owner_session, settings)
-    product = await make_product(owner_session, actor)
-    await _confirmed_formula(client, actor, product.id)
+    sources, actor, product = await _outage_product(client, owner_session, settings, monkeypatch)
     url = f"/api/v1/products/{product.id}/pif/9"
     response = await client.post(
         f"/api/v1/products/{product.id}/pif/analyze", json={"item_number": 9}, headers=actor.headers

@@ -121,7 +121,9 @@ async def _retrying_items(
     """Each item whose analysis waits for a scheduled retry, with that task (one query)."""
     waiting = [
         t
-        for t in await tasks_service.pending_item_retries(session, org, product_id)
+        for t in await tasks_service.pending_retries_for_product(
+            session, org, product_id, item_analyses_only=True, limit=None
+        )
         if isinstance(n := t.payload.get("item_number"), int) and t.type == analyzer_for(n)
     ]
     views = await tasks_service.task_views(session, org, waiting)

@@ -18,7 +18,6 @@ from app.services.tasks.repository import (
     get_task_for_org,
     latest_item_task,
     list_tasks_for_org,
-    pending_item_retries,
     pending_retries_for_product,
 )
 from app.services.tasks.service import enqueue, job_ref, requeue
@@ -40,7 +39,6 @@ __all__ = [
     "latest_item_task",
     "list_tasks_for_org",
     "load_handlers",
-    "pending_item_retries",
     "pending_retries_for_product",
     "register_handler",
     "registered_types",

@@ -78,38 +78,24 @@ async def latest_item_task(
 
 
 async def pending_retries_for_product(
-    session: AsyncSession, org_id: OrgId, product_id: uuid.UUID, *, limit: int = 50
+    session: AsyncSession,
+    org_id: OrgId,
+    product_id: uuid.UUID,
+    *,
+    item_analyses_only: bool = False,
+    limit: int | None = 50,
 ) -> list[Task]:
-    """The product's tasks waiting for a scheduled retry (`pending_retry`), soonest first."""
-    stmt = (
-        select(Task)
-        .where(
-            Task.org_id == org_id,
-            Task.product_id == product_id,
-            Task.status == TaskStatus.PENDING.value,
-            Task.next_attempt_at.is_not(None),
-        )
-        .order_by(Task.next_attempt_at, Task.id)
-        .limit(limit)
+    """The product's tasks waiting for a scheduled retry (`pending_retry`), soonest first;
+    `item_analyses_only`: just the item analyses (payload `item_number`)."""
+    stmt = select(Task).where(
+        Task.org_id == org_id,
+        Task.product_id == product_id,
+        Task.status == TaskStatus.PENDING.value,
+        Task.next_attempt_at.is_not(None),
     )
-    return list((await session.execute(stmt)).scalars())
-
-
-async def pending_item_retries(
-    session: AsyncSession, org_id: OrgId, product_id: uuid.UUID
-) -> list[Task]:
-    """The product's item analyses (payload `item_number`) waiting for a retry, soonest first."""
-    stmt = (
-        select(Task)
-        .where(
-            Task.org_id == org_id,
-            Task.product_id == product_id,
-            Task.status == TaskStatus.PENDING.value,
-            Task.next_attempt_at.is_not(None),
-            Task.payload.has_key("item_number"),
-        )
-        .order_by(Task.next_attempt_at, Task.id)
-    )
+    if item_analyses_only:
+        stmt = stmt.where(Task.payload.has_key("item_number"))
+    stmt = stmt.order_by(Task.next_attempt_at, Task.id).limit(limit)
     return list((await session.execute(stmt)).scalars())
 
 
