@@ -133,12 +133,6 @@ def verify_token(settings: Settings, token: str | None) -> AccessClaims:
         raise Unauthorized("Invalid or expired token", code="invalid_token") from exc
 
 
-async def verified_claims(
-    settings: SettingsDep, token: Annotated[str | None, Depends(oauth2_scheme)]
-) -> AccessClaims:
-    return verify_token(settings, token)
-
-
 async def resolve_principal(
     request: Request, session: AsyncSession, claims: AccessClaims
 ) -> Principal:
@@ -177,18 +171,36 @@ class Caller:
         return _jobs_of(self.request)
 
 
-async def caller(
-    request: Request,
-    # before the Redis client and the unit of work: a bad token is refused with nothing touched
-    claims: Annotated[AccessClaims, Depends(verified_claims)],
-    redis: RedisDep,
-) -> AsyncIterator[Caller]:
-    """The one dependency of an authenticated request (issue 18: one node instead of a tree).
+_CALLER = "pifai.caller"
+
+
+@asynccontextmanager
+async def open_caller(request: Request, token: str | None) -> AsyncIterator[Caller]:
+    """The request's caller, built once however many of a route's dependencies ask for it.
 
     In this order: the token (a bad one is refused without taking a connection), the unit of
     work (committed when the handler returns, jobs published after), the caller's principal."""
-    async with _request_unit(request, redis) as session:
-        yield Caller(await resolve_principal(request, session, claims), session, request)
+    state = _request_state(request)
+    known: Caller | None = state.get(_CALLER)
+    if known is not None:
+        yield known
+        return
+    claims = verify_token(request.app.state.settings, token)
+    async with _request_unit(request, request.app.state.redis) as session:
+        who = Caller(await resolve_principal(request, session, claims), session, request)
+        state[_CALLER] = who
+        try:
+            yield who
+        finally:
+            state.pop(_CALLER, None)
+
+
+async def caller(
+    request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> AsyncIterator[Caller]:
+    """The one dependency of an authenticated request (issue 18: one node instead of a tree)."""
+    async with open_caller(request, token) as who:
+        yield who
 
 
 CallerDep = Annotated[Caller, Depends(caller, scope="function")]

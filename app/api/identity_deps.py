@@ -5,6 +5,7 @@ Kept out of app/api/deps.py (owned by the lead); import from here:
 `Tenant` (a tenant route's one dependency: principal, tenant session, plan, client).
 """
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -12,7 +13,14 @@ import httpx
 from fastapi import Depends, Header, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api.deps import Caller, CallerDep, SettingsDep, principal_cache
+from app.api.deps import (
+    Caller,
+    CallerDep,
+    SettingsDep,
+    oauth2_scheme,
+    open_caller,
+    principal_cache,
+)
 from app.core.authz import Permission
 from app.core.config import PlanEnforcement, Settings
 from app.core.errors import Forbidden
@@ -219,11 +227,15 @@ class TenantCaller:
     client: ClientInfo
 
 
-async def tenant_caller(who: CallerDep, settings: SettingsDep) -> TenantCaller:
+async def tenant_caller(
+    request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> AsyncIterator[TenantCaller]:
     """Token, principal, unit of work with the tenant set and the plan, in one node: what a
     router-level `require_plan_access()` plus `CurrentPrincipal`/`TenantSession` gave."""
-    plan = await _plan_of(who, settings)
-    return TenantCaller(who.principal, who.session, plan, who.client)
+    async with open_caller(request, token) as who:
+        plan = await _plan_of(who, request.app.state.settings)
+        yield TenantCaller(who.principal, who.session, plan, who.client)
 
 
-Tenant = Annotated[TenantCaller, Depends(tenant_caller)]
+# scope="function": the unit of work commits before the response is sent (see RequestSession)
+Tenant = Annotated[TenantCaller, Depends(tenant_caller, scope="function")]

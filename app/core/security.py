@@ -45,11 +45,24 @@ def _dev_signing_key(data_dir: Path) -> str:
         return key
 
 
+# per Settings object: judging the key's strength on every request cost more than the HMAC
+_signing_keys: dict[int, tuple[Settings, str]] = {}
+
+
 def signing_key(settings: Settings) -> str:
     """SECRET_KEY (validated at start-up in production), else the per-data-dir development key.
 
     A published placeholder (old default, .env.example value) is never used, even in development.
     """
+    known = _signing_keys.get(id(settings))
+    if known is not None and known[0] is settings:
+        return known[1]
+    key = _signing_key(settings)
+    _signing_keys[id(settings)] = (settings, key)
+    return key
+
+
+def _signing_key(settings: Settings) -> str:
     if settings.secret_key is not None:
         key = settings.secret_key.get_secret_value()
         reason = weak_secret_reason(key)
@@ -114,11 +127,32 @@ def create_access_token(
     return token, claims
 
 
+# Tokens already verified, by (signing key, token): the same bytes under the same key verify the
+# same way, so only the expiry is checked again (issue 18: PyJWT was ~5 % of a list request).
+_verified: dict[tuple[str, str], AccessClaims] = {}
+_VERIFIED_MAX = 4096
+
+
 def decode_access_token(settings: Settings, token: str) -> AccessClaims:
     """Raise jwt.InvalidTokenError on anything but a valid, unexpired access token."""
+    key = signing_key(settings)
+    claims = _verified.get((key, token))
+    if claims is not None:
+        if claims.expires_at > datetime.now(UTC):
+            return claims
+        del _verified[(key, token)]
+        raise jwt.ExpiredSignatureError("Signature has expired")
+    claims = _decode_access_token(key, token)
+    if len(_verified) >= _VERIFIED_MAX:
+        _verified.clear()  # bounded; a miss only costs one verification
+    _verified[(key, token)] = claims
+    return claims
+
+
+def _decode_access_token(key: str, token: str) -> AccessClaims:
     payload = jwt.decode(
         token,
-        signing_key(settings),
+        key,
         algorithms=[JWT_ALGORITHM],
         options={"require": ["sub", "exp", "iat", "jti", "role", "sid"]},
     )

@@ -3,25 +3,52 @@
 import uuid
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import Text, bindparam, cast, delete, func, select
+from sqlalchemy.dialects.postgresql import asyncpg as pg_asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.tenancy import OrgId
+from app.core.unit_of_work import driver_rows
 from app.models import PifVersion, Product, UploadedFile
 from app.models.enums import PifStatus
 from app.schemas.products import ProductRead
 
-# the columns the list renders (ProductRead's fields), not whole ORM rows (issue 18)
-LIST_COLUMNS = tuple(c for c in Product.__table__.c if c.name in ProductRead.model_fields)
-_ORDER = (Product.created_at.desc(), Product.id)
-# the unfiltered page (the common case) built once: building it cost more than running it
-_PAGE = (
-    select(*LIST_COLUMNS, func.count().over().label("_total"))
-    .where(Product.org_id == bindparam("org_id"), Product.deleted_at.is_(None))
-    .order_by(*_ORDER)
-    .limit(bindparam("limit"))
-    .offset(bindparam("offset"))
+# the columns the list renders (ProductRead's fields), not whole ORM rows (issue 18); the stored
+# description as jsonb's text (one canonical text per value: the page's cache key, no decoding)
+LIST_COLUMNS = tuple(
+    cast(c, Text).label(c.name) if c.name == "description" else c
+    for c in Product.__table__.c
+    if c.name in ProductRead.model_fields
 )
+_ORDER = (Product.created_at.desc(), Product.id)
+_DIALECT = pg_asyncpg.dialect()  # type: ignore[no-untyped-call]
+
+
+def _page_sql(*, by_status: bool, by_search: bool) -> tuple[str, tuple[str, ...]]:
+    """The page statement compiled once for the driver ($n placeholders), and its parameter
+    names in placeholder order: built from the model, sent without the ORM (issue 18)."""
+    conditions: list[Any] = [Product.org_id == bindparam("org_id"), Product.deleted_at.is_(None)]
+    if by_status:
+        conditions.append(Product.pif_status == bindparam("status"))
+    if by_search:
+        pattern: Any = bindparam("pattern")
+        conditions.append(Product.name.ilike(pattern) | Product.name_en.ilike(pattern))
+    stmt = (
+        select(*LIST_COLUMNS, func.count().over().label("_total"))
+        .where(*conditions)
+        .order_by(*_ORDER)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+    compiled = stmt.compile(dialect=_DIALECT)
+    return str(compiled), tuple(compiled.positiontup or ())
+
+
+_PAGES = {
+    (by_status, by_search): _page_sql(by_status=by_status, by_search=by_search)
+    for by_status in (False, True)
+    for by_search in (False, True)
+}
 
 
 async def get_product_for_org(
@@ -44,24 +71,17 @@ async def list_products_for_org(
     status: PifStatus | None = None,
     search: str | None = None,
 ) -> tuple[list[Any], int]:
-    """One page as plain rows of LIST_COLUMNS and the total, in one query (`count(*) OVER ()`;
-    a second count only for a page past the end)."""
-    if status is None and not search:
-        stmt, params = _PAGE, {"org_id": org_id, "limit": limit, "offset": offset}
-    else:
-        stmt, params = (
-            (
-                select(*LIST_COLUMNS, func.count().over().label("_total"))
-                .where(*_conditions(org_id, status, search))
-                .order_by(*_ORDER)
-                .limit(limit)
-                .offset(offset)
-            ),
-            {},
-        )
-    rows: list[Any] = list((await session.execute(stmt, params)).all())  # attribute access
+    """One page as driver rows of LIST_COLUMNS (`row["name"]`) and the total, in one query
+    (`count(*) OVER ()`; a second count only for a page past the end)."""
+    sql, names = _PAGES[(status is not None, bool(search))]
+    params: dict[str, Any] = {"org_id": org_id, "limit": limit, "offset": offset}
+    if status is not None:
+        params["status"] = status.value
+    if search:
+        params["pattern"] = _contains_pattern(search)
+    rows = await driver_rows(session, sql, *(params[name] for name in names))
     if rows:
-        return rows, int(rows[0]._total)
+        return rows, int(rows[0]["_total"])
     if offset == 0:
         return rows, 0
     count = select(func.count()).where(*_conditions(org_id, status, search))
@@ -73,9 +93,14 @@ def _conditions(org_id: OrgId, status: PifStatus | None, search: str | None) -> 
     if status is not None:
         conditions.append(Product.pif_status == status.value)
     if search:
-        pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = _contains_pattern(search)
         conditions.append(Product.name.ilike(pattern) | Product.name_en.ilike(pattern))
     return conditions
+
+
+def _contains_pattern(search: str) -> str:
+    """ILIKE pattern for "contains `search`", its wildcards escaped (backslash, PG's default)."""
+    return "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 async def count_active_products(session: AsyncSession, org_id: OrgId) -> int:

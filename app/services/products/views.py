@@ -30,18 +30,12 @@ _DEFAULT_MARKETS = (Market.TW.value,)
 
 @lru_cache(maxsize=1024)
 def _described(category: str, stored: str | None) -> tuple[dict[str, Any], tuple[str, ...]]:
-    """What `ProductRead._effective` derives, for one category and stored description (JSON),
-    as JSON-ready values."""
-    given = ProductDescriptionFields.model_validate(json.loads(stored) if stored else {})
+    """What `ProductRead._effective` derives, for one category and stored description (jsonb's
+    text: one canonical text per value), as JSON-ready values."""
+    given = ProductDescriptionFields.model_validate((json.loads(stored) if stored else None) or {})
     merged = effective_description(category, given.stated())
     effective = ProductDescriptionFields.model_validate(merged).model_dump(mode="json")
     return effective, tuple(missing_fields(merged))
-
-
-def _stored_key(description: Any) -> str | None:
-    if not description:
-        return None
-    return json.dumps(description, sort_keys=True, separators=(",", ":"))
 
 
 # ProductRead's fields taken from the row as they are; the others are derived below
@@ -59,22 +53,22 @@ _FIELD_ORDER = tuple(ProductRead.model_fields)
 
 
 def product_read(row: Any) -> dict[str, Any]:
-    """What `ProductRead.model_validate(row).model_dump()` gives for a row of the list's columns
-    (attribute access by column name), enums as their values."""
-    category = ProductCategory(row.category).value
-    description, missing = _described(category, _stored_key(row.description))
-    markets = row.markets
+    """What `ProductRead.model_validate(...).model_dump()` gives for a row of the list's columns
+    (a mapping by column name, the description as jsonb text), enums as their values."""
+    category = ProductCategory(row["category"]).value
+    description, missing = _described(category, row["description"])
+    markets = row["markets"]
     item = dict.fromkeys(_FIELD_ORDER)
     for name in _AS_STORED:
-        item[name] = getattr(row, name)
+        item[name] = row[name]
     item["category"] = category
-    item["pif_status"] = PifStatus(row.pif_status).value
+    item["pif_status"] = PifStatus(row["pif_status"]).value
     item["markets"] = (
         [Market(m).value for m in markets] if markets is not None else list(_DEFAULT_MARKETS)
     )
     item["description"] = description
     item["description_missing"] = list(missing)
-    item["warnings"] = product_warnings(row.name, row.name_en, row.registration_id)
+    item["warnings"] = product_warnings(row["name"], row["name_en"], row["registration_id"])
     return item
 
 

@@ -1,6 +1,7 @@
 """The product page rendered from rows is byte for byte what validating each row into
 `ProductRead` and dumping the `ProductPage` gives (the route answers the former, issue 18)."""
 
+import json
 import uuid
 from datetime import UTC, date, datetime
 from types import SimpleNamespace
@@ -59,14 +60,33 @@ ROWS = [
 ]
 
 
+def _driver_row(row: SimpleNamespace) -> dict[str, Any]:
+    """The row as the list query returns it: a mapping, the description as jsonb text."""
+    values = dict(vars(row))
+    if values["description"] is not None:
+        values["description"] = json.dumps(values["description"], ensure_ascii=False)
+    return values
+
+
 @pytest.mark.parametrize("rows", [ROWS, ROWS[:1], []])
 def test_the_page_is_what_validating_each_row_gives(rows: list[SimpleNamespace]) -> None:
     expected = ProductPage(
         items=[ProductRead.model_validate(r) for r in rows], total=42, limit=20, offset=5
     ).model_dump_json(by_alias=True)
-    assert product_page_json(rows, total=42, limit=20, offset=5) == expected.encode()
+    page = product_page_json([_driver_row(r) for r in rows], total=42, limit=20, offset=5)
+    assert page == expected.encode()
+
+
+def test_a_json_null_or_empty_description_is_the_category_defaults() -> None:
+    for stored in ("null", "{}"):
+        row = {**_driver_row(_row(category="baby")), "description": stored}
+        page = json.loads(product_page_json([row], total=1, limit=20, offset=0))
+        expected = ProductRead.model_validate(_row(category="baby")).model_dump(mode="json")
+        assert page["items"][0]["description"] == expected["description"]
 
 
 def test_an_unknown_stored_enum_value_is_refused_not_echoed() -> None:
     with pytest.raises(ValueError):
-        product_page_json([_row(category="not-a-category")], total=1, limit=20, offset=0)
+        product_page_json(
+            [_driver_row(_row(category="not-a-category"))], total=1, limit=20, offset=0
+        )
