@@ -133,6 +133,16 @@ def verify_token(settings: Settings, token: str | None) -> AccessClaims:
         raise Unauthorized("Invalid or expired token", code="invalid_token") from exc
 
 
+async def verified_claims(
+    settings: SettingsDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> AccessClaims:
+    return verify_token(settings, token)
+
+
+# before the Redis client and the unit of work: a bad token is refused with nothing touched
+VerifiedClaims = Annotated[AccessClaims, Depends(verified_claims)]
+
+
 async def resolve_principal(
     request: Request, session: AsyncSession, claims: AccessClaims
 ) -> Principal:
@@ -175,18 +185,18 @@ _CALLER = "pifai.caller"
 
 
 @asynccontextmanager
-async def open_caller(request: Request, token: str | None) -> AsyncIterator[Caller]:
-    """The request's caller, built once however many of a route's dependencies ask for it.
-
-    In this order: the token (a bad one is refused without taking a connection), the unit of
-    work (committed when the handler returns, jobs published after), the caller's principal."""
+async def open_caller(
+    request: Request, claims: AccessClaims, redis: Redis
+) -> AsyncIterator[Caller]:
+    """The request's caller, built once however many of a route's dependencies ask for it:
+    the unit of work (committed when the handler returns, jobs published after), then the
+    principal of the verified token."""
     state = _request_state(request)
     known: Caller | None = state.get(_CALLER)
     if known is not None:
         yield known
         return
-    claims = verify_token(request.app.state.settings, token)
-    async with _request_unit(request, request.app.state.redis) as session:
+    async with _request_unit(request, redis) as session:
         who = Caller(await resolve_principal(request, session, claims), session, request)
         state[_CALLER] = who
         try:
@@ -196,10 +206,10 @@ async def open_caller(request: Request, token: str | None) -> AsyncIterator[Call
 
 
 async def caller(
-    request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]
+    request: Request, claims: VerifiedClaims, redis: RedisDep
 ) -> AsyncIterator[Caller]:
     """The one dependency of an authenticated request (issue 18: one node instead of a tree)."""
-    async with open_caller(request, token) as who:
+    async with open_caller(request, claims, redis) as who:
         yield who
 
 

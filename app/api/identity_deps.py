@@ -16,8 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.api.deps import (
     Caller,
     CallerDep,
+    RedisDep,
     SettingsDep,
-    oauth2_scheme,
+    VerifiedClaims,
     open_caller,
     principal_cache,
 )
@@ -228,12 +229,15 @@ class TenantCaller:
 
 
 async def tenant_caller(
-    request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]
+    request: Request,
+    settings: SettingsDep,
+    claims: VerifiedClaims,
+    redis: RedisDep,
 ) -> AsyncIterator[TenantCaller]:
     """Token, principal, unit of work with the tenant set and the plan, in one node: what a
     router-level `require_plan_access()` plus `CurrentPrincipal`/`TenantSession` gave."""
-    async with open_caller(request, token) as who:
-        plan = await _plan_of(who, request.app.state.settings)
+    async with open_caller(request, claims, redis) as who:
+        plan = await _plan_of(who, settings)
         yield TenantCaller(who.principal, who.session, plan, who.client)
 
 

@@ -11,18 +11,28 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
+from app.core.unit_of_work import driver_rows
+from app.services.products import repository as products_repository
 from tests.factories import make_actor
 
 pytestmark = pytest.mark.infra
 
 
 @pytest.fixture
-def statements(app: FastAPI) -> Iterator[list[str]]:
+def statements(app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Every statement a request sends: through SQLAlchemy, and the reads sent straight
+    through the driver (`driver_rows`; not asyncpg's own type introspection)."""
     seen: list[str] = []
 
     def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         seen.append(" ".join(statement.split())[:60])
 
+    async def recorded_driver_rows(session: AsyncSession, sql: str, *args: Any) -> list[Any]:
+        rows = await driver_rows(session, sql, *args)  # its BEGIN + tenant first, if it sends them
+        record(None, None, sql)
+        return rows
+
+    monkeypatch.setattr(products_repository, "driver_rows", recorded_driver_rows)
     engine = app.state.db.engine.sync_engine
     event.listen(engine, "before_cursor_execute", record)
     yield seen
