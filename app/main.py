@@ -11,7 +11,7 @@ from fastapi_offline import FastAPIOffline
 
 from app.api.openapi import install_openapi
 from app.api.v1 import health
-from app.api.v1.router import api_router
+from app.api.v1.router import API_PREFIX, API_ROUTERS
 from app.core.body_limits import BodyLimitMiddleware
 from app.core.config import Settings
 from app.core.database import Database, owner_engine
@@ -92,7 +92,8 @@ def create_app(
     app.add_middleware(RequestContextMiddleware)
     install_error_handlers(app)
     app.include_router(health.router)
-    app.include_router(api_router, responses=STANDARD_ERROR_RESPONSES)
+    for router in API_ROUTERS:
+        app.include_router(router, prefix=API_PREFIX, responses=STANDARD_ERROR_RESPONSES)
     install_openapi(app)
     return app
 
