@@ -78,6 +78,11 @@ def product_read(row: Any) -> dict[str, Any]:
     return item
 
 
+def product_json(row: Any) -> bytes:
+    """The JSON body of one `ProductRead` of this row (or ORM product)."""
+    return to_json(product_read(row))
+
+
 def product_page_json(rows: Sequence[Any], *, total: int, limit: int, offset: int) -> bytes:
     """The JSON body of a `ProductPage` of these rows."""
     page = {
