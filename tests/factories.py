@@ -106,13 +106,16 @@ async def make_product(
     session: AsyncSession, actor: Actor, *, name: str = "保濕乳液", category: str = "general"
 ) -> Product:
     """A product created through the real service (16 items + V0), committed."""
-    product = await create_product(
+    created = await create_product(
         session,
         actor.principal,
         access=unrestricted(actor.org_id),
         payload=ProductCreate(name=name, category=category, name_en="Moisturising lotion"),
     )
     await session.commit()
+    # the service returns the inserted row; tests edit the ORM object
+    product = await session.get(Product, created.id)
+    assert product is not None
     return product
 
 

@@ -23,7 +23,7 @@ from app.services import knowledge, products
 from app.services.pif.repository import list_documents_for_org
 from app.services.pif.status import completion_ratio
 from app.services.products.flows import create_product_with_kb, delete_product_and_kb
-from app.services.products.views import product_page_json
+from app.services.products.views import product_json, product_page_json
 
 router = APIRouter(
     prefix="/products",
@@ -35,12 +35,13 @@ router = APIRouter(
 
 
 @router.post("", status_code=201, response_model=ProductRead)
-async def create_product(payload: ProductCreate, ctx: Tenant, rag: RagDep) -> ProductRead:
+async def create_product(payload: ProductCreate, ctx: Tenant, rag: RagDep) -> Response:
     """Create a product with its 16 PIF items (`missing`) and V0 draft; the KB is fail-soft."""
     product = await create_product_with_kb(
         ctx.session, rag, ctx.principal, payload=payload, access=ctx.plan, client=ctx.client
     )
-    return ProductRead.model_validate(product)
+    # the ProductRead body rendered from the row as the list does (no validation, issue 18)
+    return Response(content=product_json(product), status_code=201, media_type="application/json")
 
 
 @router.get("", response_model=ProductPage)

@@ -8,8 +8,8 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import BigInteger, ColumnElement, Text, cast, func, literal, text
+from sqlalchemy.dialects.postgresql import INET, JSONB
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.sql.expression import bindparam
 
@@ -20,6 +20,8 @@ __all__ = [
     "AuditFilter",
     "ChainReport",
     "ClientInfo",
+    "append_call",
+    "client_params",
     "query",
     "record",
     "record_denied",
@@ -39,6 +41,37 @@ _APPEND = text(
     "SELECT audit_append(:org_id, :user_id, :action, :resource_type, :resource_id, "
     "CAST(:details AS jsonb), CAST(:ip AS inet), :user_agent)"
 ).bindparams(bindparam("details", type_=JSONB))
+
+
+def append_call(
+    action: str,
+    *,
+    org_id: ColumnElement[Any],
+    user_id: ColumnElement[Any],
+    resource_type: str,
+    resource_id: ColumnElement[Any],
+    details: ColumnElement[Any],
+) -> ColumnElement[int]:
+    """`audit_append(...)` as an expression, to append one event inside another statement (its
+    values may be that statement's columns): what `record` does without a round trip of its own.
+    The client's ip and user agent are the bind parameters `client_params` fills."""
+    return func.audit_append(
+        org_id,
+        user_id,
+        literal(action),
+        literal(resource_type),
+        resource_id,
+        cast(details, JSONB),
+        cast(bindparam("audit_ip", type_=Text()), INET),
+        bindparam("audit_user_agent", type_=Text()),
+        type_=BigInteger(),
+    )
+
+
+def client_params(client: ClientInfo | None) -> dict[str, str | None]:
+    """The bind parameters of an `append_call` for this client (or a system actor)."""
+    client = client or ClientInfo()
+    return {"audit_ip": client.ip, "audit_user_agent": client.user_agent}
 
 
 async def record(

@@ -2,8 +2,10 @@
 with no transaction open (on the request's one connection)."""
 
 import uuid
+from typing import Any
 
 import structlog
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.storage import Storage
@@ -27,8 +29,9 @@ async def create_product_with_kb(
     payload: ProductCreate,
     access: PlanAccess,
     client: ClientInfo | None = None,
-) -> Product:
-    """Commit the product and its 16 items, then ask for a knowledge base (never blocking)."""
+) -> Row[Any] | Product:
+    """Commit the product and its 16 items, then ask for a knowledge base (never blocking).
+    The product as inserted, or as stored with its KB id."""
     product = await service.create_product(
         session, principal, payload=payload, access=access, client=client
     )

@@ -3,16 +3,15 @@
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.authz import Permission
 from app.core.errors import NotFound
 from app.core.tenancy import Principal
-from app.engines.pif import ITEM_NUMBERS
-from app.models import PifDocument, PifVersion, Product
-from app.models.enums import VersionLabel
+from app.models import Product
 from app.schemas.product_description import DEFAULT_MARKETS
 from app.schemas.products import ProductCreate, ProductUpdate
 from app.services import audit
@@ -23,6 +22,7 @@ from app.services.products.repository import (
     delete_product_row,
     get_product_for_org,
     has_signed_version,
+    insert_product,
 )
 
 
@@ -39,11 +39,12 @@ async def create_product(
     payload: ProductCreate,
     access: PlanAccess,
     client: ClientInfo | None = None,
-) -> Product:
-    """Insert the product, its 16 `missing` documents and the V0 draft in one transaction.
+) -> Row[Any]:
+    """Insert the product, its 16 `missing` documents, the V0 draft and the audit event in one
+    transaction; returns the products row as inserted.
 
-    Three INSERTs (issue 18): the product with RETURNING (no refresh), the 16 documents as one
-    multi-row INSERT, the V0 draft; the server fills ids, statuses and timestamps."""
+    One statement (issue 18, `repository.insert_product`); the server fills ids, statuses and
+    timestamps."""
     org_id, user_id = principal.tenant_org, principal.user_id
     await ensure_product_quota(session, access, user_id=user_id, client=client)
     fields = payload.model_dump(exclude={"description", "markets"})
@@ -54,33 +55,7 @@ async def create_product(
         "markets": [m.value for m in payload.markets or DEFAULT_MARKETS],
         **fields,
     }
-    product = (await session.scalars(insert(Product).returning(Product), [values])).one()
-    await session.execute(
-        insert(PifDocument).values(
-            [{"org_id": org_id, "product_id": product.id, "item_number": n} for n in ITEM_NUMBERS]
-        )
-    )
-    await session.execute(
-        insert(PifVersion).values(
-            org_id=org_id,
-            product_id=product.id,
-            version_label=VersionLabel.V0.value,
-            sequence=0,
-            items_snapshot={},
-            created_by=user_id,
-        )
-    )
-    await audit.record(
-        session,
-        "product.created",
-        org_id=org_id,
-        user_id=user_id,
-        resource_type="product",
-        resource_id=product.id,
-        details={"category": product.category},
-        client=client,
-    )
-    return product
+    return await insert_product(session, values, client=client)
 
 
 async def update_product(

@@ -72,6 +72,18 @@ def product_read(row: Any) -> dict[str, Any]:
     return item
 
 
+_ROW_FIELDS = (*_AS_STORED, "category", "pif_status", "markets", "description")
+
+
+def product_json(product: Any) -> bytes:
+    """The JSON body of one `ProductRead` of an inserted row or an ORM product (attribute
+    access, the description decoded)."""
+    row = {name: getattr(product, name) for name in _ROW_FIELDS}
+    if row["description"] is not None:
+        row["description"] = json.dumps(row["description"], sort_keys=True)
+    return to_json(product_read(row))
+
+
 def product_page_json(rows: Sequence[Any], *, total: int, limit: int, offset: int) -> bytes:
     """The JSON body of a `ProductPage` of these rows."""
     page = {

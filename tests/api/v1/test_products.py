@@ -16,6 +16,8 @@ from app.core.config import Settings
 from app.integrations.rag import RagClient, RagSettings
 from app.models import PifDocument, PifVersion, Product
 from app.models.enums import Plan, Role
+from app.models.platform import AuditLog
+from app.schemas.products import ProductRead
 from tests.factories import Override, make_actor, make_product
 
 RagHandler = Callable[[httpx.Request], httpx.Response]
@@ -74,6 +76,37 @@ async def test_create_product_has_16_missing_items_and_v0_without_rag(
         select(PifVersion.version_label).where(PifVersion.product_id == body["id"])
     )
     assert versions.scalars().all() == ["V0"]
+
+
+async def test_create_body_is_the_product_read_of_the_stored_row(
+    client: AsyncClient, owner_session: AsyncSession, settings: Settings
+) -> None:
+    """The create renders its body from the inserted row (issue 18): byte for byte what
+    `ProductRead` gives for the stored product, description defaults and warnings included."""
+    actor = await make_actor(owner_session, settings)
+    bodies = [
+        {"name": "玻尿酸精華液", "category": "general"},
+        {"name": "Baby cream", "category": "baby", "markets": ["EU", "TW"],
+         "description": {"form": "rinse_off", "areas": ["face", "lips"], "kind": None}},
+        {"name": " 全部 ", "name_en": " x ", "category": "general", "dosage_form": "serum",
+         "intended_use": "face", "manufacturer_name": "M", "manufacturer_address": "A",
+         "registration_id": "衛部粧製字第000001號", "launch_date": "2026-01-02"},
+    ]  # fmt: skip
+    for body in bodies:
+        response = await client.post("/api/v1/products", json=body, headers=actor.headers)
+        assert response.status_code == 201, response.text
+        assert response.headers["content-type"] == "application/json"
+        stored = await owner_session.get(Product, response.json()["id"])
+        assert response.content == ProductRead.model_validate(stored).model_dump_json().encode()
+    audit = (
+        await owner_session.execute(
+            select(AuditLog.action, AuditLog.resource_id, AuditLog.user_id, AuditLog.details)
+        )
+    ).all()
+    created = [row for row in audit if row.action == "product.created"]
+    assert len(created) == 3
+    assert {row.user_id for row in created} == {actor.user.id}
+    assert {row.details["category"] for row in created} == {"general", "baby"}
 
 
 async def test_create_product_survives_rag_outage(
