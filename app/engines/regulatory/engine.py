@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from app.engines.regulatory.findings import (
     LINE_STATUSES,
@@ -136,7 +136,7 @@ class _Substance:
     # How a line with no master record and no CAS was identified (a TFDA Chinese name).
     identified_by: str | None = None
 
-    @property
+    @cached_property  # read per finding; the lines are complete once grouped
     def conc(self) -> float | None:
         values = [ln.conc for ln in self.lines]
         return None if any(v is None for v in values) else sum(v for v in values if v is not None)
@@ -266,6 +266,9 @@ class Checker:
     identities: dict[tuple[str, tuple[str, ...]], _Identity] = field(
         default_factory=dict, repr=False
     )
+    unknowns: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = field(
+        default_factory=dict, repr=False
+    )
 
     @classmethod
     def build(cls, index: RuleIndex, master: SubstanceMaster | None = None) -> Checker:
@@ -358,6 +361,14 @@ _Parts = tuple[
     tuple[tuple[str, str, tuple[str, ...], bool, str | None, Any, str | None], ...], bool
 ]
 MEMO_SIZE = 8192  # distinct line identities remembered per checker (cleared when full)
+_V = TypeVar("_V")
+
+
+def _remember(memo: dict[Any, _V], key: Any, value: _V) -> _V:
+    if len(memo) >= MEMO_SIZE:
+        memo.clear()  # bounded; entries are cheap to recompute
+    memo[key] = value
+    return value
 
 
 def _parse_lines(
@@ -377,9 +388,7 @@ def _parse_lines(
         if found is None:
             found = _line_parts(ln, master, names)
             if memo is not None:
-                if len(memo) >= MEMO_SIZE:
-                    memo.clear()
-                memo[key] = found
+                _remember(memo, key, found)
         parts, nano_suffix = found
         conc, function, positive_list = ln.safe_concentration, ln.function, ln.positive_list
         for raw, name, cas, part_nano, whole, record, alias_note in parts:
@@ -545,10 +554,7 @@ def _group(checker: Checker, lines: list[_Line]) -> tuple[list[_Substance], list
         key = (line.name, line.cas)
         found = memo.get(key)
         if found is None:
-            found = _line_identity(checker, line)
-            if len(memo) >= MEMO_SIZE:
-                memo.clear()
-            memo[key] = found
+            found = _remember(memo, key, _line_identity(checker, line))
         names, cas, entries, classes, identified_by, base = found
         if base is None:
             unknown.append(_Substance(f"?{line.number}", [line], names, cas, line.is_nano))
@@ -1070,6 +1076,8 @@ def _sums(checker: Checker, subs: list[_Substance], tags: frozenset[str]) -> lis
         refs = checker.sum_refs[rule.id]
         parts: list[tuple[_Substance, float, str]] = []
         for sub in subs:
+            if not sub.entries:
+                continue
             hit = [e for e in sub.entries if e.reference in refs]
             if not hit or sub.conc is None:
                 continue
@@ -1146,6 +1154,25 @@ def _positive_lists(checker: Checker, sub: _Substance, markets: Sequence[str]) -
 
 def _unidentified(checker: Checker, sub: _Substance) -> None:
     line = sub.lines[0]
+    key = (line.name, line.raw)
+    found = checker.unknowns.get(key)
+    if found is None:
+        found = _remember(checker.unknowns, key, _unidentified_text(checker, line))
+    message, cands = found
+    _Out(sub).add(
+        None,
+        "unidentified",
+        "high",
+        message,
+        reference="ingredient identification",
+        citation="issue 12 item 9: nothing unverified passes",
+        jurisdiction="",
+        candidates=cands,
+    )
+
+
+def _unidentified_text(checker: Checker, line: _Line) -> tuple[str, tuple[str, ...]]:
+    """The finding's message and the nearest names (the same for every line of this name)."""
     from rapidfuzz import fuzz, process  # loaded on first use (issue 18: idle RSS)
 
     if has_cjk(line.name):
@@ -1167,17 +1194,10 @@ def _unidentified(checker: Checker, sub: _Substance) -> None:
         if has_cjk(line.name)
         else "matches no ingredient-master entry and no list entry"
     )
-    _Out(sub).add(
-        None,
-        "unidentified",
-        "high",
-        f"Unidentified line {line.raw!r} ({why}); nothing about it was verified."
-        + (f" Nearest: {', '.join(cands)}." if cands else ""),
-        reference="ingredient identification",
-        citation="issue 12 item 9: nothing unverified passes",
-        jurisdiction="",
-        candidates=cands,
+    message = f"Unidentified line {line.raw!r} ({why}); nothing about it was verified." + (
+        f" Nearest: {', '.join(cands)}." if cands else ""
     )
+    return message, tuple(cands)
 
 
 def _line_status(findings: list[Finding]) -> LineStatus:
