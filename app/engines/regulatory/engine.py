@@ -136,8 +136,11 @@ class _Substance:
     # How a line with no master record and no CAS was identified (a TFDA Chinese name).
     identified_by: str | None = None
 
-    @cached_property  # read per finding; the lines are complete once grouped
+    @property
     def conc(self) -> float | None:
+        if len(self.lines) == 1:  # most substances (issue 18); 0.0 + as sum() gives
+            one = self.lines[0].conc
+            return None if one is None else 0.0 + one
         values = [ln.conc for ln in self.lines]
         return None if any(v is None for v in values) else sum(v for v in values if v is not None)
 
