@@ -117,3 +117,22 @@ async def test_a_warm_check_formula_sends_no_statement(
     response = await client.post(url, json=body, headers=actor.headers)
     assert response.status_code == 200, response.text
     assert statements == []  # cached caller and plan, trusted reference versions
+
+
+async def test_writes_of_the_reference_tables_mark_the_session(owner_engine: AsyncEngine) -> None:
+    from sqlalchemy import delete, false, update
+
+    from app.models import Ingredient, Product, RegulatedSubstance
+
+    async def marked(statement: Any) -> bool:
+        async with AsyncSession(owner_engine) as session:
+            await session.execute(statement)
+            was = bool(session.sync_session.info.get(reference_watch._WROTE))
+            await session.rollback()
+            return was
+
+    assert await marked(update(RegulatedSubstance).where(false()).values(ref_no="x"))
+    assert await marked(delete(Ingredient).where(false()))
+    assert await marked(text(NO_CHANGE))
+    assert not await marked(update(Product).where(false()).values(name="x"))
+    assert not await marked(text("SELECT count(*) FROM ingredients"))
