@@ -20,6 +20,7 @@ from app.core.file_crypto import kek_for
 from app.core.inline_migrations import run_inline_migrations
 from app.core.logging import configure_logging
 from app.core.middleware import RequestContextMiddleware
+from app.core.reference_watch import ReferenceWatch
 from app.core.runtime import resolve_servers
 from app.core.storage import storage_for
 from app.engines.safety.registry import verify_live_constants
@@ -51,6 +52,9 @@ def create_app(
             finally:
                 await engine.dispose()
         app.state.db = Database.connect(settings)
+        # the reference caches trust their versions while this connection hears no change
+        watch = app.state.reference_watch = ReferenceWatch(app.state.db.engine)
+        watch.start()
         app.state.redis = redis.from_url(str(settings.redis_url))
         app.state.storage = storage_for(settings)
         app.state.kek = kek_for(settings)
@@ -70,6 +74,7 @@ def create_app(
                 from app.services.extraction_process import extraction_pool
 
                 await extraction_pool.shutdown()  # the formula extraction process, if started
+            await watch.stop()
             await app.state.rag.aclose()
             await app.state.redis.aclose()
             await app.state.db.dispose()

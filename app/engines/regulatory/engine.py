@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from app.engines.regulatory.findings import (
     LINE_STATUSES,
@@ -138,6 +138,9 @@ class _Substance:
 
     @property
     def conc(self) -> float | None:
+        if len(self.lines) == 1:  # most substances (issue 18); 0.0 + as sum() gives
+            one = self.lines[0].conc
+            return None if one is None else 0.0 + one
         values = [ln.conc for ln in self.lines]
         return None if any(v is None for v in values) else sum(v for v in values if v is not None)
 
@@ -260,6 +263,15 @@ class Checker:
     provisional: frozenset[tuple[str, str]] = frozenset()
     # Candidates for unidentified lines: master INCI names, then the lists' (with a master).
     nearest: NearestNames | None = None
+    # Per-name work that depends on this checker only (issue 18: a formula checked again, or
+    # the same names in another formula, cost a dict lookup per line). Bounded by MEMO_SIZE.
+    parts: dict[tuple[str, str | None], _Parts] = field(default_factory=dict, repr=False)
+    identities: dict[tuple[str, tuple[str, ...]], _Identity] = field(
+        default_factory=dict, repr=False
+    )
+    unknowns: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = field(
+        default_factory=dict, repr=False
+    )
 
     @classmethod
     def build(cls, index: RuleIndex, master: SubstanceMaster | None = None) -> Checker:
@@ -346,14 +358,62 @@ class _Out:
         )
 
 
+# What a line's name and CAS resolve to, the same for every formula against one checker:
+# (raw, name, cas, nano, whole, record, alias_note) per part, and the name's own nano suffix.
+_Parts = tuple[
+    tuple[tuple[str, str, tuple[str, ...], bool, str | None, Any, str | None], ...], bool
+]
+MEMO_SIZE = 8192  # distinct line identities remembered per checker (cleared when full)
+_V = TypeVar("_V")
+
+
+def _remember(memo: dict[Any, _V], key: Any, value: _V) -> _V:
+    if len(memo) >= MEMO_SIZE:
+        memo.clear()  # bounded; entries are cheap to recompute
+    memo[key] = value
+    return value
+
+
 def _parse_lines(
     lines: Iterable[FormulaLine],
     master: SubstanceMaster | None,
     names: NameIndex | None = None,
+    memo: dict[tuple[str, str | None], _Parts] | None = None,
 ) -> list[_Line]:
     """One _Line per formula line; a line naming several substances gives one per part (same
-    line number, `whole` set, each part at the line's whole amount: see split.py)."""
+    line number, `whole` set, each part at the line's whole amount: see split.py).
 
+    `memo` (the checker's) keeps each (name, CAS)'s parts: a name seen before costs a lookup."""
+    out: list[_Line] = []
+    for i, ln in enumerate(lines, start=1):
+        key = (ln.inci or "", ln.cas)
+        found = memo.get(key) if memo is not None else None
+        if found is None:
+            found = _line_parts(ln, master, names)
+            if memo is not None:
+                _remember(memo, key, found)
+        parts, nano_suffix = found
+        conc, function, positive_list = ln.safe_concentration, ln.function, ln.positive_list
+        for raw, name, cas, part_nano, whole, record, alias_note in parts:
+            out.append(
+                _Line(
+                    number=i,
+                    raw=raw,
+                    name=name,
+                    cas=cas,
+                    conc=conc,
+                    function=function,
+                    positive_list=positive_list,
+                    is_nano=nano_suffix or part_nano or bool(getattr(ln, "is_nano", False)),
+                    record=record,
+                    whole=whole,
+                    alias_note=alias_note,
+                )
+            )
+    return out
+
+
+def _line_parts(ln: FormulaLine, master: SubstanceMaster | None, names: NameIndex | None) -> _Parts:
     def known(text: str) -> bool:
         key = name_key(text)
         return bool(
@@ -361,32 +421,33 @@ def _parse_lines(
             or (names is not None and key in names.by_name)
         )
 
-    out: list[_Line] = []
-    for i, ln in enumerate(lines, start=1):
-        raw = (ln.inci or "").strip()
-        name, nano_suffix = split_nano(raw)
-        cas = normalize_cas_all(ln.cas)
-        parts = split_substances(name, known, strict=bool(cas)) if len(cas) <= 1 else ()
-        for part in parts or (name,):
-            part_name, part_nano = split_nano(part) if parts else (part, False)
-            line = _Line(
-                number=i,
-                raw=part_name if parts else raw,
-                name=part_name,
-                # one CAS cannot identify two substances: the parts go by their names
-                cas=() if parts else cas,
-                conc=ln.safe_concentration,
-                function=ln.function,
-                positive_list=ln.positive_list,
-                is_nano=nano_suffix or part_nano or bool(getattr(ln, "is_nano", False)),
-                whole=raw if parts else None,
-            )
-            if master is not None:
-                line.record = master.resolve(line.name, line.cas)
-                if line.record is None and has_cjk(line.name):
-                    _resolve_zh_alias(master, line)
-            out.append(line)
-    return out
+    raw = (ln.inci or "").strip()
+    name, nano_suffix = split_nano(raw)
+    cas = normalize_cas_all(ln.cas)
+    parts = split_substances(name, known, strict=bool(cas)) if len(cas) <= 1 else ()
+    out = []
+    for part in parts or (name,):
+        part_name, part_nano = split_nano(part) if parts else (part, False)
+        line = _Line(
+            number=0,
+            raw=part_name if parts else raw,
+            name=part_name,
+            # one CAS cannot identify two substances: the parts go by their names
+            cas=() if parts else cas,
+            conc=None,
+            function=None,
+            positive_list=None,
+            is_nano=False,
+            whole=raw if parts else None,
+        )
+        if master is not None:
+            line.record = master.resolve(line.name, line.cas)
+            if line.record is None and has_cjk(line.name):
+                _resolve_zh_alias(master, line)
+        out.append(
+            (line.raw, line.name, line.cas, part_nano, line.whole, line.record, line.alias_note)
+        )
+    return tuple(out), nano_suffix
 
 
 def _resolve_zh_alias(master: SubstanceMaster, line: _Line) -> None:
@@ -446,41 +507,66 @@ def _identity(line: _Line) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(dict.fromkeys(n for n in names if n)), tuple(cas)
 
 
+# What `_group` derives from a line's name, CAS and master record (the checker's lists only).
+_Identity = tuple[
+    tuple[str, ...],  # names
+    tuple[str, ...],  # CAS
+    tuple[RegulatedEntry, ...],  # entries that name it (class members included)
+    tuple[tuple[str, str, str], ...],  # classes (entry ref, gate, source)
+    str | None,  # identified by (a TFDA Chinese name)
+    str | None,  # the substance key before the nano suffix; None: unidentified
+]
+
+
+def _line_identity(checker: Checker, line: _Line) -> _Identity:
+    names, cas = _identity(line)
+    entries = checker.names.match(names, cas)
+    identified_by = None
+    if line.record is None and not line.cas and has_cjk(line.name):
+        names, cas, identified_by = _by_chinese_name(checker, line.name, names)
+        if identified_by:
+            entries = checker.names.match(names, cas)
+    classes = [
+        (c.entry, c.gate, src)
+        for c in checker.data.classes
+        if (src := c.match(names, cas)) is not None
+    ]
+    # a restricted class entry ("Aluminum zirconium salts"): its members are checked
+    # against it like a direct match
+    for ref, _, _ in [m for m in classes if m[1] == "member"]:
+        member_of = checker.by_ref.get(ref)
+        if member_of is not None and member_of not in entries:
+            entries = [*entries, member_of]
+    classes = [m for m in classes if m[1] != "member"]
+    if line.record is None and not entries and not classes:
+        base = None
+    else:
+        base = (
+            name_key(line.record.inci) if line.record else (cas[0] if cas else name_key(line.name))
+        )
+    return names, cas, tuple(entries), tuple(classes), identified_by, base
+
+
 def _group(checker: Checker, lines: list[_Line]) -> tuple[list[_Substance], list[_Substance]]:
     """(identified substances with duplicates merged, unidentified lines)."""
     subs: dict[str, _Substance] = {}
     unknown: list[_Substance] = []
+    memo = checker.identities
     for line in lines:
-        names, cas = _identity(line)
-        entries = checker.names.match(names, cas)
-        identified_by = None
-        if line.record is None and not line.cas and has_cjk(line.name):
-            names, cas, identified_by = _by_chinese_name(checker, line.name, names)
-            if identified_by:
-                entries = checker.names.match(names, cas)
-        classes = [
-            (c.entry, c.gate, src)
-            for c in checker.data.classes
-            if (src := c.match(names, cas)) is not None
-        ]
-        # a restricted class entry ("Aluminum zirconium salts"): its members are checked
-        # against it like a direct match
-        for ref, _, _ in [m for m in classes if m[1] == "member"]:
-            member_of = checker.by_ref.get(ref)
-            if member_of is not None and member_of not in entries:
-                entries = [*entries, member_of]
-        classes = [m for m in classes if m[1] != "member"]
-        if line.record is None and not entries and not classes:
+        # the record follows from (name, CAS): the key needs only those
+        key = (line.name, line.cas)
+        found = memo.get(key)
+        if found is None:
+            found = _remember(memo, key, _line_identity(checker, line))
+        names, cas, entries, classes, identified_by, base = found
+        if base is None:
             unknown.append(_Substance(f"?{line.number}", [line], names, cas, line.is_nano))
             continue
-        base = (
-            name_key(line.record.inci) if line.record else (cas[0] if cas else name_key(line.name))
-        )
-        key = f"{base}|nano" if line.is_nano else base
-        sub = subs.get(key)
+        key_ = f"{base}|nano" if line.is_nano else base
+        sub = subs.get(key_)
         if sub is None:
-            sub = _Substance(key, [], names, cas, line.is_nano, entries, classes)
-            subs[key] = sub
+            sub = _Substance(key_, [], names, cas, line.is_nano, list(entries), list(classes))
+            subs[key_] = sub
         sub.identified_by = sub.identified_by or identified_by or line.alias_note
         sub.lines.append(line)
     return list(subs.values()), unknown
@@ -993,6 +1079,8 @@ def _sums(checker: Checker, subs: list[_Substance], tags: frozenset[str]) -> lis
         refs = checker.sum_refs[rule.id]
         parts: list[tuple[_Substance, float, str]] = []
         for sub in subs:
+            if not sub.entries:
+                continue
             hit = [e for e in sub.entries if e.reference in refs]
             if not hit or sub.conc is None:
                 continue
@@ -1069,6 +1157,25 @@ def _positive_lists(checker: Checker, sub: _Substance, markets: Sequence[str]) -
 
 def _unidentified(checker: Checker, sub: _Substance) -> None:
     line = sub.lines[0]
+    key = (line.name, line.raw)
+    found = checker.unknowns.get(key)
+    if found is None:
+        found = _remember(checker.unknowns, key, _unidentified_text(checker, line))
+    message, cands = found
+    _Out(sub).add(
+        None,
+        "unidentified",
+        "high",
+        message,
+        reference="ingredient identification",
+        citation="issue 12 item 9: nothing unverified passes",
+        jurisdiction="",
+        candidates=cands,
+    )
+
+
+def _unidentified_text(checker: Checker, line: _Line) -> tuple[str, tuple[str, ...]]:
+    """The finding's message and the nearest names (the same for every line of this name)."""
     from rapidfuzz import fuzz, process  # loaded on first use (issue 18: idle RSS)
 
     if has_cjk(line.name):
@@ -1090,17 +1197,10 @@ def _unidentified(checker: Checker, sub: _Substance) -> None:
         if has_cjk(line.name)
         else "matches no ingredient-master entry and no list entry"
     )
-    _Out(sub).add(
-        None,
-        "unidentified",
-        "high",
-        f"Unidentified line {line.raw!r} ({why}); nothing about it was verified."
-        + (f" Nearest: {', '.join(cands)}." if cands else ""),
-        reference="ingredient identification",
-        citation="issue 12 item 9: nothing unverified passes",
-        jurisdiction="",
-        candidates=cands,
+    message = f"Unidentified line {line.raw!r} ({why}); nothing about it was verified." + (
+        f" Nearest: {', '.join(cands)}." if cands else ""
     )
+    return message, tuple(cands)
 
 
 def _line_status(findings: list[Finding]) -> LineStatus:
@@ -1144,7 +1244,7 @@ def evaluate_formula(
     """
     markets = tuple(m for m in JURISDICTIONS if m in set(markets)) or DEFAULT_MARKETS
     tags = product_tags(product)
-    parsed = _parse_lines(lines, checker.master, checker.names)
+    parsed = _parse_lines(lines, checker.master, checker.names, checker.parts)
     subs, unknown = _group(checker, parsed)
     assumptions: list[str] = []
     for sub in subs:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -167,8 +168,13 @@ class FormulaLine:
     @property
     def positive_list(self) -> str | None:
         """Positive list implied by the declared function, if any."""
-        key = " ".join((self.function or "").casefold().replace("_", " ").split())
-        return _FUNCTION_ALIASES.get(key) or _FUNCTION_ALIASES.get(key.replace(" ", "_"))
+        return _positive_list(self.function)
+
+
+@lru_cache(maxsize=1024)  # a handful of distinct functions, asked per line and per substance
+def _positive_list(function: str | None) -> str | None:
+    key = " ".join((function or "").casefold().replace("_", " ").split())
+    return _FUNCTION_ALIASES.get(key) or _FUNCTION_ALIASES.get(key.replace(" ", "_"))
 
 
 def summarize(findings: list[Finding], loaded_lists: Iterable[tuple[str, str]]) -> Summary:

@@ -204,7 +204,9 @@ class RuleIndexCache(VersionedCache[RuleIndex]):
     """One RuleIndex per process, rebuilt only when the lists change."""
 
     def __init__(self) -> None:
-        super().__init__(select(*_table_version("regulated_substances")), _build_index)
+        super().__init__(
+            select(*_table_version("regulated_substances")), _build_index, watched=True
+        )
 
 
 def _index_of(entry_rows: list[Any]) -> RuleIndex:
@@ -223,7 +225,7 @@ class CheckerCache(VersionedCache[Checker]):
 
     def __init__(self) -> None:
         version = select(*_table_version("regulated_substances"), *_table_version("ingredients"))
-        super().__init__(version, _build_checker)
+        super().__init__(version, _build_checker, watched=True)
 
 
 async def _master_rows(session: AsyncSession) -> list[Any]:
