@@ -18,7 +18,8 @@ import sys
 _JWT_CRYPTO_MODULES = ("jwt.utils", "jwt.algorithms", "jwt.api_jwk", "jwt.api_jws", "jwt.api_jwt")
 
 
-def _import_hiding(hidden: tuple[str, ...], *names: str) -> None:
+def import_hiding(hidden: tuple[str, ...], *names: str) -> None:
+    """Import `names` with the modules in `hidden` unavailable (each import of them fails)."""
     pending = [name for name in names if name not in sys.modules]
     if not pending:
         return
@@ -50,6 +51,6 @@ def jwt_with_crypto() -> None:
         importlib.reload(sys.modules[name])
 
 
-_import_hiding(("rich", "pygments"), "structlog", "httpx")
+import_hiding(("rich", "pygments"), "structlog", "httpx")
 if "cryptography.hazmat" not in sys.modules:  # a process that already paid for it keeps it whole
-    _import_hiding(("cryptography",), "jwt")
+    import_hiding(("cryptography",), "jwt")

@@ -156,3 +156,39 @@ def test_google_rs256_loads_pyjwts_cryptography_algorithms_on_first_use() -> Non
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
+
+
+# `pifai api` / `serve` up to the server start: the import of the server class stops the probe.
+SERVE = """
+import sys
+
+class Stop(Exception):
+    pass
+
+class StopAtTheServer:
+    def find_spec(self, name, path=None, target=None):
+        if name == "app.cli._announce":
+            raise Stop
+
+sys.meta_path.insert(0, StopAtTheServer())
+from app.cli import server
+try:
+    server._serve(None, "127.0.0.1", 0, with_worker=False)
+except Stop:
+    print(sorted(m for m in ("uvicorn", "watchfiles") if m in sys.modules))
+"""
+
+
+def test_serving_imports_uvicorn_without_watchfiles() -> None:
+    # uvicorn imports watchfiles only to offer --reload (~1 MiB resident)
+    done = subprocess.run(
+        [sys.executable, "-c", SERVE],
+        cwd=REPO,
+        env={**os.environ, "SECRET_KEY": "x" * 40},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "['uvicorn']"
