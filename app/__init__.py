@@ -1,25 +1,31 @@
 """PIF AI backend.
 
-Two libraries every process imports load rich (and pygments) for something a server never shows:
-structlog to pretty-print tracebacks in its console renderer, httpx for its command-line client
-(`httpx.main`). Together that is ~5 MiB resident, so both are first imported here with rich and
-pygments hidden (issue 18: idle RSS). structlog's console renderer then prints plain tracebacks;
-the CLI still imports rich itself where it draws progress and tables.
+Libraries every process imports load something a server never uses (issue 18: idle RSS), so they
+are first imported here with those dependencies hidden:
+
+- structlog loads rich (and pygments) to pretty-print tracebacks in its console renderer, httpx
+  for its command-line client (`httpx.main`): ~5 MiB. structlog's console renderer then prints
+  plain tracebacks; the CLI still imports rich itself where it draws progress and tables.
+- PyJWT imports cryptography's RSA/EC/serialization at `import jwt` (~10 MiB with its Rust
+  binding) though every request only checks HS256 (hmac, standard library). Google sign-in's RS256
+  calls `jwt_with_crypto()` first, which loads them then.
 """
 
 import importlib
 import sys
 
-_HIDDEN = ("rich", "pygments")
+# PyJWT's modules that test for cryptography at import time, in dependency order
+_JWT_CRYPTO_MODULES = ("jwt.utils", "jwt.algorithms", "jwt.api_jwk", "jwt.api_jws", "jwt.api_jwt")
 
 
-def _import_without_rich(*names: str) -> None:
+def import_hiding(hidden: tuple[str, ...], *names: str) -> None:
+    """Import `names` with the modules in `hidden` unavailable (each import of them fails)."""
     pending = [name for name in names if name not in sys.modules]
     if not pending:
         return
-    saved = {name: sys.modules.get(name) for name in _HIDDEN}
-    for name in _HIDDEN:
-        sys.modules[name] = None  # type: ignore[assignment]  # import raises ImportError
+    saved = {name: sys.modules.get(name) for name in hidden}
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # import raises ModuleNotFoundError
     try:
         for name in pending:
             importlib.import_module(name)
@@ -31,4 +37,20 @@ def _import_without_rich(*names: str) -> None:
                 sys.modules[name] = module
 
 
-_import_without_rich("structlog", "httpx")
+def jwt_with_crypto() -> None:
+    """Give PyJWT its cryptography-backed algorithms (RS256 and others) if it was loaded without.
+
+    Re-executes PyJWT's modules that chose at import time (`has_crypto`); `jwt.exceptions` is not
+    reloaded, so `except jwt.InvalidTokenError` keeps catching what either generation raises.
+    """
+    import jwt.algorithms
+
+    if jwt.algorithms.has_crypto:
+        return
+    for name in (*_JWT_CRYPTO_MODULES, "jwt.jwks_client", "jwt"):
+        importlib.reload(sys.modules[name])
+
+
+import_hiding(("rich", "pygments"), "structlog", "httpx")
+if "cryptography.hazmat" not in sys.modules:  # a process that already paid for it keeps it whole
+    import_hiding(("cryptography",), "jwt")

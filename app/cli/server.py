@@ -19,6 +19,10 @@ PortOption = Annotated[int, typer.Option(help="TCP port.")]
 
 
 def _serve(settings: Settings, host: str, port: int, *, with_worker: bool) -> None:
+    from app import import_hiding
+
+    # uvicorn imports watchfiles only to offer --reload, which no command here uses (~1 MiB)
+    import_hiding(("watchfiles",), "uvicorn")
     import uvicorn
 
     from app.cli._announce import AnnouncingServer

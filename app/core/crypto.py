@@ -4,11 +4,14 @@ import json
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-from cryptography.fernet import Fernet, InvalidToken
+from typing import TYPE_CHECKING, Any
 
 from app.core.config import AppEnv, Settings
+
+if TYPE_CHECKING:
+    from cryptography.fernet import Fernet, InvalidToken
+
+# cryptography (~8 MiB resident) loads on the first encrypted field, not with the app (issue 18)
 
 DEV_KEY_FILE = "fernet.key"
 
@@ -28,6 +31,8 @@ def _dev_key(data_dir: Path) -> bytes:
     path = data_dir / DEV_KEY_FILE
     if path.exists():
         return path.read_bytes().strip()
+    from cryptography.fernet import Fernet
+
     data_dir.mkdir(parents=True, exist_ok=True)
     key = Fernet.generate_key()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -37,11 +42,13 @@ def _dev_key(data_dir: Path) -> bytes:
 
 
 @lru_cache(maxsize=8)
-def _fernet(key: bytes) -> Fernet:
+def _fernet(key: bytes) -> "Fernet":
+    from cryptography.fernet import Fernet
+
     return Fernet(key)
 
 
-def fernet_for(settings: Settings) -> Fernet:
+def fernet_for(settings: Settings) -> "Fernet":
     """FERNET_KEY, or in development a persisted local key if unset (never in production)."""
     if settings.fernet_key is not None:
         return _fernet(settings.fernet_key.get_secret_value().encode())
@@ -65,6 +72,14 @@ def encrypt_json(settings: Settings, value: Any) -> str:
 
 def decrypt_json(settings: Settings, token: str | None) -> Any:
     return None if not token else json.loads(decrypt_str(settings, token))
+
+
+def __getattr__(name: str) -> Any:
+    if name == "InvalidToken":  # re-exported: cryptography's, loaded when asked for
+        from cryptography.fernet import InvalidToken
+
+        return InvalidToken
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def is_fernet_token(value: str) -> bool:

@@ -11,10 +11,10 @@ import hashlib
 import os
 from dataclasses import dataclass
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
 from app.core.config import Settings
+
+# cryptography (~8 MiB resident) loads with the first file encrypted or read, not with the app
+# (issue 18): the KEK itself is plain bytes.
 
 BLOB_VERSION = 1
 _NONCE = 12
@@ -53,6 +53,8 @@ class EncryptedFile:
 
 
 def encrypt_file(plaintext: bytes, kek: KeyEncryptionKey) -> EncryptedFile:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     data_key = AESGCM.generate_key(bit_length=256)
     nonce = os.urandom(_NONCE)
     blob = bytes([BLOB_VERSION]) + nonce + AESGCM(data_key).encrypt(nonce, plaintext, _BLOB_AAD)
@@ -62,6 +64,9 @@ def encrypt_file(plaintext: bytes, kek: KeyEncryptionKey) -> EncryptedFile:
 
 
 def decrypt_file(blob: bytes, wrapped_key: bytes, kek: KeyEncryptionKey) -> bytes:
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     if not blob or blob[0] != BLOB_VERSION:
         raise DecryptionError("unknown blob version")
     try:

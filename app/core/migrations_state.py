@@ -6,6 +6,7 @@ own answer), so serving never loads it.
 """
 
 import ast
+import re
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,11 +32,29 @@ def alembic_config(url: str | None = None) -> "Config":
     return config
 
 
+# A module-level `revision` / `down_revision` assignment (annotated or not) starts a line.
+_ASSIGNMENT = re.compile(r"^(revision|down_revision)\b[^=\n]*=", re.M)
+
+
+def _statement_at(source: str, start: int) -> ast.stmt | None:
+    """The statement starting at `start`: only its own lines are parsed, not the whole file (the
+    initial revision is 53 kB; its AST left ~2 MiB resident in the API process, issue 18)."""
+    lines = source[start:].splitlines()
+    for end in range(1, min(len(lines), 50) + 1):
+        try:
+            return ast.parse("\n".join(lines[:end])).body[0]
+        except SyntaxError:
+            continue  # the value goes on on the next line
+    return None
+
+
 def _revision_ids(path: Path) -> tuple[str | None, set[str]]:
     """(revision, down revisions) from a revision file's module-level assignments."""
     revision: str | None = None
     down: set[str] = set()
-    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+    source = path.read_text(encoding="utf-8")
+    for match in _ASSIGNMENT.finditer(source):
+        node = _statement_at(source, match.start())
         target: ast.expr
         if isinstance(node, ast.AnnAssign):
             target, value_node = node.target, node.value

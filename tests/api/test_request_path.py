@@ -2,6 +2,7 @@
 thread pool, and the app engine does not ping before every checkout."""
 
 import inspect
+from pathlib import Path
 from typing import Any
 
 from fastapi.dependencies.models import Dependant
@@ -60,6 +61,21 @@ def test_the_heads_read_from_the_revision_files_are_alembics() -> None:
     from app.core.migrations_state import alembic_config, alembic_heads
 
     assert alembic_heads() == frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def test_revision_ids_read_only_the_assignments(tmp_path: Path) -> None:
+    from app.core.migrations_state import _revision_ids
+
+    merge = tmp_path / "merge.py"
+    merge.write_text(
+        '"""Merge.\n\nRevision ID: not_this\n"""\n\nimport sqlalchemy as sa\n\n'
+        'revision: str = "0013_merge"\n'
+        "down_revision: tuple[str, ...] | None = (\n"
+        '    "0012_a",\n'
+        '    "0012_b",\n'
+        ")\n\n\ndef upgrade() -> None:\n    revision = 'inner'\n"
+    )
+    assert _revision_ids(merge) == ("0013_merge", {"0012_a", "0012_b"})
 
 
 def test_serving_does_not_load_alembic_or_boto3() -> None:

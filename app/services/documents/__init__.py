@@ -6,6 +6,9 @@ returns the PDF bytes; the same snapshot and `RENDERER_VERSION` give the same by
 `sign_snapshot_pdf` signs them (deterministically) when that snapshot is signed.
 """
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.tenancy import org_of
@@ -25,29 +28,56 @@ from app.services.documents.dossier import (
 )
 from app.services.documents.render import RENDERER_VERSION, render_pdf
 from app.services.documents.service import RenderedPdf, regulatory_pdf, render_regulatory_pdf
-from app.services.documents.signing import (
-    active_signing_key,
-    generate_material,
-    import_material,
-    org_certificates,
-    parse_import,
-    sign_if_signed,
-    sign_pdf,
-    sign_snapshot_pdf,
-    signature_facts,
-    signing_material,
-)
-from app.services.documents.signing_types import SignatureFacts, SigningMaterial
 from app.services.documents.stub_pdf import one_page_pdf
-from app.services.documents.verify import (
-    Problem,
-    SignatureInfo,
-    VerifyReport,
-    load_trust_roots,
-    verify_dossier,
-    verify_file,
-    verify_pdf,
-)
+
+if TYPE_CHECKING:
+    from app.services.documents.signing import (
+        active_signing_key,
+        generate_material,
+        import_material,
+        org_certificates,
+        parse_import,
+        sign_if_signed,
+        sign_pdf,
+        sign_snapshot_pdf,
+        signature_facts,
+        signing_material,
+    )
+    from app.services.documents.signing_types import SignatureFacts, SigningMaterial
+    from app.services.documents.verify import (
+        Problem,
+        SignatureInfo,
+        VerifyReport,
+        load_trust_roots,
+        verify_dossier,
+        verify_file,
+        verify_pdf,
+    )
+
+# Signing and verification load cryptography (~8 MiB resident): their names are imported on first
+# use (PEP 562), not with the app (issue 18).
+_LAZY = {
+    **dict.fromkeys(
+        ("active_signing_key", "generate_material", "import_material", "org_certificates",
+         "parse_import", "sign_if_signed", "sign_pdf", "sign_snapshot_pdf", "signature_facts",
+         "signing_material"),
+        "signing",
+    ),
+    **dict.fromkeys(("SignatureFacts", "SigningMaterial"), "signing_types"),
+    **dict.fromkeys(
+        ("Problem", "SignatureInfo", "VerifyReport", "load_trust_roots", "verify_dossier",
+         "verify_file", "verify_pdf"),
+        "verify",
+    ),
+}  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    globals()[name] = value
+    return value
 
 
 async def _regulatory_pdf_of(

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -37,15 +37,11 @@ from app.services.documents.dossier_format import (
     evidence_path,
     manifest_bytes,
 )
-from app.services.documents.signing import (
-    fingerprint,
-    sign_detached,
-    sign_pdf,
-    signature_facts,
-    signing_material,
-)
-from app.services.documents.signing_types import SigningMaterial
 from app.services.products import get_product_for_org
+
+if TYPE_CHECKING:
+    # signing loads cryptography (~8 MiB): imported by the functions that sign (issue 18)
+    from app.services.documents.signing_types import SigningMaterial
 
 DOSSIER_TASK = "documents.dossier"
 # Evidence bytes up to this are zipped in the request (measured ~0.1 s for 4 MiB on the shared
@@ -70,9 +66,11 @@ def pdf_producer() -> ProduceFn:
 
 
 def pack(
-    entries: list[DossierEntry], header: dict[str, Any], material: SigningMaterial
+    entries: list[DossierEntry], header: dict[str, Any], material: "SigningMaterial"
 ) -> tuple[bytes, bytes]:
     """(ZIP, manifest): the manifest lists every entry's SHA-256, signed with the org key."""
+    from app.services.documents.signing import sign_detached
+
     manifest = manifest_bytes(header, entries)
     signature = sign_detached(manifest, material)
     return assemble(entries, manifest, signature, material.certificate_pem.encode()), manifest
@@ -154,6 +152,13 @@ async def build_dossier(
     progress: ProgressFn | None = None,
 ) -> Built:
     """Render (and sign, for a signed snapshot) the PDF, gather the files, sign the manifest."""
+    from app.services.documents.signing import (
+        fingerprint,
+        sign_pdf,
+        signature_facts,
+        signing_material,
+    )
+
     org_id = org_of(product)
     included, withheld = await evidence_files(session, product, snapshot, with_formula=with_formula)
     material = await signing_material(session, settings, org_id)

@@ -33,12 +33,9 @@ from app.models.enums import SigningKeySource
 from app.services import audit, review
 from app.services.audit import ClientInfo
 from app.services.documents import repository
-from app.services.documents.signing_types import (
-    SignatureFacts,
-    SignerKey,
-    SigningMaterial,
-)
+from app.services.documents.signing_types import SignatureFacts, SigningMaterial
 
+SignerKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 CERT_VALIDITY = timedelta(days=3650)
 # generated certificates are valid from before any snapshot this system signed: a PDF states the
 # SA's signing time, which may predate the key (made on first use)

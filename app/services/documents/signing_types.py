@@ -6,25 +6,28 @@ from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
-from cryptography import x509
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+if TYPE_CHECKING:  # cryptography loads with signing itself, not with the app (issue 18)
+    from cryptography import x509
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+    SignerKey: TypeAlias = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 
 T = TypeVar("T")
 SIGNATURE_FIELD = "PIF-SA-Signature"
-SignerKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 
 
 @dataclass(frozen=True)
 class SigningMaterial:
-    certificate: x509.Certificate
-    private_key: SignerKey
-    chain: tuple[x509.Certificate, ...] = ()
+    certificate: "x509.Certificate"
+    private_key: "SignerKey"
+    chain: "tuple[x509.Certificate, ...]" = ()
 
     @property
     def certificate_pem(self) -> str:
+        from cryptography.hazmat.primitives import serialization
+
         return self.certificate.public_bytes(serialization.Encoding.PEM).decode()
 
 

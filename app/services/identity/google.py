@@ -10,6 +10,7 @@ import jwt
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import jwt_with_crypto
 from app.core.config import Settings
 from app.core.errors import DomainError, Forbidden, NotFound, ServiceUnavailable, Unauthorized
 from app.core.tenancy import org_of
@@ -68,6 +69,7 @@ class GoogleVerifier:
             response = await client.get(self.jwks_url)
             response.raise_for_status()
             jwks: dict[str, Any] = response.json()
+        jwt_with_crypto()  # RS256 keys: PyJWT's cryptography-backed algorithms (app/__init__.py)
         self._keys = {str(k["kid"]): jwt.PyJWK(k) for k in jwks.get("keys", []) if k.get("kid")}
         self._fetched_at = time.monotonic()
 

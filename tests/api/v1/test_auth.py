@@ -14,6 +14,7 @@ from httpx import AsyncClient
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import jwt_with_crypto
 from app.api.identity_deps import get_antibot_verifier, get_google_verifier
 from app.core.config import Settings
 from app.core.crypto import is_fernet_token
@@ -419,6 +420,7 @@ CLIENT_ID = "test-client.apps.googleusercontent.com"
 
 @pytest.fixture
 def google_key(override: Override) -> Any:
+    jwt_with_crypto()  # the test signs its own RS256 tokens with PyJWT (app/__init__.py)
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     jwk = jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key(), as_dict=True)
     jwk.update({"kid": "test-kid", "alg": "RS256", "use": "sig"})
