@@ -38,7 +38,12 @@ def statements(app: FastAPI) -> Iterator[list[str]]:
 async def _live(app: FastAPI) -> AsyncEngine:
     async with asyncio.timeout(10):
         await app.state.reference_watch.wait_live()
-    await asyncio.sleep(0.2)  # the notifications of the set-up's writes are in
+        # the notifications of the set-up's writes are in (late on a loaded machine)
+        while True:
+            seen = reference_watch.generation()
+            await asyncio.sleep(0.3)
+            if reference_watch.generation() == seen:
+                break
     engine: AsyncEngine = app.state.db.engine
     return engine
 
