@@ -188,12 +188,22 @@ def connection_gate(engine: AsyncEngine) -> AbstractAsyncContextManager[Any]:
 
 
 @asynccontextmanager
-async def unit_of_work(engine: AsyncEngine, **session_options: Any) -> AsyncIterator[AsyncSession]:
+async def unit_of_work(
+    engine: AsyncEngine, *, lazy: bool = False, **session_options: Any
+) -> AsyncIterator[AsyncSession]:
     """The request's session: commit on success, roll back on error, then run after-commit hooks.
 
     The session is bound to one checked-out connection for the whole request, so a second
-    transaction (after `commit`) reuses it instead of taking another from the pool."""
-    async with connection_gate(engine), engine.connect() as connection:
+    transaction (after `commit`) reuses it instead of taking another from the pool.
+
+    `lazy`: bound to the engine instead, the session takes a connection (past no gate) only at its
+    first statement and gives it back at each commit: for worker attempts, most of which send
+    nothing of their own (issue 18)."""
+    gate = nullcontext() if lazy else connection_gate(engine)
+    bind: AbstractAsyncContextManager[AsyncEngine | AsyncConnection] = (
+        nullcontext(engine) if lazy else engine.connect()
+    )
+    async with gate, bind as connection:
         session = AsyncSession(
             bind=connection,
             expire_on_commit=False,
