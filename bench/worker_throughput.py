@@ -36,7 +36,7 @@ from app.core.queue import publish
 from app.core.runtime import resolve_servers
 from app.models.platform import Task
 from app.services import tasks
-from app.worker.runner import Runner
+from app.worker.runner import Runner, freeze_start_up
 
 
 @tasks.register_handler("bench.noop")
@@ -199,7 +199,7 @@ async def bench(n_tasks: int, n_latency: int, concurrency: int, handler: str) ->
     org_id = await _make_org(settings)
     db = Database.connect(settings)
     runner = Runner(settings)
-    tasks.load_handlers()  # imports every context's jobs module: start-up, not throughput
+    freeze_start_up()  # as `python -m app.worker` does: handler modules loaded, then frozen
     kind = f"bench.{handler}"
     owner = owner_engine(settings)
     meter = Meter(runner, owner)
