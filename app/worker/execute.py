@@ -381,8 +381,11 @@ class Executor:
             metrics.start_latency(task.queue).observe(max(latency, 0))
         return Claim(job, task.type, task.attempts, limit, spec, task)
 
-    async def run(self, delivery: Delivery, claim: Claim) -> None:
-        """Txn B: the handler's writes and status=done commit together, or not at all."""
+    async def run(
+        self, delivery: Delivery, claim: Claim, *, marking: Callable[[], None] | None = None
+    ) -> None:
+        """Txn B: the handler's writes and status=done commit together, or not at all.
+        `marking` is called when a handler that wrote nothing is done and waits for its mark."""
         # each delivery runs in its own asyncio task, so this binding is local to it
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(
@@ -395,7 +398,7 @@ class Executor:
         started = time.perf_counter()
         outcome = "done"
         try:
-            if not await self._run_and_mark(claim):
+            if not await self._run_and_mark(claim, marking):
                 raise _LostOwnership
         except _LostOwnership:
             outcome = "lost"
@@ -415,7 +418,7 @@ class Executor:
                 log.info("task_done", attempt=claim.attempt, duration_ms=round(elapsed * 1000, 1))
         await self.ack(delivery)
 
-    async def _run_and_mark(self, claim: Claim) -> bool:
+    async def _run_and_mark(self, claim: Claim, marking: Callable[[], None] | None) -> bool:
         """The handler, then its done-mark in its transaction; False: the attempt is not ours.
         The session takes a connection only if the handler sends a statement."""
         async with self.session(claim.job.org_id, lazy=True) as session:
@@ -442,6 +445,8 @@ class Executor:
                 )
                 return bool(finished.rowcount == 1)
         # nothing of the handler's to commit with the mark: it joins other attempts' marks
+        if marking is not None:
+            marking()
         return await self.done_marks.mark(claim, result)
 
     async def _after_failure(self, claim: Claim, exc: Exception) -> str:

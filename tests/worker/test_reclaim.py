@@ -122,3 +122,31 @@ async def test_a_write_free_task_takes_no_connection_of_its_own(
     # only the claim and the shared done-marks connect, and each connection sends something
     assert taken and taken == ["checkout", "begin"] * (len(taken) // 2), taken
     assert len(taken) // 2 <= 1 + len(tasks), taken
+
+
+async def test_the_next_read_runs_while_done_marks_commit_but_no_more_than_twice_concurrency(
+    fast_settings: Settings, enqueue: Enqueue, org_id: uuid.UUID, owner_engine: AsyncEngine
+) -> None:
+    tasks = [await enqueue(org_id, {"message": n}) for n in range(6)]
+    settings = fast_settings.model_copy(update={"worker_concurrency": 2})
+    flush = asyncio.Event()  # the done-marks' commit waits for this (a slow WAL flush)
+
+    async with running_worker(settings) as runner:
+        marks = runner.executor.done_marks
+        commit = marks._commit
+
+        async def slow_commit(*args: Any) -> None:
+            await flush.wait()
+            await commit(*args)
+
+        marks._commit = slow_commit  # type: ignore[method-assign,assignment]
+        while len(runner.marking) < 4:
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.3)  # a worker that read past its bound would hold more by now
+        held, waiting = len(runner.held), len(runner.marking)
+        flush.set()
+        done = [await wait_for_task(owner_engine, t.id, finished) for t in tasks]
+
+    # two handlers at a time, and two more deliveries whose handlers finished wait for marks
+    assert (held, waiting) == (4, 4)
+    assert {(t.status, t.attempts) for t in done} == {("done", 1)}
