@@ -27,13 +27,14 @@ async def org_session(db: Database, org_id: OrgId) -> AsyncIterator[AsyncSession
 
 @asynccontextmanager
 async def org_or_system_session(
-    db: Database, org_id: uuid.UUID | None
+    db: Database, org_id: uuid.UUID | None, *, lazy: bool = False
 ) -> AsyncIterator[AsyncSession]:
     """One unit of work scoped to `org_id`, or to the system context when it is None.
 
     `org_id` comes from the task row's message, which only the app wrote; the row is re-read
-    under RLS, so a forged message finds nothing."""
-    async with unit_of_work(db.engine) as session:
+    under RLS, so a forged message finds nothing. `lazy`: no connection until the first
+    statement (see `unit_of_work`)."""
+    async with unit_of_work(db.engine, lazy=lazy) as session:
         if org_id is None:
             await enter_system_scope(session)
         else:

@@ -95,18 +95,12 @@ async def _run_hooks(session: AsyncSession) -> None:
             log.exception("after_commit_failed", hook=getattr(hook, "__qualname__", repr(hook)))
 
 
-def _connection_of(session: AsyncSession) -> AsyncConnection:
-    bind = session.bind
-    assert isinstance(bind, AsyncConnection), "a unit of work's session is bound to its connection"
-    return bind
-
-
 async def _finish(session: AsyncSession, *, commit: bool) -> None:
     """End the unit's transaction, whether the session or a driver read began it."""
-    connection = _connection_of(session)
     if session.in_transaction():  # controls the connection's transaction if it joined one
         await (session.commit() if commit else session.rollback())
-    if connection.in_transaction():  # begun by driver reads only
+    connection = session.bind
+    if isinstance(connection, AsyncConnection) and connection.in_transaction():  # driver reads
         await (connection.commit() if commit else connection.rollback())
 
 
@@ -124,7 +118,10 @@ async def driver_rows(session: AsyncSession, sql: str, *args: Any) -> list[Any]:
     list request (issue 18). When nothing has begun the transaction yet it is begun here through
     SQLAlchemy (which then commits or rolls it back, and resets the connection on return), with
     the tenant applied; a session used later in the request joins it."""
-    connection = _connection_of(session)
+    if not isinstance(session.bind, AsyncConnection):  # lazy: connect through the session
+        connection = await session.connection()  # its transaction, the tenant applied
+    else:
+        connection = session.bind
     if not connection.in_transaction():
         org = session.info.get(_TENANT)
         if org is not None:  # the first statement through SQLAlchemy sends BEGIN
@@ -188,12 +185,22 @@ def connection_gate(engine: AsyncEngine) -> AbstractAsyncContextManager[Any]:
 
 
 @asynccontextmanager
-async def unit_of_work(engine: AsyncEngine, **session_options: Any) -> AsyncIterator[AsyncSession]:
+async def unit_of_work(
+    engine: AsyncEngine, *, lazy: bool = False, **session_options: Any
+) -> AsyncIterator[AsyncSession]:
     """The request's session: commit on success, roll back on error, then run after-commit hooks.
 
     The session is bound to one checked-out connection for the whole request, so a second
-    transaction (after `commit`) reuses it instead of taking another from the pool."""
-    async with connection_gate(engine), engine.connect() as connection:
+    transaction (after `commit`) reuses it instead of taking another from the pool.
+
+    `lazy`: bound to the engine instead, the session takes a connection (past no gate) only at its
+    first statement and gives it back at each commit: for worker attempts, most of which send
+    nothing of their own (issue 18)."""
+    gate = nullcontext() if lazy else connection_gate(engine)
+    bind: AbstractAsyncContextManager[AsyncEngine | AsyncConnection] = (
+        nullcontext(engine) if lazy else engine.connect()
+    )
+    async with gate, bind as connection:
         session = AsyncSession(
             bind=connection,
             expire_on_commit=False,

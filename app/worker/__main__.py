@@ -7,7 +7,7 @@ from app.core.config import Settings
 from app.core.logging import configure_logging
 from app.core.runtime import resolve_servers
 from app.services.extraction_process import extraction_pool
-from app.worker.runner import Runner
+from app.worker.runner import Runner, freeze_start_up
 
 
 async def serve(settings: Settings) -> None:
@@ -17,6 +17,7 @@ async def serve(settings: Settings) -> None:
     if settings.worker_metrics_port:
         start_http_server(settings.worker_metrics_port)
     runner = Runner(settings)
+    freeze_start_up()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, runner.request_stop)

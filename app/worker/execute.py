@@ -4,9 +4,11 @@ The task row is the truth. Each step commits before Redis is told anything (XACK
 so a crash at any point leaves either a pending entry (reclaimed) or a pending row (swept).
 The deliveries of one read are claimed in one transaction per org (one UPDATE … WHERE id =
 ANY(…) RETURNING). Each attempt then runs its handler and sets status=done in one transaction,
-so a handler's writes and its done-mark commit together or not at all. An attempt whose handler
-wrote nothing (its session never began a transaction) has nothing to commit with its mark:
-those marks are committed together (`DoneMarks`). Acknowledgements are batched too.
+so a handler's writes and its done-mark commit together or not at all. The attempt's session
+takes a connection only when the handler sends a statement; one that sent nothing has nothing to
+commit with its mark: those marks are committed together (`DoneMarks`). A claim that only
+claims commits without waiting for the WAL flush: the done-mark's commit, which does wait,
+flushes it too. Acknowledgements are batched.
 """
 
 import asyncio
@@ -27,7 +29,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import ARRAY, and_, any_, bindparam, or_, select, text, update
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.ai.providers import NoTools, ToolBox
 from app.core.config import Settings
@@ -81,6 +83,10 @@ _CLAIM = (
     .returning(Task)
     .execution_options(synchronize_session=False)
 )
+# A claim lost with a crashed server (its commit not yet flushed) is harmless: no later commit
+# of the attempt can have been flushed before it (WAL is written in order), so the attempt
+# wrote nothing durable and its entry was never acknowledged; the row is claimable again.
+_CLAIM_COMMITS_EARLY = text("SET LOCAL synchronous_commit = off")
 _WHY_NOT = select(Task.id, Task.status, Task.next_attempt_at, Task.type, Task.request_id).where(
     Task.id == any_(bindparam("ids", type_=_UUIDS))
 )
@@ -162,12 +168,12 @@ def _owned(task: Task | None, claim: Claim) -> bool:
 
 
 def _wrote_nothing(session: AsyncSession) -> bool:
-    """The handler sent no statement (its connection never began a transaction) and left
-    nothing to flush: it has no writes of its own. (`session.add` of the claimed row begins
-    the session's transaction, never the connection's.)"""
-    bind = session.bind
-    assert isinstance(bind, AsyncConnection)  # unit_of_work binds the session to one
-    return not (bind.in_transaction() or session.new or session.dirty or session.deleted)
+    """The handler sent no statement (its session never took a connection) and left nothing
+    to flush: it has no writes of its own. (`session.add` of the claimed row begins the
+    session's transaction, never a connection's.)"""
+    transaction = session.sync_session.get_transaction()
+    sent = transaction is not None and bool(transaction.connections)
+    return not (sent or session.new or session.dirty or session.deleted)
 
 
 def _by_org(deliveries: Iterable[Delivery]) -> dict[uuid.UUID | None, list[Delivery]]:
@@ -246,8 +252,8 @@ class Executor:
         self.deps = deps
         self.done_marks = DoneMarks(deps.db)
 
-    def session(self, org_id: uuid.UUID | None) -> Any:
-        return org_or_system_session(self.deps.db, org_id)
+    def session(self, org_id: uuid.UUID | None, *, lazy: bool = False) -> Any:
+        return org_or_system_session(self.deps.db, org_id, lazy=lazy)
 
     async def ack(self, delivery: Delivery) -> None:
         if self.deps.acks is not None:
@@ -310,6 +316,9 @@ class Executor:
                     claims.append((delivery, claim))
             if by_id:
                 parked = await self._why_not_claimed(session, by_id)
+            if not settled:
+                # only claims: their commit need not wait for the WAL flush (see the module)
+                await session.execute(_CLAIM_COMMITS_EARLY)
         for delivery, retry_at in parked:
             assert delivery.job is not None
             try:
@@ -372,8 +381,11 @@ class Executor:
             metrics.start_latency(task.queue).observe(max(latency, 0))
         return Claim(job, task.type, task.attempts, limit, spec, task)
 
-    async def run(self, delivery: Delivery, claim: Claim) -> None:
-        """Txn B: the handler's writes and status=done commit together, or not at all."""
+    async def run(
+        self, delivery: Delivery, claim: Claim, *, marking: Callable[[], None] | None = None
+    ) -> None:
+        """Txn B: the handler's writes and status=done commit together, or not at all.
+        `marking` is called when a handler that wrote nothing is done and waits for its mark."""
         # each delivery runs in its own asyncio task, so this binding is local to it
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(
@@ -386,7 +398,7 @@ class Executor:
         started = time.perf_counter()
         outcome = "done"
         try:
-            if not await self._run_and_mark(claim):
+            if not await self._run_and_mark(claim, marking):
                 raise _LostOwnership
         except _LostOwnership:
             outcome = "lost"
@@ -406,9 +418,10 @@ class Executor:
                 log.info("task_done", attempt=claim.attempt, duration_ms=round(elapsed * 1000, 1))
         await self.ack(delivery)
 
-    async def _run_and_mark(self, claim: Claim) -> bool:
-        """The handler, then its done-mark in its transaction; False: the attempt is not ours."""
-        async with self.session(claim.job.org_id) as session:
+    async def _run_and_mark(self, claim: Claim, marking: Callable[[], None] | None) -> bool:
+        """The handler, then its done-mark in its transaction; False: the attempt is not ours.
+        The session takes a connection only if the handler sends a statement."""
+        async with self.session(claim.job.org_id, lazy=True) as session:
             task = claim.task
             session.add(task)  # detached from the claim's session: adopted, not re-read
             ctx = JobContext(
@@ -432,6 +445,8 @@ class Executor:
                 )
                 return bool(finished.rowcount == 1)
         # nothing of the handler's to commit with the mark: it joins other attempts' marks
+        if marking is not None:
+            marking()
         return await self.done_marks.mark(claim, result)
 
     async def _after_failure(self, claim: Claim, exc: Exception) -> str:

@@ -3,10 +3,11 @@ task claimed exactly once however many workers race for the same rows."""
 
 import asyncio
 import uuid
+from typing import Any
 
 import pytest
 from redis.asyncio import Redis
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.core.config import Settings
@@ -15,7 +16,7 @@ from app.core.jobs import JobRef
 from app.core.queue import Delivery, ensure_groups, publish
 from app.models.platform import AuditLog, Task
 from app.worker.execute import Executor, WorkerDeps
-from tests.worker.conftest import Enqueue, finished, running_worker, wait_for_task
+from tests.worker.conftest import Enqueue, finished, load_task, running_worker, wait_for_task
 
 pytestmark = pytest.mark.infra
 
@@ -85,3 +86,40 @@ async def test_duplicated_messages_read_by_two_workers_run_each_task_once(
 
     assert {(t.status, t.attempts) for t in done} == {("done", 1)}
     assert await _effects(owner_engine, [t.id for t in tasks]) == {t.id: 1 for t in tasks}
+
+
+async def test_a_claim_that_fails_a_task_waits_for_the_wal_flush_and_a_plain_one_does_not(
+    fast_settings: Settings,
+    db: Database,
+    redis: Redis,
+    enqueue: Enqueue,
+    org_id: uuid.UUID,
+    owner_engine: AsyncEngine,
+) -> None:
+    """A claim may be lost with a crashed server (no later commit of its attempt can have been
+    flushed); a failure the claim records and acknowledges may not."""
+    await ensure_groups(redis, ["default"])
+    plain, gone, ok = [await enqueue(org_id, {"message": n}) for n in range(3)]
+    async with AsyncSession(owner_engine) as session:
+        await session.execute(update(Task).where(Task.id == gone.id).values(type="tests.gone"))
+        await session.commit()
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
+        statements.append(" ".join(sql.split()))
+
+    executor = Executor(WorkerDeps(db, redis, fast_settings, "one"))
+    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        [(_, claimed)] = await executor.claim(_deliveries([plain], first_id=1))
+        early = list(statements)
+        statements.clear()
+        mixed = await executor.claim(_deliveries([gone, ok], first_id=10))
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
+
+    assert claimed.job.task_id == plain.id
+    assert "SET LOCAL synchronous_commit = off" in early, early
+    assert [claim.job.task_id for _, claim in mixed] == [ok.id]
+    assert (await load_task(owner_engine, gone.id)).status == "failed"
+    assert not [sql for sql in statements if "synchronous_commit" in sql], statements

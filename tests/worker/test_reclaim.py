@@ -79,13 +79,15 @@ async def test_a_read_is_claimed_in_one_statement_and_write_free_tasks_share_don
 
     claims, shared, single = _kinds(statements)
     tenant = [sql for sql in statements if "set_config('app.current_org_id'" in sql]
+    early = [sql for sql in statements if sql == "SET LOCAL synchronous_commit = off"]
     # one claim for the read; the echo writes nothing, so its done-marks go in shared
-    # statements; each transaction is the tenant's set_config and one statement: no
-    # pre-ping, no SELECT of a row, no done UPDATE of its own
+    # statements; each transaction is the tenant's set_config and one statement (the claim's
+    # also says its commit need not wait for the WAL flush): no pre-ping, no SELECT of a
+    # row, no done UPDATE of its own
     assert len(claims) == 1, statements
     assert 1 <= len(shared) <= len(tasks) and not single, statements
-    assert len(tenant) == len(claims) + len(shared), statements
-    assert len(statements) == 2 * len(tenant), statements
+    assert len(tenant) == len(claims) + len(shared) and len(early) == len(claims), statements
+    assert len(statements) == 2 * len(tenant) + len(early), statements
 
 
 async def test_a_task_that_writes_commits_its_done_mark_in_its_own_transaction(
@@ -98,3 +100,53 @@ async def test_a_task_that_writes_commits_its_done_mark_in_its_own_transaction(
 
     claims, shared, single = _kinds(statements)
     assert (len(claims), len(shared), len(single)) == (1, 0, len(tasks)), statements
+
+
+async def test_a_write_free_task_takes_no_connection_of_its_own(
+    fast_settings: Settings, enqueue: Enqueue, org_id: uuid.UUID, owner_engine: AsyncEngine
+) -> None:
+    tasks = [await enqueue(org_id, {"message": n}) for n in range(6)]
+    settings = fast_settings.model_copy(update={"worker_concurrency": 8})
+    taken: list[str] = []  # pooled connections checked out, then transactions begun on them
+
+    db = Database.connect(settings, pre_ping=False)
+    event.listen(db.engine.sync_engine.pool, "checkout", lambda *_: taken.append("checkout"))
+    event.listen(db.engine.sync_engine, "begin", lambda *_: taken.append("begin"))
+    try:
+        async with running_worker(settings, db=db):
+            for task in tasks:
+                await wait_for_task(owner_engine, task.id, finished)
+    finally:
+        await db.dispose()
+
+    # only the claim and the shared done-marks connect, and each connection sends something
+    assert taken and taken == ["checkout", "begin"] * (len(taken) // 2), taken
+    assert len(taken) // 2 <= 1 + len(tasks), taken
+
+
+async def test_the_next_read_runs_while_done_marks_commit_but_no_more_than_twice_concurrency(
+    fast_settings: Settings, enqueue: Enqueue, org_id: uuid.UUID, owner_engine: AsyncEngine
+) -> None:
+    tasks = [await enqueue(org_id, {"message": n}) for n in range(6)]
+    settings = fast_settings.model_copy(update={"worker_concurrency": 2})
+    flush = asyncio.Event()  # the done-marks' commit waits for this (a slow WAL flush)
+
+    async with running_worker(settings) as runner:
+        marks = runner.executor.done_marks
+        commit = marks._commit
+
+        async def slow_commit(*args: Any) -> None:
+            await flush.wait()
+            await commit(*args)
+
+        marks._commit = slow_commit  # type: ignore[method-assign,assignment]
+        while len(runner.marking) < 4:
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.3)  # a worker that read past its bound would hold more by now
+        held, waiting = len(runner.held), len(runner.marking)
+        flush.set()
+        done = [await wait_for_task(owner_engine, t.id, finished) for t in tasks]
+
+    # two handlers at a time, and two more deliveries whose handlers finished wait for marks
+    assert (held, waiting) == (4, 4)
+    assert {(t.status, t.attempts) for t in done} == {("done", 1)}
