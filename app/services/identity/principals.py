@@ -260,6 +260,7 @@ class PrincipalWatch:
                         pass  # the subscription's confirmation
                 self._subscribed_now()
                 # redis-py reconnects and resubscribes by itself: untrusted until confirmed
+                assert pubsub.connection is not None  # subscribed: it holds one
                 pubsub.connection.register_connect_callback(self._reconnected)
                 await self._listen(pubsub)
             except asyncio.CancelledError:
