@@ -1,5 +1,7 @@
 """Application factory: settings, lifespan resources on app.state, routers, error handlers."""
 
+import asyncio
+import contextlib
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -9,6 +11,7 @@ import structlog
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
+from app.api.deps import principal_cache_of
 from app.api.openapi import install_openapi
 from app.api.v1 import health
 from app.api.v1.router import API_PREFIX, API_ROUTERS
@@ -25,6 +28,7 @@ from app.core.runtime import resolve_servers
 from app.core.storage import storage_for
 from app.engines.safety.registry import verify_live_constants
 from app.schemas.errors import STANDARD_ERROR_RESPONSES
+from app.services.identity.principals import PrincipalWatch
 from app.services.knowledge import rag_client
 from app.services.regulatory import RuleIndexCache
 from app.worker.embedded import start_in_process_worker
@@ -56,6 +60,14 @@ def create_app(
         watch = app.state.reference_watch = ReferenceWatch(app.state.db.engine)
         watch.start()
         app.state.redis = redis.from_url(str(settings.redis_url))
+        # cached callers are trusted while this subscription hears every change (no Redis
+        # round trip per request); a brief wait so the first requests already use it
+        cache = principal_cache_of(app)
+        principals = app.state.principal_watch = PrincipalWatch(app.state.redis, cache)
+        principals.start()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(1.0):
+                await principals.wait_live()
         app.state.storage = storage_for(settings)
         app.state.kek = kek_for(settings)
         app.state.rule_index = RuleIndexCache()
@@ -75,6 +87,7 @@ def create_app(
 
                 await extraction_pool.shutdown()  # the formula extraction process, if started
             await watch.stop()
+            await principals.stop()
             await app.state.rag.aclose()
             await app.state.redis.aclose()
             await app.state.db.dispose()

@@ -56,13 +56,17 @@ RedisDep = Annotated[Redis, Depends(get_redis)]
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
-def principal_cache(request: Request) -> PrincipalCache:
+def principal_cache_of(app: Any) -> PrincipalCache:
     """One per app (tests may pre-set app.state.principal_cache)."""
-    state = request.app.state
+    state = app.state
     cache: PrincipalCache | None = getattr(state, "principal_cache", None)
     if cache is None:
         cache = state.principal_cache = PrincipalCache(state.settings.principal_cache_seconds)
     return cache
+
+
+def principal_cache(request: Request) -> PrincipalCache:
+    return principal_cache_of(request.app)
 
 
 # The request's one unit of work and job buffer, kept in the ASGI scope's per-request state: the

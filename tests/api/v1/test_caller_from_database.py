@@ -1,6 +1,7 @@
 """The caller's role, org and active state come from the database; logout and revocation end
 access at once (Redis first, the database when Redis does not answer)."""
 
+import asyncio
 import uuid
 from typing import Any
 
@@ -16,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.config import Settings
 from app.core.security import JWT_ALGORITHM, create_access_token, signing_key
 from app.models.enums import Role
-from app.services.identity.principals import user_changed, user_key
+from app.services.identity.principals import user_changed, user_key, users_changed
 from tests.factories import TEST_PASSWORD, auth_headers, make_login_user, make_org
 
 pytestmark = pytest.mark.infra
@@ -72,19 +73,95 @@ async def test_a_demoted_admin_loses_admin_rights_on_the_next_request(
     assert (await client.post(INVITE, json=_invite_body(), headers=headers)).status_code == 403
 
 
+async def _demote(owner_session: AsyncSession, user_id: uuid.UUID) -> None:
+    await owner_session.execute(
+        text("UPDATE users SET role = 'member' WHERE id = :u"), {"u": user_id}
+    )
+    await owner_session.commit()
+
+
 async def test_a_change_announced_by_another_process_is_seen(
     app: FastAPI, client: AsyncClient, owner_session: AsyncSession, settings: Settings
 ) -> None:
+    """With the app's subscription live: the announcement's message drops the cached caller."""
+    watch = app.state.principal_watch
+    async with asyncio.timeout(5):
+        await watch.wait_live()
     org = await make_org(owner_session)
     admin = await make_login_user(owner_session, org, role=Role.ADMIN)
     headers = auth_headers(settings, admin)
     assert (await client.post(INVITE, json=_invite_body(), headers=headers)).status_code == 201
-    await owner_session.execute(
-        text("UPDATE users SET role = 'member' WHERE id = :u"), {"u": admin.id}
-    )
-    await owner_session.commit()
-    await app.state.redis.incr(user_key(admin.id))  # what user_changed does in another process
+    await _demote(owner_session, admin.id)
+    applied = watch.applied
+    await users_changed(None, app.state.redis, [admin.id])  # another process: no cache here
+    async with asyncio.timeout(5):
+        while watch.applied == applied:
+            await asyncio.sleep(0.005)
     assert (await client.post(INVITE, json=_invite_body(), headers=headers)).status_code == 403
+
+
+async def test_while_subscribed_a_cached_caller_costs_no_redis_round_trip(
+    app: FastAPI,
+    client: AsyncClient,
+    owner_session: AsyncSession,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async with asyncio.timeout(5):
+        await app.state.principal_watch.wait_live()
+    user = await make_login_user(owner_session, await make_org(owner_session))
+    headers = auth_headers(settings, user)
+    assert (await client.get(ME, headers=headers)).status_code == 200
+    asked: list[Any] = []
+    real_mget = app.state.redis.mget
+
+    async def counted_mget(*keys: Any) -> Any:
+        asked.append(keys)
+        return await real_mget(*keys)
+
+    monkeypatch.setattr(app.state.redis, "mget", counted_mget)
+    for _ in range(3):
+        assert (await client.get(ME, headers=headers)).status_code == 200
+    assert asked == []
+
+
+async def test_without_the_subscription_each_request_reads_the_markers(
+    app: FastAPI, client: AsyncClient, owner_session: AsyncSession, settings: Settings
+) -> None:
+    """The subscription lost (here: stopped): the cache is emptied and not trusted; an
+    announcement only another process's markers carry is seen on the next request."""
+    watch = app.state.principal_watch
+    await watch.stop()
+    try:
+        assert not app.state.principal_cache.live
+        org = await make_org(owner_session)
+        admin = await make_login_user(owner_session, org, role=Role.ADMIN)
+        headers = auth_headers(settings, admin)
+        invited = await client.post(INVITE, json=_invite_body(), headers=headers)
+        assert invited.status_code == 201
+        await _demote(owner_session, admin.id)
+        await app.state.redis.incr(user_key(admin.id))  # the marker alone, no message heard
+        refused = await client.post(INVITE, json=_invite_body(), headers=headers)
+        assert refused.status_code == 403
+    finally:
+        watch.start()  # the app is shared by the module's tests
+
+
+async def test_a_killed_subscription_forgets_every_cached_caller(
+    app: FastAPI, client: AsyncClient, owner_session: AsyncSession, settings: Settings
+) -> None:
+    """Messages sent while the subscription was down are lost: what was cached before is not
+    trusted once it is back."""
+    watch, cache = app.state.principal_watch, app.state.principal_cache
+    async with asyncio.timeout(5):
+        await watch.wait_live()
+    user = await make_login_user(owner_session, await make_org(owner_session))
+    assert (await client.get(ME, headers=auth_headers(settings, user))).status_code == 200
+    assert len(cache) == 1
+    await app.state.redis.execute_command("CLIENT", "KILL", "TYPE", "pubsub")
+    async with asyncio.timeout(10):
+        while len(cache) or not cache.live:
+            await asyncio.sleep(0.01)
 
 
 async def test_deleted_and_deactivated_users_get_401(
