@@ -13,6 +13,7 @@ from alembic import command
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from pydantic import SecretStr
+from redis.asyncio.connection import parse_url as parse_redis_url
 from sqlalchemy import text
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
@@ -63,15 +64,26 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.redis)
 
 
+def _redis_address(connection: Any) -> object:
+    path = getattr(connection, "path", None)
+    return path or (getattr(connection, "host", None), getattr(connection, "port", None))
+
+
 class _RedisGuard:
-    """Records Redis commands sent while a test without the `redis` mark runs."""
+    """Records commands sent to the suite's Redis while a test without the `redis` mark runs
+    (a test's own embedded Redis, as in the supervisor tests, is not the suite's)."""
 
     def __init__(self) -> None:
         self.armed = False
+        self.server: object = None  # the suite's Redis, once `settings` has resolved it
         self.sent: list[str] = []
 
-    def note(self, command: object) -> None:
-        if self.armed:
+    def use(self, url: str) -> None:
+        options = parse_redis_url(url)
+        self.server = options.get("path") or (options.get("host"), options.get("port", 6379))
+
+    def note(self, connection: Any, command: object) -> None:
+        if self.armed and self.server is not None and _redis_address(connection) == self.server:
             self.sent.append(repr(command)[:80])
 
 
@@ -84,14 +96,14 @@ def _wrap_send(cls: Any, is_async: bool) -> None:
     if is_async:
 
         async def send_async(self: Any, command: Any, *args: Any, **kwargs: Any) -> Any:
-            _redis_guard_state.note(command)
+            _redis_guard_state.note(self, command)
             return await original(self, command, *args, **kwargs)
 
         cls.send_packed_command = send_async
     else:
 
         def send_sync(self: Any, command: Any, *args: Any, **kwargs: Any) -> Any:
-            _redis_guard_state.note(command)
+            _redis_guard_state.note(self, command)
             return original(self, command, *args, **kwargs)
 
         cls.send_packed_command = send_sync
@@ -140,6 +152,7 @@ def database_url(worker_id: str) -> Iterator[URL]:
 def settings(
     database_url: URL, worker_id: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Settings:
+    _redis_guard_state.use(infra.redis_url(worker_id))
     return Settings(
         app_env=AppEnv.TEST,
         database_url=database_url.render_as_string(hide_password=False),
