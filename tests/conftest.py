@@ -7,10 +7,13 @@ from typing import Any
 
 import pytest
 import redis.asyncio as redis
+import redis.asyncio.connection as redis_connection_async
+import redis.connection as redis_connection_sync
 from alembic import command
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from pydantic import SecretStr
+from redis.asyncio.connection import parse_url as parse_redis_url
 from sqlalchemy import text
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
@@ -45,13 +48,89 @@ INFRA_FIXTURES = {
     "app_engine",
     "redis_url",
 }
+# Fixtures whose users send Redis commands: the app (sessions, rate limits, the queue), a Redis
+# URL or client, the worker's settings. Other tests that reach Redis (a subprocess given the URL)
+# carry an explicit `redis` mark; `_redis_guard` fails an in-process one that has neither.
+REDIS_FIXTURES = {"app", "redis_url", "redis", "redis_client", "fast_settings"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test that touches PostgreSQL or Redis, so .ci/run can re-run them externally."""
+    """Mark the tests that touch PostgreSQL or Redis, so .ci/run can re-run them externally."""
     for item in items:
-        if INFRA_FIXTURES & set(getattr(item, "fixturenames", ())):
+        names = set(getattr(item, "fixturenames", ()))
+        if INFRA_FIXTURES & names:
             item.add_marker(pytest.mark.infra)
+        if REDIS_FIXTURES & names:
+            item.add_marker(pytest.mark.redis)
+
+
+def _redis_address(connection: Any) -> object:
+    path = getattr(connection, "path", None)
+    return path or (getattr(connection, "host", None), getattr(connection, "port", None))
+
+
+class _RedisGuard:
+    """Records commands sent to the suite's Redis while a test without the `redis` mark runs
+    (a test's own embedded Redis, as in the supervisor tests, is not the suite's)."""
+
+    def __init__(self) -> None:
+        self.armed = False
+        self.server: object = None  # the suite's Redis, once `settings` has resolved it
+        self.sent: list[str] = []
+
+    def use(self, url: str) -> None:
+        options = parse_redis_url(url)
+        self.server = options.get("path") or (options.get("host"), options.get("port", 6379))
+
+    def note(self, connection: Any, command: object) -> None:
+        if self.armed and self.server is not None and _redis_address(connection) == self.server:
+            self.sent.append(repr(command)[:80])
+
+
+_redis_guard_state = _RedisGuard()
+
+
+def _wrap_send(cls: Any, is_async: bool) -> None:
+    original = cls.send_packed_command
+
+    if is_async:
+
+        async def send_async(self: Any, command: Any, *args: Any, **kwargs: Any) -> Any:
+            _redis_guard_state.note(self, command)
+            return await original(self, command, *args, **kwargs)
+
+        cls.send_packed_command = send_async
+    else:
+
+        def send_sync(self: Any, command: Any, *args: Any, **kwargs: Any) -> Any:
+            _redis_guard_state.note(self, command)
+            return original(self, command, *args, **kwargs)
+
+        cls.send_packed_command = send_sync
+
+
+_wrap_send(redis_connection_async.AbstractConnection, is_async=True)
+_wrap_send(redis_connection_sync.AbstractConnection, is_async=False)
+
+
+@pytest.fixture(autouse=True)
+def _redis_guard(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test that sends Redis commands must be marked `redis`, or the external pass skips it."""
+    exempt = ("redis", "faults", "schemathesis")  # the last two: own servers / own CI step
+    if any(request.node.get_closest_marker(name) is not None for name in exempt):
+        yield
+        return
+    _redis_guard_state.armed, _redis_guard_state.sent = True, []
+    try:
+        yield
+    finally:
+        _redis_guard_state.armed = False
+    if _redis_guard_state.sent:
+        pytest.fail(
+            "sent Redis commands without the `redis` mark (request `redis_url`, or mark the test"
+            f" `pytest.mark.redis`): {_redis_guard_state.sent[:3]}",
+            pytrace=False,
+        )
 
 
 @pytest.fixture(scope="session")
@@ -73,6 +152,7 @@ def database_url(worker_id: str) -> Iterator[URL]:
 def settings(
     database_url: URL, worker_id: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Settings:
+    _redis_guard_state.use(infra.redis_url(worker_id))
     return Settings(
         app_env=AppEnv.TEST,
         database_url=database_url.render_as_string(hide_password=False),
@@ -127,9 +207,11 @@ async def clean_db(owner_engine: AsyncEngine, settings: Settings) -> AsyncIterat
         await conn.execute(
             text("UPDATE audit_chain_head SET last_seq = 0, last_hash = repeat('0', 64)")
         )
+    armed, _redis_guard_state.armed = _redis_guard_state.armed, False  # clean-up, not use
     client = redis.from_url(str(settings.redis_url))
     await client.flushdb()
     await client.aclose()
+    _redis_guard_state.armed = armed
     shutil.rmtree(settings.storage_dir or settings.data_dir / "files", ignore_errors=True)
 
 

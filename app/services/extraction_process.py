@@ -64,12 +64,14 @@ def extract_outcome(
     """The local provider's extraction (engine + finalize) as the stored draft, or why not."""
     from app.ai.providers.finalize import finalize_extraction
     from app.engines.formula.draft import draft_of
-    from app.engines.formula.errors import ExtractionError
+    from app.engines.formula.errors import ExtractionError, TooManyLines
     from app.engines.formula.extract import extract_formula
 
     try:
-        result = extract_formula(data, filename, dictionary, content_type, ocr)
+        result = extract_formula(data, filename, dictionary, content_type, ocr, max_lines)
         result = finalize_extraction(result, dictionary)
+    except TooManyLines as exc:  # known before the lines were matched: the same answer, sooner
+        return {"lines": exc.count}
     except ExtractionError as exc:
         return {"error": str(exc)}
     if len(result.ingredients) > max_lines:

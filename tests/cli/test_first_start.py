@@ -146,6 +146,7 @@ async def fresh_app(fresh_settings: Settings) -> AsyncIterator[FastAPI]:
         yield application
 
 
+@pytest.mark.redis  # Redis through its own app
 async def test_fresh_install_reports_methoxyethanol_prohibited_with_no_sync_step(
     fresh_app: FastAPI, fresh_settings: Settings
 ) -> None:

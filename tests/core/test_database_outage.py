@@ -60,6 +60,7 @@ def test_ordinary_errors_are_not_mistaken_for_an_outage() -> None:
     assert unavailable_dependency(FileNotFoundError("no such file")) is None
 
 
+@pytest.mark.redis  # Redis through its own app
 async def test_the_pool_recovers_from_killed_connections_without_a_pre_ping(
     settings: Settings, owner_session: AsyncSession
 ) -> None:

@@ -24,7 +24,8 @@ from tests.factories import make_actor
 from tests.faults import handlers
 from tests.faults.conftest import effects_per_task, eventually, fast, task_counts
 
-pytestmark = [pytest.mark.faults, pytest.mark.infra]
+# redis: the worker subprocesses are given the suite's Redis URL
+pytestmark = [pytest.mark.faults, pytest.mark.infra, pytest.mark.redis]
 
 REQUEST_BOUND_S = 20.0  # a request that takes longer than this hangs
 

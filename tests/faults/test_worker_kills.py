@@ -29,7 +29,8 @@ from tests.factories import make_org
 from tests.faults import handlers
 from tests.faults.conftest import effects_per_task, eventually, fast, task_counts, worker_env
 
-pytestmark = [pytest.mark.faults, pytest.mark.infra]
+# redis: the worker subprocesses are given the suite's Redis URL
+pytestmark = [pytest.mark.faults, pytest.mark.infra, pytest.mark.redis]
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 KILLS = 20

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from app.models import ProductIngredient
+from app.services.formulation.limits import too_many_lines
 from bench.formula.scans import degrade, encode, formula_rows, render_table
 from tests.engines.formula.formula_sheets import xlsx_bytes
 from tests.factories import Actor, make_actor, make_product, poll_task
@@ -191,3 +192,21 @@ async def test_unreadable_formula_goes_back_to_uploaded_with_reason(
     assert item["ai_draft"] is None
     count = select(func.count()).select_from(ProductIngredient)
     assert await owner_session.scalar(count) == 0
+
+
+async def test_a_formula_over_the_line_cap_fails_at_once_with_its_line_count(
+    client: AsyncClient, owner_session: AsyncSession, settings: Settings, fast_settings: Settings
+) -> None:
+    # 1,200 rows pass the upload caps (2,500); Item 3 takes 1,000 lines: refused before matching
+    rows = ["INCI Name,CAS No.,% w/w"] + [f"GLYCERIN {i},,{100 / 1200:.6f}" for i in range(1200)]
+    actor = await make_actor(owner_session, settings)
+    product = await make_product(owner_session, actor)
+    location, _ = await _upload_and_analyze(
+        client, actor, product.id, "big.csv", ("\n".join(rows) + "\n").encode()
+    )
+    async with running_worker(fast_settings):
+        task, _ = await poll_task(client, actor, location)
+    assert task["status"] == "failed" and task["attempts"] == 1
+    assert too_many_lines(1200) in task["error"]
+    item = (await client.get(f"/api/v1/products/{product.id}/pif/3", headers=actor.headers)).json()
+    assert item["status"] == "uploaded" and too_many_lines(1200) in item["status_reason"]

@@ -8,3 +8,13 @@ class ExtractionError(Exception):
         """Store the human-readable reason."""
         super().__init__(reason)
         self.reason = reason
+
+
+class TooManyLines(Exception):
+    """The file yields ``count`` ingredient lines, more than the caller's cap.
+
+    Raised as soon as the count is exact, before the dictionary matches the lines."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(f"{count} ingredient lines")
+        self.count = count

@@ -25,7 +25,7 @@ from app.engines.formula.blends import (
     merge_same_substance,
 )
 from app.engines.formula.concentration import ParsedConcentration
-from app.engines.formula.errors import ExtractionError
+from app.engines.formula.errors import ExtractionError, TooManyLines
 from app.engines.formula.inci import IngredientDictionary
 from app.engines.formula.models import (
     ExtractedIngredient,
@@ -39,7 +39,7 @@ from app.engines.formula.readers import Table, read_tables
 from app.engines.formula.resolve import OCR_LOW, Resolved, resolve_line
 from app.engines.formula.rows import Line, RawRow, expand_group, group_rows
 from app.engines.formula.starter import starter_dictionary
-from app.engines.formula.tables import select_blocks
+from app.engines.formula.tables import Block, select_blocks
 
 TOTAL_TARGET = 100.0
 TOTAL_TOLERANCE = 2.0
@@ -52,18 +52,20 @@ def extract_formula(
     dictionary: IngredientDictionary | None = None,
     content_type: str = "",
     ocr: OcrLimits | None = None,
+    max_lines: int | None = None,
 ) -> FormulaExtractionResult:
     """Extract the ingredient list from a formula file; raises ExtractionError if impossible.
 
     Images and image-only PDF pages are OCR'd within ``ocr`` (see :mod:`.ocr`); the result's
-    ``ocr`` then names the pages read that way.
+    ``ocr`` then names the pages read that way. With ``max_lines``, a file whose line count is
+    known to exceed it before matching raises TooManyLines (the count the whole run would give).
     """
     if dictionary is None:
         dictionary = starter_dictionary()
     tables = read_tables(data, filename, content_type, ocr)
     scanned = sorted({t.page or 1 for t in tables if t.ocr})
     try:
-        collected = _collect_lines(tables, dictionary)
+        collected = _collect_lines(tables, dictionary, max_lines)
     except ExtractionError as exc:
         raise _ocr_reason(exc, scanned) from exc
     lines = collected.lines
@@ -149,7 +151,9 @@ class _Collected:
     warnings: list[ExtractionWarning]
 
 
-def _collect_lines(tables: list[Table], dictionary: IngredientDictionary) -> _Collected:
+def _collect_lines(
+    tables: list[Table], dictionary: IngredientDictionary, max_lines: int | None = None
+) -> _Collected:
     """Lines of the formula blocks, fractions scaled, blend compositions joined."""
 
     def known(name: str) -> bool:
@@ -178,6 +182,8 @@ def _collect_lines(tables: list[Table], dictionary: IngredientDictionary) -> _Co
     lines: list[Line] = []
     for block in selection.main:
         lines.extend(expand(block.rows, block.table))
+    if max_lines is not None and len(lines) > max_lines and _count_is_final(lines, selection.extra):
+        raise TooManyLines(len(lines))  # before matching every line (seconds for 2,000 of them)
     _scale_fractions(lines, selection.main[0].header.labels.get("conc", ""), warnings)
     known_lines = {i for i, line in enumerate(lines) if known(line.raw_name)}
     lines, used = join_compositions(lines, selection.extra, known_lines, gid + 1000)
@@ -194,6 +200,15 @@ def _collect_lines(tables: list[Table], dictionary: IngredientDictionary) -> _Co
             lines.extend(expand(block.rows, block.table))  # a table continued with its own header
     from_text = any(b.table.from_text for b in selection.main)
     return _Collected(lines, from_text, selection.source, skipped, warnings)
+
+
+def _count_is_final(lines: list[Line], extra: list[Block]) -> bool:
+    """True when the result will have exactly these lines.
+
+    Resolving, finalising and building are one-to-one; only composition tables (``extra``:
+    joined or appended) add lines and only blend parts (``from_blend``) merge them away.
+    """
+    return not extra and not any(line.from_blend for line in lines)
 
 
 _FRACTION_HEADER = re.compile(r"fraction|分率|比率|\bg\s*/\s*g\b|w\s*/\s*w", re.IGNORECASE)

@@ -2,6 +2,7 @@
 
 import uuid
 
+import pytest
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -69,6 +70,7 @@ async def test_every_id_route_hides_other_orgs_resources(
     assert response.status_code == 200
 
 
+@pytest.mark.redis  # Redis through its own app
 async def test_probe_flags_a_route_without_org_scoping(
     settings: Settings, owner_session: AsyncSession, clean_db: None
 ) -> None:

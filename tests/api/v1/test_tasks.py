@@ -138,6 +138,7 @@ async def _post_echo(app: FastAPI, actor: Actor) -> tuple[int, dict[str, str], d
     return res.status_code, dict(res.headers), res.json()
 
 
+@pytest.mark.redis  # Redis through its own app and a worker
 async def test_enqueue_endpoint_answers_202_and_polling_reaches_done(
     echo_app: FastAPI, owner_session: AsyncSession, settings: Settings
 ) -> None:
@@ -165,6 +166,7 @@ async def test_enqueue_endpoint_answers_202_and_polling_reaches_done(
     assert polled["result"] == {"echo": 7, "attempt": 1}
 
 
+@pytest.mark.redis  # Redis through its own app
 async def test_enqueue_endpoint_still_accepts_work_when_redis_is_down(
     echo_app: FastAPI, owner_session: AsyncSession, settings: Settings, owner_engine: AsyncEngine
 ) -> None:
