@@ -1,5 +1,6 @@
 """Shared fixtures: real PostgreSQL + Redis, the app under test, clean state per test."""
 
+import asyncio
 import os
 import shutil
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -84,7 +85,21 @@ class _RedisGuard:
 
     def note(self, connection: Any, command: object) -> None:
         if self.armed and self.server is not None and _redis_address(connection) == self.server:
+            if _in_background_task():
+                return  # an app's own subscription (started by whichever test), not this test's
             self.sent.append(repr(command)[:80])
+
+
+# tasks an app runs for itself while it is up, whichever test started it
+BACKGROUND_TASKS = frozenset({"principal-watch"})
+
+
+def _in_background_task() -> bool:
+    try:
+        task = asyncio.current_task()
+    except RuntimeError:  # no running loop: a sync client
+        return False
+    return task is not None and task.get_name() in BACKGROUND_TASKS
 
 
 _redis_guard_state = _RedisGuard()

@@ -225,7 +225,12 @@ class TenantCaller:
     principal: Principal
     session: AsyncSession
     plan: PlanAccess
-    client: ClientInfo
+    caller: Caller
+
+    @property
+    def client(self) -> ClientInfo:
+        """Read from the request when a route asks (most never do)."""
+        return self.caller.client
 
 
 async def tenant_caller(
@@ -238,7 +243,7 @@ async def tenant_caller(
     router-level `require_plan_access()` plus `CurrentPrincipal`/`TenantSession` gave."""
     async with open_caller(request, claims, redis) as who:
         plan = await _plan_of(who, settings)
-        yield TenantCaller(who.principal, who.session, plan, who.client)
+        yield TenantCaller(who.principal, who.session, plan, who)
 
 
 # scope="function": the unit of work commits before the response is sent (see RequestSession)

@@ -38,7 +38,9 @@ RETRY_SECONDS = 1.0  # between attempts to (re)connect the watch
 PING_SECONDS, PING_TIMEOUT = 10.0, 5.0  # the watch's liveness check
 
 _generation = 0
-_watched: set[str] = set()  # database keys with a live LISTEN connection
+# live LISTEN connections per database key (a test process may run several apps on one database:
+# one stopping must not end the others' trust)
+_watched: dict[str, int] = {}
 _keys: "weakref.WeakKeyDictionary[Engine, str]" = weakref.WeakKeyDictionary()
 _WROTE = "pifai.reference_written"
 _NAMES_TABLE = re.compile(r"\b(?:ingredients|regulated_substances)\b", re.IGNORECASE)
@@ -73,7 +75,7 @@ def session_database(session: AsyncSession) -> str | None:
 
 
 def watched(key: str | None) -> bool:
-    return key is not None and key in _watched
+    return key is not None and _watched.get(key, 0) > 0
 
 
 class ReferenceWatch:
@@ -116,7 +118,7 @@ class ReferenceWatch:
                 conn.add_termination_listener(_setter(lost))
                 await conn.add_listener(CHANNEL, _notified)
                 # changes before the LISTEN are covered: the caches read again from here on
-                _watched.add(self._key)
+                _watched[self._key] = _watched.get(self._key, 0) + 1
                 changed()
                 self._live.set()
                 while not lost.is_set():
@@ -133,7 +135,12 @@ class ReferenceWatch:
             except Exception as exc:  # the database is away: caches read per use until back
                 log.warning("reference_watch_unavailable", error=type(exc).__name__)
             finally:
-                _watched.discard(self._key)
+                if self._live.is_set():
+                    left = _watched.get(self._key, 1) - 1
+                    if left > 0:
+                        _watched[self._key] = left
+                    else:
+                        _watched.pop(self._key, None)
                 self._live.clear()
                 changed()
                 if conn is not None and not conn.is_closed():

@@ -95,7 +95,7 @@ async def test_without_a_live_watch_every_use_reads_the_versions(
     app: FastAPI, statements: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     engine = await _live(app)
-    monkeypatch.setattr(reference_watch, "_watched", set())
+    monkeypatch.setattr(reference_watch, "_watched", {})
     cache = RuleIndexCache()
     for _ in range(2):
         async with AsyncSession(engine) as session:
@@ -141,3 +141,16 @@ async def test_writes_of_the_reference_tables_mark_the_session(owner_engine: Asy
     assert await marked(text(NO_CHANGE))
     assert not await marked(update(Product).where(false()).values(name="x"))
     assert not await marked(text("SELECT count(*) FROM ingredients"))
+
+
+async def test_one_watch_stopping_leaves_another_on_the_same_database_live(app: FastAPI) -> None:
+    """Two apps of one process on one database (tests do this): the first to stop must not end
+    the other's trust."""
+    engine = await _live(app)
+    key = reference_watch.database_key(engine.sync_engine)
+    second = reference_watch.ReferenceWatch(engine)
+    second.start()
+    async with asyncio.timeout(10):
+        await second.wait_live()
+    await second.stop()
+    assert reference_watch.watched(key)  # the app's own watch is still listening
