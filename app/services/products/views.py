@@ -98,12 +98,38 @@ def product_json(product: Any) -> bytes:
     return to_json(product_read(row))
 
 
+# Each item's JSON by the row's whole content (every column the item is derived from): a page
+# re-read unchanged costs a dict lookup per row instead of building and serializing it again
+# (issue 18: ~a quarter of a list request). A fragment is a pure function of its key, so it can
+# only be served for a row with exactly those values, which the caller has just read under RLS.
+_FRAGMENTS: dict[tuple[Any, ...], bytes] = {}
+_FRAGMENTS_MAX = 2048
+
+
+def _content_key(row: Any) -> tuple[Any, ...]:
+    markets = row["markets"]
+    return (
+        *(row[name] for name in _AS_STORED),
+        row["category"],
+        row["pif_status"],
+        tuple(markets) if markets is not None else None,
+        row["description"],
+    )
+
+
+def _item_json(row: Any) -> bytes:
+    key = _content_key(row)
+    fragment = _FRAGMENTS.get(key)
+    if fragment is None:
+        fragment = to_json(product_read(row))
+        if len(_FRAGMENTS) >= _FRAGMENTS_MAX:
+            _FRAGMENTS.clear()  # bounded; a miss only costs the item's serialization
+        _FRAGMENTS[key] = fragment
+    return fragment
+
+
 def product_page_json(rows: Sequence[Any], *, total: int, limit: int, offset: int) -> bytes:
-    """The JSON body of a `ProductPage` of these rows."""
-    page = {
-        "items": [product_read(row) for row in rows],
-        "total": total,
-        "limit": limit,
-        "offset": offset,
-    }
-    return to_json(page)
+    """The JSON body of a `ProductPage` of these rows (driver rows: `row["name"]`, the
+    description as jsonb text), what `to_json` of the page's dict gives."""
+    items = b",".join([_item_json(row) for row in rows])
+    return b'{"items":[%b],"total":%d,"limit":%d,"offset":%d}' % (items, total, limit, offset)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from app.schemas.products import ProductPage, ProductRead
+from app.services.products import views
 from app.services.products.views import product_page_json
 
 NOW = datetime(2026, 12, 1, 16, 7, 47, 707020, tzinfo=UTC)
@@ -90,3 +91,31 @@ def test_an_unknown_stored_enum_value_is_refused_not_echoed() -> None:
         product_page_json(
             [_driver_row(_row(category="not-a-category"))], total=1, limit=20, offset=0
         )
+
+
+# a different valid value for every column an item is derived from
+CHANGED: dict[str, Any] = {
+    "id": uuid.uuid4(), "org_id": uuid.uuid4(), "name": "另一個", "name_en": "Other",
+    "category": "baby", "dosage_form": "gel", "intended_use": "night", "manufacturer_name": "M",
+    "manufacturer_address": "A", "registration_id": "R-2", "launch_date": date(2027, 1, 1),
+    "pif_status": "completed", "pif_completed_at": NOW, "rag_kb_id": "kb-9",
+    "created_at": datetime(2025, 1, 1, tzinfo=UTC), "updated_at": datetime(2025, 1, 2, tzinfo=UTC),
+    "markets": ["TW", "EU"], "description": {"form": "rinse_off"},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("column", sorted(CHANGED))
+def test_a_row_read_again_with_one_column_changed_is_rendered_anew(column: str) -> None:
+    """Items are remembered by the row's whole content: a change to any column shows."""
+    before = _row(registration_id=None)
+    after = SimpleNamespace(**{**vars(before), column: CHANGED[column]})
+    for row in (before, after, before, after):  # warm: each content rendered from memory
+        expected = ProductPage(
+            items=[ProductRead.model_validate(row)], total=1, limit=20, offset=0
+        ).model_dump_json(by_alias=True)
+        page = product_page_json([_driver_row(row)], total=1, limit=20, offset=0)
+        assert page == expected.encode()
+
+
+def test_every_column_an_item_reads_is_tried_above() -> None:
+    assert set(CHANGED) == set(vars(_row())) == set(views._ROW_FIELDS)
