@@ -30,6 +30,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
+from app.core.watch import Watch
+
 log = structlog.get_logger(__name__)
 
 CHANNEL = "pifai_reference_versions"  # notified by reference_versions_bump() (migration 0012)
@@ -78,34 +80,20 @@ def watched(key: str | None) -> bool:
     return key is not None and _watched.get(key, 0) > 0
 
 
-class ReferenceWatch:
+class ReferenceWatch(Watch):
     """One LISTEN connection for the process's database, reconnected until `stop`."""
 
+    task_name = "reference-watch"
+
     def __init__(self, engine: AsyncEngine) -> None:
+        super().__init__()
         self._key = database_key(engine.sync_engine)
         url = engine.url.set(drivername="postgresql")
         self._dsn = url.render_as_string(hide_password=False)
-        self._task: asyncio.Task[None] | None = None
-        self._live = asyncio.Event()
 
     @property
     def key(self) -> str:
         return self._key
-
-    def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._run(), name="reference-watch")
-
-    async def wait_live(self) -> None:
-        """Until the watch listens (tests; wrap in `asyncio.timeout`)."""
-        await self._live.wait()
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
 
     async def _run(self) -> None:
         import asyncpg  # the driver SQLAlchemy uses; a raw connection outside the app's pool

@@ -29,6 +29,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.security import ACCESS_TOKEN_TTL
+from app.core.watch import Watch
 from app.services.identity.plans import PlanAccess
 
 log = structlog.get_logger(__name__)
@@ -223,32 +224,18 @@ async def users_changed(
         await _quietly(redis, *commands)
 
 
-class PrincipalWatch:
+class PrincipalWatch(Watch):
     """Keeps `cache` subscribed to `CHANNEL` (reconnecting until `stop`), and `cache.live` true
     only while it is: the cache is emptied whenever the subscription starts or ends, so it never
     trusts an entry that a missed message could have dropped."""
 
+    task_name = "principal-watch"  # tests/conftest.py's Redis guard knows it by this name
+
     def __init__(self, redis: Redis, cache: PrincipalCache) -> None:
+        super().__init__()
         self._redis = redis
         self._cache = cache
-        self._task: asyncio.Task[None] | None = None
-        self._subscribed = asyncio.Event()
         self.applied = 0  # messages applied (tests wait on it)
-
-    def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._run(), name="principal-watch")
-
-    async def wait_live(self) -> None:
-        """Until subscribed (tests; wrap in `asyncio.timeout`)."""
-        await self._subscribed.wait()
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
 
     async def _run(self) -> None:
         while True:
@@ -258,7 +245,7 @@ class PrincipalWatch:
                     await pubsub.subscribe(CHANNEL)
                     while (await pubsub.get_message(timeout=1.0)) is None:
                         pass  # the subscription's confirmation
-                self._subscribed_now()
+                self._trust_from_now()
                 # redis-py reconnects and resubscribes by itself: untrusted until confirmed
                 assert pubsub.connection is not None  # subscribed: it holds one
                 pubsub.connection.register_connect_callback(self._reconnected)
@@ -269,21 +256,21 @@ class PrincipalWatch:
                 log.warning("principal_watch_unavailable", error=type(exc).__name__)
             finally:
                 self._cache.live = False
-                self._subscribed.clear()
+                self._live.clear()
                 self._cache.clear()
                 with contextlib.suppress(Exception):
                     await pubsub.aclose()  # type: ignore[no-untyped-call]
             await asyncio.sleep(WATCH_RETRY_SECONDS)
 
-    def _subscribed_now(self) -> None:
+    def _trust_from_now(self) -> None:
         self._cache.clear()  # what a missed message could have dropped
         self._cache.live = True
-        self._subscribed.set()
+        self._live.set()
 
     def _reconnected(self, _connection: Any) -> None:
         log.warning("principal_watch_reconnected")
         self._cache.live = False
-        self._subscribed.clear()
+        self._live.clear()
         self._cache.clear()
 
     async def _listen(self, pubsub: Any) -> None:
@@ -298,7 +285,7 @@ class PrincipalWatch:
                 if kind == "message":
                     self._apply(message.get("data"))
                 elif kind == "subscribe":  # resubscribed after a reconnect
-                    self._subscribed_now()
+                    self._trust_from_now()
                 continue
             if pinged_at is not None and now - pinged_at > WATCH_PING_TIMEOUT:
                 raise TimeoutError("no answer to the subscription's PING")
