@@ -56,15 +56,10 @@ PROBE = (
 )
 
 
-def _loaded(with_worker: bool, extra: str = "") -> str:
+def _run_fresh(code: str) -> str:
+    """`code` in a fresh interpreter of the repo; its stdout (it must exit 0)."""
     done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            PROBE.format(
-                with_worker=with_worker, extra=extra, lazy=LAZY, lazy_submodules=LAZY_SUBMODULES
-            ),
-        ],
+        [sys.executable, "-c", code],
         cwd=REPO,
         env={**os.environ, "SECRET_KEY": "x" * 40},
         capture_output=True,
@@ -73,7 +68,14 @@ def _loaded(with_worker: bool, extra: str = "") -> str:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    return done.stdout.strip().splitlines()[-1]
+    return done.stdout.strip()
+
+
+def _loaded(with_worker: bool, extra: str = "") -> str:
+    code = PROBE.format(
+        with_worker=with_worker, extra=extra, lazy=LAZY, lazy_submodules=LAZY_SUBMODULES
+    )
+    return _run_fresh(code).splitlines()[-1]
 
 
 @pytest.mark.parametrize("with_worker", [False, True])
@@ -145,17 +147,7 @@ except invalid_before:
 
 
 def test_google_rs256_loads_pyjwts_cryptography_algorithms_on_first_use() -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", GOOGLE],
-        cwd=REPO,
-        env={**os.environ, "SECRET_KEY": "x" * 40},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "ok"
+    assert _run_fresh(GOOGLE) == "ok"
 
 
 # `pifai api` / `serve` up to the server start: the import of the server class stops the probe.
@@ -181,14 +173,4 @@ except Stop:
 
 def test_serving_imports_uvicorn_without_watchfiles() -> None:
     # uvicorn imports watchfiles only to offer --reload (~1 MiB resident)
-    done = subprocess.run(
-        [sys.executable, "-c", SERVE],
-        cwd=REPO,
-        env={**os.environ, "SECRET_KEY": "x" * 40},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "['uvicorn']"
+    assert _run_fresh(SERVE) == "['uvicorn']"
