@@ -51,13 +51,20 @@ async def _statements(settings: Settings, owner_engine: AsyncEngine, tasks: list
 
     db = Database.connect(settings, pre_ping=False)  # as the worker makes its own
     event.listen(db.engine.sync_engine, "before_cursor_execute", count)
+    await _work_off(settings, db, owner_engine, tasks)
+    return statements
+
+
+async def _work_off(
+    settings: Settings, db: Database, owner_engine: AsyncEngine, tasks: list[Any]
+) -> None:
+    """Run a worker on `db` until every one of `tasks` is finished, then dispose of `db`."""
     try:
         async with running_worker(settings, db=db):
             for task in tasks:
                 await wait_for_task(owner_engine, task.id, finished)
     finally:
         await db.dispose()
-    return statements
 
 
 def _kinds(statements: list[str]) -> tuple[list[str], list[str], list[str]]:
@@ -112,12 +119,7 @@ async def test_a_write_free_task_takes_no_connection_of_its_own(
     db = Database.connect(settings, pre_ping=False)
     event.listen(db.engine.sync_engine.pool, "checkout", lambda *_: taken.append("checkout"))
     event.listen(db.engine.sync_engine, "begin", lambda *_: taken.append("begin"))
-    try:
-        async with running_worker(settings, db=db):
-            for task in tasks:
-                await wait_for_task(owner_engine, task.id, finished)
-    finally:
-        await db.dispose()
+    await _work_off(settings, db, owner_engine, tasks)
 
     # only the claim and the shared done-marks connect, and each connection sends something
     assert taken and taken == ["checkout", "begin"] * (len(taken) // 2), taken
