@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 import redis.asyncio as redis
 import structlog
 from fastapi import FastAPI
+from fastapi.telemetry import TelemetryConfig
 from fastapi_offline import FastAPIOffline
 
 from app.api.deps import principal_cache_of
@@ -34,6 +35,8 @@ from app.services.regulatory import RuleIndexCache
 from app.worker.embedded import start_in_process_worker
 
 log = structlog.get_logger(__name__)
+
+_NO_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
 
 
 def create_app(
@@ -103,6 +106,7 @@ def create_app(
         docs_url="/api/v1/docs" if docs else None,
         redoc_url="/api/v1/redoc" if docs else None,
         lifespan=lifespan,
+        telemetry=None if settings.otel_enabled else _NO_TELEMETRY,
     )
     app.state.settings = settings
     # added first = innermost: the request id is already set when a body is refused

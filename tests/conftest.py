@@ -255,9 +255,12 @@ def saas_plans(app: FastAPI, settings: Settings) -> Iterator[Settings]:
     from app.api.deps import get_settings
 
     saas = settings.model_copy(update={"plan_enforcement": PlanEnforcement.SAAS})
+    # both: `Tenant` reads the app's settings itself (one dependency node, issue 18)
+    running, app.state.settings = app.state.settings, saas
     app.dependency_overrides[get_settings] = lambda: saas
     yield saas
     app.dependency_overrides.pop(get_settings, None)
+    app.state.settings = running
 
 
 @pytest.fixture

@@ -16,11 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.api.deps import (
     Caller,
     CallerDep,
-    RedisDep,
     SettingsDep,
-    VerifiedClaims,
+    oauth2_scheme,
     open_caller,
     principal_cache,
+    verify_token,
 )
 from app.core.authz import Permission
 from app.core.config import PlanEnforcement, Settings
@@ -234,14 +234,14 @@ class TenantCaller:
 
 
 async def tenant_caller(
-    request: Request,
-    settings: SettingsDep,
-    claims: VerifiedClaims,
-    redis: RedisDep,
+    request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]
 ) -> AsyncIterator[TenantCaller]:
     """Token, principal, unit of work with the tenant set and the plan, in one node: what a
     router-level `require_plan_access()` plus `CurrentPrincipal`/`TenantSession` gave."""
-    async with open_caller(request, claims, redis) as who:
+    state = request.app.state
+    settings: Settings = state.settings
+    claims = verify_token(settings, token)
+    async with open_caller(request, claims, state.redis) as who:
         plan = await _plan_of(who, settings)
         yield TenantCaller(who.principal, who.session, plan, who)
 

@@ -97,6 +97,9 @@ class Settings(BaseSettings):
     app_env: AppEnv = AppEnv.DEVELOPMENT
     log_level: str = "INFO"
     log_json: bool = True
+    # FastAPI's native OpenTelemetry spans/metrics/logs through the global providers; off unless
+    # an operator configures OpenTelemetry (checking for providers cost ~2 % of a request)
+    otel_enabled: bool = False
 
     # Unset URLs mean "start the embedded PostgreSQL/Redis in data_dir" (never in production).
     database_url: str | None = None

@@ -149,6 +149,9 @@ class _FairGate:
         self._timeout = timeout
 
     async def __aenter__(self) -> None:
+        if not self._permits.locked():  # a free permit and no one waiting: taken at once
+            await self._permits.acquire()  # (no timer scheduled and cancelled per request)
+            return
         try:
             async with asyncio.timeout(self._timeout):
                 await self._permits.acquire()

@@ -3,6 +3,7 @@
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -54,6 +55,7 @@ class PlanAccess:
 TOP_PLAN = Plan.ENTERPRISE
 
 
+@lru_cache(maxsize=4096)  # immutable, one per org: built once, not on every request
 def unrestricted(org_id: OrgId) -> PlanAccess:
     """PLAN_ENFORCEMENT=off: the top plan's access (every feature, no limits), read from nothing."""
     return PlanAccess(
