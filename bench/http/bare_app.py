@@ -1,14 +1,18 @@
 """The comparison baseline: a bare FastAPI + asyncpg app doing the same work as GET /products.
 
 HS256 JWT check, one transaction with `set_config('app.current_org_id', …, true)` (RLS applies:
-it logs in as the same app role), the same count and page SQL, the same JSON fields.
+it logs in as the same app role), the same count and page SQL, a byte-identical JSON body (the
+run checks it): the derived description comes from the same pure functions, memoized per
+(category, stored description) as the project does; warnings are derived per row.
 Run: python -m bench.http.bare_app PORT (env BARE_DSN, BARE_SECRET).
 """
 
+import json
 import os
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import lru_cache
 from typing import Any
 
 import asyncpg
@@ -17,19 +21,38 @@ import uvicorn
 from fastapi import FastAPI, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
 
+from app.schemas.product_description import effective_description, missing_fields
+from app.schemas.products import product_warnings
+
 COLUMNS = (
     "id, org_id, name, name_en, category, dosage_form, intended_use, manufacturer_name, "
     "manufacturer_address, registration_id, launch_date, pif_status, pif_completed_at, "
-    "rag_kb_id, created_at, updated_at"
+    "rag_kb_id, created_at, updated_at, markets, description::text AS description"
 )
 
 
 def _json(value: Any) -> Any:
     if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if value is None or isinstance(value, str | int | float | bool):
+        return value.isoformat().replace("+00:00", "Z")  # pydantic's form of UTC
+    if value is None or isinstance(value, str | int | float | bool | list):
         return value
     return str(value)
+
+
+@lru_cache(maxsize=1024)
+def _described(category: str, stored: str | None) -> tuple[dict[str, Any], list[str]]:
+    merged = effective_description(category, json.loads(stored) if stored else None)
+    return merged, missing_fields(merged)
+
+
+def _item(row: Any) -> dict[str, Any]:
+    item = {k: _json(v) for k, v in row.items()}
+    item["markets"] = list(row["markets"]) if row["markets"] is not None else ["TW"]
+    item["description"], item["description_missing"] = _described(
+        row["category"], row["description"]
+    )
+    item["warnings"] = product_warnings(row["name"], row["name_en"], row["registration_id"])
+    return item
 
 
 @asynccontextmanager
@@ -63,8 +86,8 @@ async def products(
             limit,
             offset,
         )
-    items = [{k: _json(v) for k, v in row.items()} for row in rows]
-    return JSONResponse({"items": items, "total": total})
+    items = [_item(row) for row in rows]
+    return JSONResponse({"items": items, "total": total, "limit": limit, "offset": offset})
 
 
 if __name__ == "__main__":

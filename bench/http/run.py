@@ -182,6 +182,14 @@ def measure(
     return Figures(count, elapsed, p50, p99, cpu * 1000 / max(count, 1), errors)
 
 
+def _same_body(app_url: str, bare_url: str, headers: dict[str, str]) -> None:
+    """The baseline must do the same work: its list body is byte for byte the project's."""
+    app_body = httpx.get(app_url, headers=headers, timeout=30).content
+    bare_body = httpx.get(bare_url, headers=headers, timeout=30).content
+    if app_body != bare_body:
+        raise SystemExit(f"the bare app's body differs:\n{app_body[:400]!r}\n{bare_body[:400]!r}")
+
+
 def _load() -> float:
     return os.getloadavg()[0]
 
@@ -271,6 +279,7 @@ def main() -> None:
             _wait_ready(f"{base_base}/healthz")
         idle_rss = {"app": _rss_mib(procs[0].pid), "bare": _rss_mib(procs[1].pid)}
         headers, product_id = _seed(app_base, settings)
+        _same_body(f"{app_base}/api/v1/products", f"{bare_base}/api/v1/products", headers)
         # creates go to another org: the listed org keeps its 20 products in every round
         create_headers, _ = _seed(app_base, settings, products=0)
         create_body = json.dumps({"name": "基準 產品", "name_en": "Bench", "category": "general"})
