@@ -6,6 +6,9 @@ are first imported here with those dependencies hidden:
 - structlog loads rich (and pygments) to pretty-print tracebacks in its console renderer, httpx
   for its command-line client (`httpx.main`): ~5 MiB. structlog's console renderer then prints
   plain tracebacks; the CLI still imports rich itself where it draws progress and tables.
+- FastAPI imports `pydantic.v1` (the whole v1 package, ~1.5 MiB) only to refuse v1 models while
+  it builds routes; no installed package uses v1, so it is kept unavailable and FastAPI's checks
+  answer "not a v1 model".
 - PyJWT imports cryptography's RSA/EC/serialization at `import jwt` (~10 MiB with its Rust
   binding) though every request only checks HS256 (hmac, standard library). Google sign-in's RS256
   calls `jwt_with_crypto()` first, which loads them then.
@@ -54,3 +57,5 @@ def jwt_with_crypto() -> None:
 import_hiding(("rich", "pygments"), "structlog", "httpx")
 if "cryptography.hazmat" not in sys.modules:  # a process that already paid for it keeps it whole
     import_hiding(("cryptography",), "jwt")
+if "pydantic.v1" not in sys.modules:
+    sys.modules["pydantic.v1"] = None  # type: ignore[assignment]  # importing it raises ImportError

@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import ctypes
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -32,11 +33,17 @@ from app.schemas.errors import STANDARD_ERROR_RESPONSES
 from app.services.identity.principals import PrincipalWatch
 from app.services.knowledge import rag_client
 from app.services.regulatory import RuleIndexCache
-from app.worker.embedded import start_in_process_worker
 
 log = structlog.get_logger(__name__)
 
 _NO_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
+
+
+def release_free_heap() -> None:
+    """Hand the C heap's free pages back to the system (glibc's malloc_trim): start-up frees a
+    few MiB of temporaries that malloc would otherwise keep resident for the process's life."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def create_app(
@@ -76,11 +83,16 @@ def create_app(
         app.state.rule_index = RuleIndexCache()
         app.state.rag = rag_client(settings)
         log.info("app_started", env=settings.app_env.value)
-        worker = start_in_process_worker(settings) if with_worker else None
+        worker = None
+        if with_worker:  # `pifai api` never imports the worker
+            from app.worker.embedded import start_in_process_worker
+
+            worker = start_in_process_worker(settings)
         # Start-up objects live for the whole process: keep them out of every later full
         # collection (each one paused the process ~100 ms; issue 18 measurement).
         gc.collect()
         gc.freeze()
+        release_free_heap()
         try:
             yield
         finally:
