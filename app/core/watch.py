@@ -2,7 +2,13 @@
 Redis subscription), reconnected by its own loop until `stop`."""
 
 import asyncio
-import contextlib
+
+import structlog
+
+log = structlog.get_logger(__name__)
+
+STOP_ATTEMPTS = 50
+STOP_RETRY_SECONDS = 0.1
 
 
 class Watch:
@@ -23,11 +29,21 @@ class Watch:
         await self._live.wait()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        task, self._task = self._task, None
+        if task is None:
+            return
+        # On Python 3.11 a cancel that lands as a timeout inside the client expires can be
+        # swallowed (redis-py then reads "no message" and listens on): cancel until it ends.
+        for _ in range(STOP_ATTEMPTS):
+            task.cancel()
+            await asyncio.wait({task}, timeout=STOP_RETRY_SECONDS)
+            if task.done():
+                break
+        else:
+            log.warning("watch_did_not_stop", watch=self.task_name)
+            return
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("watch_failed", watch=self.task_name, error=repr(task.exception()))
 
     async def _run(self) -> None:
         raise NotImplementedError
